@@ -1,0 +1,113 @@
+/**
+ * The control API: one HTTP listener over the proxies, mocks and metrics of a run.
+ *
+ *   test / Toxiproxy client ──HTTP──► control server ──► Router ──► route modules
+ *                                                                   (proxies, mocks, metrics)
+ *
+ * Speaks Toxiproxy's JSON API so its clients work unchanged. Handlers never block on traffic,
+ * so the API stays responsive while faults are toggled under load.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { splitHostPort } from '../address.js';
+import { ApiError } from './errors.js';
+import type { ApiResponse, Router } from './router.js';
+
+export interface ControlServerOptions {
+  /** `host:port`; port 0 picks a free one. */
+  listen: string;
+  /** When set, every call needs `Authorization: Bearer <token>`. */
+  token?: string;
+  router: Router;
+}
+
+const MAX_BODY_BYTES = 1 << 20;
+
+export class ControlServer {
+  private readonly server: Server;
+
+  constructor(private readonly options: ControlServerOptions) {
+    this.server = createServer((req, res) => void this.serve(req, res));
+    // Keep-alive sockets of clients must not hold the process open after close().
+    this.server.keepAliveTimeout = 1000;
+  }
+
+  /** Starts listening; rejects with the OS error (EADDRINUSE…) when the address cannot be bound. */
+  async start(): Promise<void> {
+    const { host, port } = splitHostPort(this.options.listen);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** Base URL, e.g. `http://127.0.0.1:8474`. */
+  get url(): string {
+    const address = this.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      this.guard(req);
+      const url = new URL(req.url ?? '/', 'http://control');
+      const { handler, params } = this.options.router.match(req.method ?? 'GET', url.pathname);
+      const body = await readJson(req);
+      write(res, await handler({ method: req.method ?? 'GET', params, query: url.searchParams, body, raw: req }));
+    } catch (error) {
+      const api = error instanceof ApiError ? error : new ApiError(500, String((error as Error)?.message ?? error));
+      write(res, { status: api.status, json: { error: api.message, status: api.status } });
+    }
+  }
+
+  /** Refuses calls without the token and calls a browser makes on a page's behalf (cross-site requests). */
+  private guard(req: IncomingMessage): void {
+    const { token } = this.options;
+    if (token && req.headers.authorization !== `Bearer ${token}`) throw new ApiError(401, 'missing or wrong bearer token');
+    // As Toxiproxy does: a browser could be tricked into calling a loopback API.
+    if (req.headers['user-agent']?.startsWith('Mozilla/')) throw new ApiError(403, 'User agent not allowed');
+    if (req.headers.origin !== undefined || req.headers['sec-fetch-site'] === 'cross-site') {
+      throw new ApiError(403, 'cross-site requests are not allowed');
+    }
+  }
+}
+
+function write(res: ServerResponse, response: ApiResponse): void {
+  if ('text' in response) {
+    res.writeHead(response.status, { 'content-type': response.contentType });
+    res.end(response.text);
+  } else if (response.json === undefined) {
+    res.writeHead(response.status);
+    res.end();
+  } else {
+    const text = JSON.stringify(response.json);
+    res.writeHead(response.status, { 'content-type': 'application/json' });
+    res.end(text);
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new ApiError(413, `request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw ApiError.bad('request body is not valid JSON');
+  }
+}
