@@ -1,0 +1,114 @@
+/**
+ * The shape of metrics.json: everything a run measured and decided. Every report (junit.xml,
+ * summary.md, report.html, the PR comment) is rendered from this one object, and shard
+ * reports are merged from it. Durations are milliseconds; times `t` are seconds since the run began.
+ */
+
+export type StageName = 'unit' | 'integration' | 'load' | 'chaos';
+export const STAGE_ORDER: readonly StageName[] = ['unit', 'integration', 'load', 'chaos'];
+
+export type Verdict = 'pass' | 'fail';
+
+/** `cancelled`: stopped by a signal, max_duration or abort_on_fail; `not_run`: skipped after max_failures. */
+export type StageStatus = 'passed' | 'failed' | 'timed_out' | 'cancelled' | 'not_run';
+
+/** A metric's summary as written: `{ type: 'counter', count, rate }`, `{ type: 'trend', count, p99, hdr, … }`. */
+export type MetricSummary = { type: 'counter' | 'gauge' | 'rate' | 'trend' } & Record<string, unknown>;
+export type MetricSummaries = Record<string, MetricSummary>;
+
+export interface TestCounts {
+  total: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+}
+
+/** A failed or errored test case, as read from the stage's JUnit files (untrusted text). */
+export interface TestFailure {
+  suite: string;
+  name: string;
+  message: string;
+}
+
+export interface StageReport {
+  status: StageStatus;
+  /** null when the command did not exit on its own (killed on timeout, cancelled) or there is no command. */
+  exit_code: number | null;
+  duration_ms: number;
+  tests?: TestCounts;
+  failures?: TestFailure[];
+  /** Why the stage failed, in a sentence: "exit code 1", "2 tests failed", "timed out after 30s". */
+  reason?: string;
+  /** The stage's output, relative to the report dir (e.g. `logs/unit.log`). */
+  log?: string;
+  /** Metrics recorded while this stage ran. */
+  metrics: MetricSummaries;
+}
+
+export interface PhaseReport {
+  /** Share of successful requests, 0..1; null when the phase saw no requests. */
+  success_rate: number | null;
+  requests: number;
+  metrics: MetricSummaries;
+}
+
+export interface ExperimentReport {
+  name: string;
+  /** What was injected, as declared (`{ proxy, type, … }` or `{ mock, route, … }`). */
+  fault: Record<string, unknown>;
+  /** ms from revert until the success rate was back at the steady level; null when it never recovered. */
+  recovery_time_ms: number | null;
+  recover_within_ms?: number;
+  /** `ok` is false when it did not recover within recover_within. */
+  ok: boolean;
+  phases: { steady: PhaseReport; fault: PhaseReport; recovery: PhaseReport };
+}
+
+/** One second of traffic (load stage and experiments), for the charts. */
+export interface SeriesPoint {
+  t: number;
+  requests: number;
+  failures: number;
+  /** Latency percentiles of the requests that started in this second, ms. */
+  p50: number;
+  p99: number;
+}
+
+/** A span where a fault was active, shaded on the charts. */
+export interface FaultWindow {
+  experiment: string;
+  start: number;
+  end: number;
+}
+
+export interface ThresholdResult {
+  /** As written in the config: `http_req_failed`, `load.http_req_duration`, `chaos.<experiment>.fault.http_req_failed`. */
+  metric: string;
+  expression: string;
+  /** The measured value the expression compared; null when no stage produced the metric. */
+  actual: number | null;
+  /** The number it was compared with (after resolving `baseline*1.2`). */
+  limit: number | null;
+  ok: boolean;
+  /** Why it failed besides the comparison, e.g. "no data". */
+  reason?: string;
+}
+
+export interface RunReport {
+  version: 1;
+  verdict: Verdict;
+  /** ISO time the run began. */
+  started_at: string;
+  duration_ms: number;
+  /** Present in a shard's report: `{ index: 1, total: 4 }`. */
+  shard?: { index: number; total: number };
+  stages: Partial<Record<StageName, StageReport>>;
+  /** The whole run: all stages and experiments together. */
+  metrics: MetricSummaries;
+  experiments: ExperimentReport[];
+  thresholds: ThresholdResult[];
+  timeline: { series: SeriesPoint[]; windows: FaultWindow[] };
+  /** Things that went wrong outside a stage (a service that crashed, a run stopped by max_duration). */
+  errors: string[];
+}
