@@ -1,12 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from './errors.js';
 
-/** What a handler sees: path parameters, query and the parsed JSON body (undefined when empty). */
+/** What a handler sees: path parameters, query, and the body as text and as JSON. */
 export interface ApiRequest {
   method: string;
   params: Record<string, string>;
   query: URLSearchParams;
-  body: unknown;
+  text: string;
+  /** The body parsed as JSON (undefined when empty); reading it throws a 400 ApiError when it is not JSON. */
+  readonly body: unknown;
   raw: IncomingMessage;
 }
 

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { splitHostPort } from '../address.js';
 import { ApiError } from './errors.js';
-import type { ApiResponse, Router } from './router.js';
+import type { ApiRequest, ApiResponse, Router } from './router.js';
 
 export interface ControlServerOptions {
   /** `host:port`; port 0 picks a free one. */
@@ -61,8 +61,18 @@ export class ControlServer {
       this.guard(req);
       const url = new URL(req.url ?? '/', 'http://control');
       const { handler, params } = this.options.router.match(req.method ?? 'GET', url.pathname);
-      const body = await readJson(req);
-      write(res, await handler({ method: req.method ?? 'GET', params, query: url.searchParams, body, raw: req }));
+      const text = await readBody(req);
+      const request: ApiRequest = {
+        method: req.method ?? 'GET',
+        params,
+        query: url.searchParams,
+        text,
+        get body() {
+          return parseJson(text);
+        },
+        raw: req,
+      };
+      write(res, await handler(request));
     } catch (error) {
       const api = error instanceof ApiError ? error : new ApiError(500, String((error as Error)?.message ?? error));
       write(res, { status: api.status, json: { error: api.message, status: api.status } });
@@ -95,7 +105,7 @@ function write(res: ServerResponse, response: ApiResponse): void {
   }
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -103,7 +113,11 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw new ApiError(413, `request body over ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(raw: string): unknown {
+  const text = raw.trim();
   if (text === '') return undefined;
   try {
     return JSON.parse(text);

@@ -1,0 +1,45 @@
+/** Typed readers of the action's inputs; each names the input in its error. */
+import * as core from '@actions/core';
+import { UsageError } from '../errors.js';
+import { Inputs } from './constants.js';
+
+export interface ActionInputs {
+  config: string;
+  stages: string[];
+  categories: string[];
+  reportDir: string;
+  githubToken: string;
+  comment: boolean;
+  artifactName: string;
+  workingDirectory: string;
+}
+
+export function readInputs(): ActionInputs {
+  return {
+    config: core.getInput(Inputs.config) || 'chaos-gate.yml',
+    stages: getList(Inputs.stages),
+    categories: getList(Inputs.categories),
+    reportDir: core.getInput(Inputs.reportDir) || 'chaos-gate-report',
+    githubToken: core.getInput(Inputs.githubToken),
+    comment: getBoolean(Inputs.comment, true),
+    artifactName: core.getInput(Inputs.artifactName) || 'chaos-gate-report',
+    workingDirectory: core.getInput(Inputs.workingDirectory) || '.',
+  };
+}
+
+/** A comma- or newline-separated list. */
+function getList(name: string): string[] {
+  return core
+    .getInput(name)
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function getBoolean(name: string, fallback: boolean): boolean {
+  const value = core.getInput(name).trim().toLowerCase();
+  if (value === '') return fallback;
+  if (['true', 'yes', '1'].includes(value)) return true;
+  if (['false', 'no', '0'].includes(value)) return false;
+  throw new UsageError(`input ${name}: expected true or false, got "${value}"`);
+}

@@ -1,0 +1,54 @@
+/**
+ * `stages.chaos.experiments[]`: a fault window under load.
+ *
+ *   load ──► steady ──► inject fault ──► hold ──► revert ──► recovery (until back at steady level)
+ */
+import { z } from 'zod';
+import { duration } from '../config/fields.js';
+import { trafficSchema } from '../load/schema.js';
+import { mockFaultSchema } from '../mock/schema.js';
+import { toxicSchema } from '../proxy/schema.js';
+
+export const CATEGORIES = ['network', 'service', 'database', 'rate_limit', 'latency'] as const;
+
+/** A proxy toxic plus `proxy:`, or a mock fault plus `mock:` (and optionally `route:`). */
+const faultSchema = z
+  .record(z.string(), z.unknown(), { error: 'expected a fault: a toxic with `proxy:` or a mock fault with `mock:`' })
+  .transform((raw, ctx) => {
+    const { proxy, mock, ...rest } = raw;
+    const [target, schema] =
+      typeof proxy === 'string' && mock === undefined
+        ? (['proxy', toxicSchema] as const)
+        : typeof mock === 'string' && proxy === undefined
+          ? (['mock', mockFaultSchema] as const)
+          : [undefined, undefined];
+    if (!schema) {
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of `proxy: <name>` (a toxic) or `mock: <name>` (a mock fault)' });
+      return z.NEVER;
+    }
+    const parsed = schema.safeParse(rest);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', path: issue.path, message: issue.message });
+      return z.NEVER;
+    }
+    return target === 'proxy'
+      ? { kind: 'proxy' as const, proxy: proxy as string, toxic: parsed.data as z.output<typeof toxicSchema> }
+      : { kind: 'mock' as const, mock: mock as string, fault: parsed.data as z.output<typeof mockFaultSchema> };
+  });
+
+export const experimentSchema = z.strictObject({
+  name: z.string({ error: 'expected a name' }).min(1, 'expected a name'),
+  /** Categories like the seed runners' (`--category network`). */
+  tags: z.array(z.enum(CATEGORIES, { error: `expected one of ${CATEGORIES.join(', ')}` })).default([]),
+  load: trafficSchema,
+  steady: duration.default(5000),
+  fault: faultSchema,
+  hold: duration.default(10_000),
+  /** A limit on recovery_time; the experiment fails past it. */
+  recover_within: duration.optional(),
+  /** How long to watch for recovery after the revert (default: twice recover_within, or 10s). */
+  recovery: duration.optional(),
+});
+
+export type ExperimentConfig = z.output<typeof experimentSchema>;
+export type FaultConfig = ExperimentConfig['fault'];

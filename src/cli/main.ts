@@ -1,0 +1,116 @@
+/**
+ * The terminal face: `chaos-gate run|validate|serve`. Parses arguments, calls the same run()
+ * as the action, and turns outcomes into exit codes: 0 passed, 1 failed, 2 bad config or usage,
+ * 3 the environment could not start.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { UserFacingError } from '../errors.js';
+import { MetricsStore } from '../gate/store.js';
+import { Environment } from '../run/environment.js';
+import type { Log } from '../run/log.js';
+import { describePlan, selectStages } from '../run/plan.js';
+import { run } from '../run/run.js';
+import { checkSafety } from '../run/safety.js';
+import { terminalLog } from './log.js';
+
+declare const CHAOS_GATE_VERSION: string | undefined;
+
+export async function main(argv: string[]): Promise<number> {
+  const log = terminalLog();
+  const stop = stopOnSignals(log);
+  let exitCode = 0;
+  const program = new Command('chaos-gate')
+    .description('Gate a change on resilience: chaos proxy, mocks, load and chaos stages, thresholds, report.')
+    .version(typeof CHAOS_GATE_VERSION === 'string' ? CHAOS_GATE_VERSION : 'dev')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('run')
+    .description('run the stages, judge the thresholds, write the report')
+    .requiredOption('-c, --config <file>', 'chaos-gate.yml')
+    .addOption(new Option('-s, --stage <name>', 'run only this stage (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--category <name>', 'run only experiments tagged with this category (repeatable)').argParser(collect).default([]))
+    .option('-r, --report-dir <dir>', 'where the report goes', 'chaos-gate-report')
+    .option('--dry-run', 'validate and print the plan; start nothing')
+    .action(async (opts: { config: string; stage: string[]; category: string[]; reportDir: string; dryRun?: boolean }) => {
+      const outcome = await run(
+        { config: opts.config, stages: opts.stage, categories: opts.category, reportDir: opts.reportDir, dryRun: opts.dryRun, signal: stop },
+        log,
+      );
+      exitCode = outcome.exitCode;
+    });
+
+  program
+    .command('validate')
+    .description('check a config without starting anything')
+    .requiredOption('-c, --config <file>', 'chaos-gate.yml')
+    .action(async (opts: { config: string }) => {
+      const { file, config } = await loadConfig(resolve(opts.config));
+      checkSafety(config);
+      log.info(describePlan(config, selectStages(config)));
+      log.info(`${file} is valid`);
+    });
+
+  program
+    .command('serve')
+    .description('keep the proxies, mocks, control API and services up until Ctrl-C, for writing tests')
+    .requiredOption('-c, --config <file>', 'chaos-gate.yml')
+    .option('-r, --report-dir <dir>', 'where service logs go', 'chaos-gate-report')
+    .action(async (opts: { config: string; reportDir: string }) => {
+      await serve(opts.config, resolve(opts.reportDir, 'logs'), log, stop);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    exitCode = exitCodeOf(error, log);
+  }
+  return exitCode;
+}
+
+async function serve(configFile: string, logDir: string, log: Log, signal: AbortSignal): Promise<void> {
+  const { config } = await loadConfig(resolve(configFile));
+  checkSafety(config);
+  const store = new MetricsStore();
+  const environment = await Environment.start(config, { cwd: process.cwd(), logDir, log, signal, currentMetrics: () => store.scope('serve') });
+  try {
+    log.info(Object.entries(environment.variables()).map(([k, v]) => `${k}=${v}`).join('\n'));
+    log.info('serving; Ctrl-C to stop');
+    await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+  } finally {
+    await environment.stop();
+  }
+}
+
+/** First Ctrl-C (or SIGTERM) stops the run cleanly; a second one exits at once. */
+function stopOnSignals(log: Log): AbortSignal {
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (controller.signal.aborted) process.exit(130);
+      log.warn(`${signal}: stopping (reverting faults, stopping processes, writing the report); again to quit at once`);
+      controller.abort(signal);
+    });
+  }
+  return controller.signal;
+}
+
+function exitCodeOf(error: unknown, log: Log): number {
+  if (error instanceof CommanderError) {
+    // Help and version are not errors; commander has already printed the usage problem.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof UserFacingError) {
+    log.error(error.message);
+    return error.exitCode;
+  }
+  log.error(`internal error (please report it): ${(error as Error)?.stack ?? String(error)}`);
+  return 1;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}

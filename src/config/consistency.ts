@@ -1,0 +1,61 @@
+/** Checks across the whole config that no single key's schema can see: names, ports, references. */
+import { splitHostPort } from '../address.js';
+import type { Problem } from './interpolate.js';
+import type { Config } from './schema.js';
+
+export function checkConsistency(config: Config): Problem[] {
+  const problems: Problem[] = [];
+
+  for (const kind of ['services', 'proxies', 'mocks'] as const) {
+    const seen = new Map<string, number>();
+    config[kind].forEach((item, i) => {
+      const first = seen.get(item.name);
+      if (first === undefined) seen.set(item.name, i);
+      else problems.push({ path: [kind, i, 'name'], message: `duplicate name "${item.name}" (also ${kind}[${first}])` });
+    });
+  }
+
+  // Two listeners on one port: the second would fail to start, so say it now.
+  const listeners: { path: PropertyKey[]; listen: string }[] = [
+    ...config.proxies.map((p, i) => ({ path: ['proxies', i, 'listen'], listen: p.listen })),
+    ...config.mocks.map((m, i) => ({ path: ['mocks', i, 'listen'], listen: m.listen })),
+    { path: ['control', 'listen'], listen: config.control.listen },
+  ];
+  const ports = new Map<number, PropertyKey[]>();
+  for (const { path, listen } of listeners) {
+    const { port } = splitHostPort(listen);
+    if (port === 0) continue;
+    const other = ports.get(port);
+    if (other) problems.push({ path, message: `port ${port} is also used by ${describePath(other)}` });
+    else ports.set(port, path);
+  }
+
+  config.proxies.forEach((proxy, i) => {
+    if (splitHostPort(proxy.listen).port === splitHostPort(proxy.upstream).port && sameHost(proxy.listen, proxy.upstream)) {
+      problems.push({ path: ['proxies', i, 'upstream'], message: 'the upstream is the proxy itself' });
+    }
+  });
+
+  const proxies = new Set(config.proxies.map((p) => p.name));
+  const mocks = new Set(config.mocks.map((m) => m.name));
+  config.stages.chaos?.experiments?.forEach((experiment, i) => {
+    const { fault } = experiment;
+    if (fault.kind === 'proxy' && !proxies.has(fault.proxy)) {
+      problems.push({ path: ['stages', 'chaos', 'experiments', i, 'fault', 'proxy'], message: `no proxy named "${fault.proxy}" (declared: ${[...proxies].join(', ') || 'none'})` });
+    }
+    if (fault.kind === 'mock' && !mocks.has(fault.mock)) {
+      problems.push({ path: ['stages', 'chaos', 'experiments', i, 'fault', 'mock'], message: `no mock named "${fault.mock}" (declared: ${[...mocks].join(', ') || 'none'})` });
+    }
+  });
+  return problems;
+}
+
+function sameHost(a: string, b: string): boolean {
+  const loopback = (host: string) => host === 'localhost' || host.startsWith('127.') || host === '::1';
+  const [ha, hb] = [splitHostPort(a).host, splitHostPort(b).host];
+  return ha === hb || (loopback(ha) && loopback(hb));
+}
+
+function describePath(path: PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').slice(1);
+}

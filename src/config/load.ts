@@ -1,0 +1,172 @@
+/**
+ * Reads chaos-gate.yml: YAML with source positions → zod → a typed Config. Every problem is
+ * reported as `file:line:col: key.path: what was expected`, all at once, before anything starts.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { checkConsistency } from './consistency.js';
+import { interpolate } from './interpolate.js';
+import { configSchema, type Config } from './schema.js';
+
+export interface LoadedConfig {
+  /** The path as the user gave it, for messages. */
+  file: string;
+  /** The config's folder: relative paths in it (body files, working directories) resolve from here. */
+  dir: string;
+  config: Config;
+}
+
+/** Loads and validates a config file; throws ConfigError listing every problem. */
+export async function loadConfig(file: string): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError([`${file}: cannot read the config file (${code === 'ENOENT' ? 'no such file' : code})`]);
+  }
+  return parseConfig(text, file);
+}
+
+/** Validates config text; `file` names it in messages and its folder is the base for relative paths. */
+export function parseConfig(text: string, file: string): LoadedConfig {
+  const shown = displayPath(file);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number | undefined) => {
+    if (offset === undefined) return shown;
+    const { line, col } = lines.linePos(offset);
+    return `${shown}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((e) => `${at(e.pos[0])}: ${e.message.split('\n')[0]}`));
+  }
+  const raw = doc.toJS() ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError([`${shown}:1:1: expected a mapping with version: 1 and stages, proxies, mocks…`]);
+  }
+  const dir = dirname(resolve(file));
+  const schema = configSchema(dir);
+  const unresolved = interpolate(raw);
+  const result = schema.safeParse(raw);
+  const problems = [...unresolved, ...(result.success ? checkConsistency(result.data) : [])].map(
+    ({ path, message }) => `${at(locate(doc, path).offset)}: ${formatPath(path)}: ${message}`,
+  );
+  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describe(issue, schema, doc, at)));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { file: shown, dir, config: result.data };
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** One or more lines for a zod issue; a union reports the branch that matched the value's shape. */
+function describe(issue: Issue, schema: z.ZodType, doc: Document, at: (offset?: number) => string): string[] {
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const shaped = issue.errors.filter((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+    if (shaped.length === 1) {
+      return shaped[0].flatMap((inner) => describe({ ...inner, path: [...issue.path, ...inner.path] } as Issue, schema, doc, at));
+    }
+  }
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const path = [...issue.path, key];
+      const known = keysAt(schema, issue.path) ?? [];
+      const guess = closest(key, known);
+      const hint = guess ? ` (did you mean \`${guess}\`?)` : known.length > 0 ? ` (expected one of: ${known.join(', ')})` : '';
+      return `${at(locate(doc, path, true).offset)}: ${formatPath(path)}: unknown key${hint}`;
+    });
+  }
+  const { offset, missing } = locate(doc, issue.path);
+  const message = missing ? `missing; ${lowerFirst(issue.message)}` : issue.message;
+  return [`${at(offset)}: ${formatPath(issue.path) || '(top level)'}: ${tidy(message)}`];
+}
+
+/** Where a key path points: the value's node, or its key when asked; the nearest parent when absent. */
+function locate(doc: Document, path: readonly PropertyKey[], key = false): { offset?: number; missing: boolean } {
+  let node: unknown = doc.contents;
+  let keyNode: Node | undefined;
+  for (const [i, segment] of path.entries()) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) return { offset: (node as Node).range?.[0], missing: i === path.length - 1 };
+      keyNode = pair.key as Node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
+      keyNode = undefined;
+      node = node.items[segment];
+    } else {
+      return { offset: (node as Node | null)?.range?.[0], missing: false };
+    }
+  }
+  const target = key && keyNode ? keyNode : (node as Node | null);
+  return { offset: target?.range?.[0] ?? keyNode?.range?.[0], missing: false };
+}
+
+/** The keys an object schema allows at a path, walking through wrappers (optional, default, pipe). */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  let current: z.core.$ZodType | undefined = schema;
+  for (const segment of [...path, undefined]) {
+    current = unwrap(current);
+    const def = current?._zod.def as z.core.$ZodTypeDef & Record<string, any> | undefined;
+    if (!def) return undefined;
+    if (segment === undefined) return def.type === 'object' ? Object.keys(def.shape) : undefined;
+    if (def.type === 'object') current = def.shape[segment as string];
+    else if (def.type === 'array') current = def.element;
+    else if (def.type === 'record') current = def.valueType;
+    else return undefined;
+  }
+  return undefined;
+}
+
+function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
+  let current = schema;
+  for (;;) {
+    const def = current?._zod.def as Record<string, any> | undefined;
+    if (def && ['optional', 'default', 'prefault', 'nullable', 'readonly', 'catch'].includes(def.type)) current = def.innerType;
+    else if (def?.type === 'pipe') current = def.in;
+    else return current;
+  }
+}
+
+/** The known key closest to a misspelt one (edit distance ≤ 2), for "did you mean". */
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const key of candidates) {
+    const distance = editDistance(word, key);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { key, distance };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
+}
+
+/** zod's "Invalid input: expected string, received number" → "expected string, received number". */
+function tidy(message: string): string {
+  return message.replace(/^Invalid input: /, '').replace(/^Invalid (?:option|value): /, '');
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + tidy(text).slice(1);
+}
+
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}

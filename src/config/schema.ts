@@ -1,0 +1,106 @@
+/**
+ * The schema of chaos-gate.yml. Each part's own schema lives with that part (a proxy's in
+ * src/proxy, a mock's in src/mock, load traffic in src/load, experiments in src/chaos), so the
+ * control API and the config file validate the same things with the same messages.
+ */
+import { z } from 'zod';
+import { experimentSchema } from '../chaos/schema.js';
+import { loadStageSchema } from '../load/schema.js';
+import { mockSchema } from '../mock/schema.js';
+import { proxySchema } from '../proxy/schema.js';
+import { thresholdSchema } from '../gate/schema.js';
+import { duration, hostPort, name } from './fields.js';
+
+const junitGlobs = z
+  .union([z.string(), z.array(z.string())], { error: 'expected a glob or a list of globs, e.g. "reports/unit/*.xml"' })
+  .transform((globs) => (Array.isArray(globs) ? globs : [globs]));
+
+const env = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String), {
+  error: 'expected a map of NAME: value',
+});
+
+/** The fields of a stage that runs a command (unit, integration, chaos tests). */
+const commandFields = {
+  run: z.string({ error: 'expected a shell command' }).min(1, 'expected a shell command'),
+  junit: junitGlobs.optional(),
+  /** The whole process tree is killed past this. */
+  timeout: duration.optional(),
+  env: env.optional(),
+  working_directory: z.string().optional(),
+};
+
+const commandStageSchema = z.strictObject(commandFields);
+
+const chaosStageSchema = z
+  .strictObject({
+    ...commandFields,
+    run: commandFields.run.optional(),
+    experiments: z.array(experimentSchema).optional(),
+  })
+  .refine((stage) => stage.run !== undefined || (stage.experiments?.length ?? 0) > 0, {
+    message: 'expected `run` (a test command), `experiments`, or both',
+  });
+
+const serviceSchema = z.strictObject({
+  name,
+  run: z.string({ error: 'expected a shell command' }).min(1, 'expected a shell command'),
+  env: env.optional(),
+  working_directory: z.string().optional(),
+  ready: z
+    .strictObject({
+      http: z.url({ error: 'expected a URL, e.g. http://127.0.0.1:8080/health' }).optional(),
+      tcp: hostPort.optional(),
+      timeout: duration.default(30_000),
+    })
+    .refine((ready) => (ready.http === undefined) !== (ready.tcp === undefined), {
+      message: 'expected one of `http` (a URL answering 2xx) or `tcp` (host:port accepting connections)',
+    })
+    .optional(),
+});
+
+export const configSchema = (baseDir: string) =>
+  z.strictObject({
+    version: z.literal(1, { error: 'expected version: 1' }),
+    services: z.array(serviceSchema).default([]),
+    proxies: z.array(proxySchema).default([]),
+    mocks: z.array(mockSchema(baseDir)).default([]),
+    stages: z
+      .strictObject({
+        unit: commandStageSchema.optional(),
+        integration: commandStageSchema.optional(),
+        load: loadStageSchema.optional(),
+        chaos: chaosStageSchema.optional(),
+      })
+      .default({}),
+    /** Stop after this many failed stages; the rest are reported as not run. */
+    max_failures: z.number().int().positive().optional(),
+    thresholds: z.record(z.string(), thresholdSchema).default({}),
+    control: z
+      .strictObject({ listen: hostPort.default('127.0.0.1:8474'), token: z.string().min(1).optional() })
+      .default({ listen: '127.0.0.1:8474' }),
+    safety: z
+      .strictObject({
+        max_duration: duration.default(30 * 60_000),
+        fault_ttl: duration.default(5 * 60_000),
+        forbid_env: z.record(z.string(), z.string()).default({ ENVIRONMENT: 'production', NODE_ENV: 'production' }),
+        allow_remote: z.boolean().default(false),
+      })
+      .default({
+        max_duration: 30 * 60_000,
+        fault_ttl: 5 * 60_000,
+        forbid_env: { ENVIRONMENT: 'production', NODE_ENV: 'production' },
+        allow_remote: false,
+      }),
+    report: z
+      .strictObject({
+        comment: z.boolean().default(true),
+        artifact: z.string().min(1).default('chaos-gate-report'),
+        baseline: z.string().min(1).optional(),
+      })
+      .default({ comment: true, artifact: 'chaos-gate-report' }),
+  });
+
+export type Config = z.output<ReturnType<typeof configSchema>>;
+export type ServiceConfig = Config['services'][number];
+export type CommandStageConfig = z.output<typeof commandStageSchema>;
+export type ChaosStageConfig = z.output<typeof chaosStageSchema>;

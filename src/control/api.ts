@@ -1,0 +1,40 @@
+/**
+ * The control API's routes, composed: Toxiproxy's endpoints over the proxies, the mocks'
+ * endpoints, metrics in and out, and the two that span everything (/reset, /version).
+ */
+import type { MetricSet } from '../gate/metrics.js';
+import type { MockRegistry } from '../mock/registry.js';
+import type { ProxyRegistry } from '../proxy/registry.js';
+import { metricsRoutes } from './metrics.js';
+import { mockRoutes } from './mocks.js';
+import { proxyRoutes } from './proxies.js';
+import { Router } from './router.js';
+
+/** The Toxiproxy version its clients are told; they only check that /version answers. */
+export const TOXIPROXY_VERSION = '2.12.0';
+
+export interface ControlParts {
+  proxies: ProxyRegistry;
+  mocks: MockRegistry;
+  /** The metric set of whatever is running now (POST /metrics records into it). */
+  currentMetrics: () => MetricSet;
+}
+
+export function controlRouter(parts: ControlParts): Router {
+  const router = new Router();
+  router.add('GET', '/version', () => ({ status: 200, text: TOXIPROXY_VERSION, contentType: 'text/plain' }));
+  router.add('POST', '/reset', async () => {
+    await parts.proxies.reset();
+    parts.mocks.reset();
+    return { status: 204 };
+  });
+  router.add('GET', '/metrics', () => ({
+    status: 200,
+    text: parts.proxies.prometheus(),
+    contentType: 'text/plain; version=0.0.4',
+  }));
+  proxyRoutes(router, parts.proxies);
+  mockRoutes(router, parts.mocks);
+  metricsRoutes(router, parts.currentMetrics);
+  return router;
+}

@@ -1,0 +1,24 @@
+/** The `thresholds:` values in chaos-gate.yml: one expression, a list, or k6's long form. */
+import { z } from 'zod';
+import { duration } from '../config/fields.js';
+import { parseExpression } from './expression.js';
+
+const expression = z.string({ error: 'expected a threshold such as "rate<0.05"' }).superRefine((text, ctx) => {
+  const parsed = parseExpression(text);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+
+const longForm = z.strictObject({
+  threshold: expression,
+  /** Stop the run as soon as this threshold is broken. */
+  abort_on_fail: z.boolean().default(false),
+  /** With abort_on_fail: do not judge before this much of the run has passed. */
+  delay_abort_eval: duration.default(0),
+});
+
+const one = z.union([expression, longForm], { error: 'expected a threshold such as "rate<0.05" or { threshold: "rate<0.05", abort_on_fail: true }' })
+  .transform((t) => (typeof t === 'string' ? { threshold: t, abort_on_fail: false, delay_abort_eval: 0 } : t));
+
+export const thresholdSchema = z.union([one, z.array(one)]).transform((t) => (Array.isArray(t) ? t : [t]));
+
+export type ThresholdConfig = z.output<typeof thresholdSchema>[number];

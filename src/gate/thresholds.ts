@@ -1,0 +1,84 @@
+/**
+ * Judges thresholds against the metrics of a run: each expression gives the actual value, the
+ * limit, and whether it held. A metric nobody produced fails as "no data", never passes silently.
+ */
+import type { ThresholdResult } from '../report/types.js';
+import { compare, parseExpression, type Expression } from './expression.js';
+import { Counter, Gauge, Rate, Trend, type Metric } from './metrics.js';
+import type { ThresholdConfig } from './schema.js';
+
+/** Looks a metric up by its address (`load.http_req_duration`); undefined when nothing recorded it. */
+export type MetricLookup = (address: string) => Metric | undefined;
+
+export interface JudgeOptions {
+  /** Seconds-based aggregations (a counter's rate) divide by this. */
+  durationMs: number;
+  /** The baseline run's metrics, for limits such as `p(99)<baseline*1.2`. */
+  baseline?: MetricLookup;
+}
+
+export function judge(thresholds: Record<string, ThresholdConfig[]>, lookup: MetricLookup, options: JudgeOptions): ThresholdResult[] {
+  const results: ThresholdResult[] = [];
+  for (const [address, list] of Object.entries(thresholds)) {
+    const metric = lookup(address);
+    for (const { threshold } of list) {
+      results.push(judgeOne(address, threshold, metric, options));
+    }
+  }
+  return results;
+}
+
+export function judgeOne(address: string, text: string, metric: Metric | undefined, options: JudgeOptions): ThresholdResult {
+  const expression = parseExpression(text) as Expression; // validated with the config
+  const base = { metric: address, expression: expression.text };
+  if (!metric) return { ...base, actual: null, limit: fixedLimit(expression), ok: false, reason: 'no data: no stage or experiment produced this metric' };
+  const actual = aggregate(metric, expression, options.durationMs);
+  if (typeof actual === 'string') return { ...base, actual: null, limit: fixedLimit(expression), ok: false, reason: actual };
+  let limit: number;
+  if ('value' in expression.limit) limit = expression.limit.value;
+  else {
+    const baselineMetric = options.baseline?.(address);
+    const baselineValue = baselineMetric ? aggregate(baselineMetric, expression, options.durationMs) : undefined;
+    if (typeof baselineValue !== 'number') {
+      return { ...base, actual: round(actual), limit: null, ok: false, reason: 'no baseline value for this metric' };
+    }
+    limit = baselineValue * expression.limit.factor + expression.limit.offset;
+  }
+  return { ...base, actual: round(actual), limit: round(limit), ok: compare(actual, expression.op, limit) };
+}
+
+/** The number an aggregation names, or a message when it does not apply to this kind of metric. */
+function aggregate(metric: Metric, e: Expression, durationMs: number): number | string {
+  const a = e.aggregation;
+  if (metric instanceof Trend) {
+    if (metric.count === 0) return 'no data: the trend has no values';
+    if (a === 'p') return metric.percentile(e.percentile!);
+    if (a === 'med') return metric.percentile(50);
+    if (a === 'avg') return metric.avg;
+    if (a === 'min') return metric.min;
+    if (a === 'max') return metric.max;
+    if (a === 'count') return metric.count;
+  } else if (metric instanceof Rate) {
+    if (metric.total === 0) return 'no data: the rate has no values';
+    if (a === 'rate') return metric.rate;
+    if (a === 'count') return metric.hits;
+  } else if (metric instanceof Counter) {
+    if (a === 'count') return metric.count;
+    if (a === 'rate') return durationMs > 0 ? (metric.count * 1000) / durationMs : 0;
+  } else if (metric instanceof Gauge) {
+    if (metric.updated === 0) return 'no data: the gauge was never set';
+    if (a === 'value') return metric.value;
+    if (a === 'min') return metric.min;
+    if (a === 'max') return metric.max;
+  }
+  const allowed = { trend: 'avg, min, max, med, p(N), count', rate: 'rate, count', counter: 'count, rate', gauge: 'value, min, max' }[metric.type];
+  return `${a === 'p' ? 'p(N)' : a} does not apply to a ${metric.type} (use ${allowed})`;
+}
+
+function fixedLimit(e: Expression): number | null {
+  return 'value' in e.limit ? e.limit.value : null;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}

@@ -1,0 +1,49 @@
+/**
+ * chaos-gate's own junit.xml, for test-report tools: one suite per stage (its test cases and a
+ * case for the stage's outcome), one suite of experiments, and one of thresholds — a broken
+ * threshold is a failed case.
+ */
+import junit from 'junit-report-builder';
+import type { JunitCase } from '../stages/junit.js';
+import type { RunReport, StageName } from './types.js';
+import { STAGE_ORDER } from './types.js';
+
+export function renderJunit(report: RunReport, cases: Partial<Record<StageName, JunitCase[]>>): string {
+  const builder = junit.newBuilder();
+  for (const stage of STAGE_ORDER) {
+    const result = report.stages[stage];
+    if (!result) continue;
+    const suite = builder.testSuite().name(stage).time(result.duration_ms / 1000);
+    const outcome = suite.testCase().className(`chaos-gate.${stage}`).name(`${stage} stage`).time(result.duration_ms / 1000);
+    if (result.status === 'not_run') outcome.skipped();
+    else if (result.status !== 'passed') outcome.failure(result.reason ?? result.status, result.status);
+    for (const c of cases[stage] ?? []) {
+      const test = suite.testCase().className(c.suite).name(c.name);
+      if (c.time !== undefined) test.time(c.time);
+      if (c.status === 'failed') test.failure(c.message);
+      else if (c.status === 'error') test.error(c.message);
+      else if (c.status === 'skipped') test.skipped();
+    }
+  }
+  if (report.experiments.length > 0) {
+    const suite = builder.testSuite().name('experiments');
+    for (const e of report.experiments) {
+      const test = suite.testCase().className('chaos-gate.experiments').name(e.name);
+      if (!e.ok) {
+        test.failure(
+          e.recovery_time_ms === null
+            ? 'did not recover'
+            : `recovered in ${e.recovery_time_ms} ms, limit ${e.recover_within_ms} ms`,
+        );
+      }
+    }
+  }
+  if (report.thresholds.length > 0) {
+    const suite = builder.testSuite().name('thresholds');
+    for (const t of report.thresholds) {
+      const test = suite.testCase().className('chaos-gate.thresholds').name(`${t.metric}: ${t.expression}`);
+      if (!t.ok) test.failure(t.reason ?? `actual ${t.actual}, limit ${t.expression}`);
+    }
+  }
+  return builder.build();
+}

@@ -1,0 +1,108 @@
+/**
+ * Everything a run stands up before its stages and tears down after them:
+ *
+ *   control API ──► proxies (client ⇄ proxy ⇄ upstream)
+ *               └─► mocks (stand-in HTTP providers)
+ *   services (the system under test), started last, stopped first
+ *
+ * Stopping is idempotent and always total: faults reverted, listeners closed, process trees killed.
+ */
+import { ControlServer } from '../control/server.js';
+import { controlRouter } from '../control/api.js';
+import type { Config } from '../config/schema.js';
+import { EnvironmentError } from '../errors.js';
+import type { MetricSet } from '../gate/metrics.js';
+import { MockRegistry } from '../mock/registry.js';
+import { ProxyRegistry } from '../proxy/registry.js';
+import type { StageName } from '../report/types.js';
+import type { Log } from './log.js';
+import { startService, type StartedService } from './services.js';
+
+export interface EnvironmentOptions {
+  cwd: string;
+  logDir: string;
+  log: Log;
+  signal: AbortSignal;
+  /** The metric set POST /metrics records into (the running stage's). */
+  currentMetrics: () => MetricSet;
+}
+
+export class Environment {
+  readonly proxies = new ProxyRegistry();
+  readonly mocks = new MockRegistry();
+  private control?: ControlServer;
+  private services: StartedService[] = [];
+  private stopped?: Promise<void>;
+
+  private constructor(
+    private readonly config: Config,
+    private readonly options: EnvironmentOptions,
+  ) {}
+
+  /** Starts everything in order; on any failure stops what started and throws EnvironmentError. */
+  static async start(config: Config, options: EnvironmentOptions): Promise<Environment> {
+    const environment = new Environment(config, options);
+    try {
+      await environment.startAll();
+    } catch (error) {
+      await environment.stop();
+      throw error;
+    }
+    return environment;
+  }
+
+  /** Control API base URL, e.g. http://127.0.0.1:8474. */
+  get controlUrl(): string {
+    return this.control!.url;
+  }
+
+  /** The variables every stage and service sees (DESIGN.md, "What the stages see"). */
+  variables(stage?: StageName): Record<string, string> {
+    const vars: Record<string, string> = { CHAOS_GATE_API: this.controlUrl, TOXIPROXY_URL: this.controlUrl };
+    if (this.config.control.token) vars.CHAOS_GATE_TOKEN = this.config.control.token;
+    for (const proxy of this.proxies.list()) vars[`CHAOS_GATE_PROXY_${envName(proxy.name)}`] = proxy.listen;
+    for (const mock of this.mocks.list()) vars[`CHAOS_GATE_MOCK_${envName(mock.name)}`] = mock.url;
+    if (stage) vars.CHAOS_GATE_STAGE = stage;
+    return vars;
+  }
+
+  private async startAll(): Promise<void> {
+    const { config, options } = this;
+    const router = controlRouter({ proxies: this.proxies, mocks: this.mocks, currentMetrics: options.currentMetrics });
+    this.control = new ControlServer({ listen: config.control.listen, token: config.control.token, router });
+    await bind(`control API on ${config.control.listen}`, () => this.control!.start());
+    for (const proxy of config.proxies) await bind(`proxy "${proxy.name}" on ${proxy.listen}`, () => this.proxies.create(proxy));
+    for (const mock of config.mocks) await bind(`mock "${mock.name}" on ${mock.listen}`, () => this.mocks.create(mock));
+    for (const service of config.services) {
+      options.log.info(`starting service ${service.name}: ${service.run}`);
+      this.services.push(await startService(service, { ...options, env: this.variables() }));
+    }
+  }
+
+  /** Stops services first (they hold connections through the proxies), then mocks, proxies and the API. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      await Promise.all(this.services.map((s) => s.command.stop(2000)));
+      await this.mocks.closeAll();
+      await this.proxies.closeAll();
+      await this.control?.stop().catch(() => undefined);
+    })();
+    return this.stopped;
+  }
+}
+
+/** `llm-primary` → `LLM_PRIMARY`, as environment variable names allow. */
+export function envName(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/** Runs a listen step; a port taken or an address not available becomes an EnvironmentError naming it. */
+async function bind(what: string, listen: () => Promise<unknown>): Promise<void> {
+  try {
+    await listen();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EADDRNOTAVAIL' ? 'the address is not available on this machine' : (error as Error).message;
+    throw new EnvironmentError(`cannot start the ${what}: ${why}`);
+  }
+}

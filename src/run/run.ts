@@ -1,0 +1,212 @@
+/**
+ * One run, the same from the terminal and from the action:
+ *
+ *   config ──► safety ──► environment (control API, proxies, mocks, services)
+ *          ──► stages in order: unit → integration → load → chaos   (each records metrics)
+ *          ──► thresholds ──► verdict ──► metrics.json, junit.xml, summary.md, report.html
+ *
+ * Whatever happens (a stage fails, max_duration passes, Ctrl-C), the environment is stopped and
+ * every fault reverted before run() returns, and the report says what was measured.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { runExperiments } from '../chaos/experiments.js';
+import { formatDuration } from '../config/duration.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { MetricsStore } from '../gate/store.js';
+import { judge } from '../gate/thresholds.js';
+import { writeReports } from '../report/write.js';
+import type { ExperimentReport, FaultWindow, RunReport, SeriesPoint, StageName, StageReport, Verdict } from '../report/types.js';
+import { runCommandStage } from '../stages/command-stage.js';
+import type { JunitCase } from '../stages/junit.js';
+import { runLoadStage } from '../stages/load-stage.js';
+import { Environment } from './environment.js';
+import type { Log } from './log.js';
+import { describePlan, selectStages } from './plan.js';
+import { checkSafety } from './safety.js';
+
+export interface RunOptions {
+  /** Path of chaos-gate.yml, relative to `cwd`. */
+  config: string;
+  /** Where stage commands and services run, and relative paths resolve; default the process's. */
+  cwd?: string;
+  /** Default `chaos-gate-report`, relative to `cwd`. */
+  reportDir?: string;
+  /** Run only these stages (in the usual order). */
+  stages?: string[];
+  /** Run only experiments tagged with one of these categories. */
+  categories?: string[];
+  /** Validate and print the plan; start nothing. */
+  dryRun?: boolean;
+  /** Aborting stops the run: faults reverted, processes killed, a partial report written. */
+  signal?: AbortSignal;
+}
+
+export interface RunOutcome {
+  /** 0 passed, 1 a stage or threshold failed. (Bad config and environment errors throw.) */
+  exitCode: 0 | 1;
+  verdict?: Verdict;
+  report?: RunReport;
+  reportDir?: string;
+}
+
+export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const { config } = await loadConfig(resolve(cwd, options.config));
+  const stages = selectStages(config, options.stages);
+  checkSafety(config);
+  if (options.dryRun) {
+    log.info(describePlan(config, stages));
+    log.info('dry run: the config is valid; nothing was started');
+    return { exitCode: 0 };
+  }
+
+  const reportDir = resolve(cwd, options.reportDir ?? 'chaos-gate-report');
+  await mkdir(join(reportDir, 'logs'), { recursive: true });
+  const runState = new RunState(config, Date.now());
+
+  // One signal for every way a run ends early: the caller's (Ctrl-C, cancelled job) and max_duration.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(options.signal?.reason ?? 'stopped');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  const deadline = setTimeout(() => {
+    runState.errors.push(`the run passed safety.max_duration (${formatDuration(config.safety.max_duration)}) and was stopped`);
+    stop.abort('max_duration');
+  }, config.safety.max_duration);
+
+  let environment: Environment | undefined;
+  try {
+    environment = await log.section('environment', () =>
+      Environment.start(config, { cwd, logDir: join(reportDir, 'logs'), log, signal: stop.signal, currentMetrics: () => runState.store.scope(runState.scope) }),
+    );
+    let failures = 0;
+    for (const stage of stages) {
+      if (stop.signal.aborted || (config.max_failures !== undefined && failures >= config.max_failures)) {
+        runState.stages[stage] = { status: stop.signal.aborted ? 'cancelled' : 'not_run', exit_code: null, duration_ms: 0, metrics: {} };
+        continue;
+      }
+      runState.scope = stage;
+      const report = await log.section(`${stage} stage`, () => runStage(stage, config, environment!, runState, { cwd, reportDir, log, signal: stop.signal, categories: options.categories }));
+      runState.stages[stage] = report;
+      if (report.status !== 'passed') failures += 1;
+      log.info(`${stage}: ${report.status}${report.reason ? ` (${report.reason})` : ''} in ${formatDuration(report.duration_ms)}`);
+    }
+  } finally {
+    clearTimeout(deadline);
+    options.signal?.removeEventListener('abort', onAbort);
+    await environment?.stop();
+  }
+
+  const report = runState.finish();
+  await writeReports(reportDir, report, runState.cases);
+  printVerdict(report, reportDir, cwd, log);
+  return { exitCode: report.verdict === 'pass' ? 0 : 1, verdict: report.verdict, report, reportDir };
+}
+
+interface StageOptions {
+  cwd: string;
+  reportDir: string;
+  log: Log;
+  signal: AbortSignal;
+  categories?: string[];
+}
+
+async function runStage(stage: StageName, config: Config, environment: Environment, state: RunState, options: StageOptions): Promise<StageReport> {
+  const metrics = state.store.scope(stage);
+  const ctx = { ...options, env: environment.variables(stage), metrics };
+  const started = performance.now();
+  let report: Omit<StageReport, 'metrics'>;
+  if (stage === 'load') {
+    report = await runLoadStage(config.stages.load!, { ...ctx, runStart: state.t0, series: state.series });
+  } else {
+    const stageConfig = config.stages[stage]!;
+    report = { status: 'passed', exit_code: null, duration_ms: 0 };
+    if (stageConfig.run !== undefined) {
+      const result = await runCommandStage(stage, { ...stageConfig, run: stageConfig.run }, ctx);
+      report = result.report;
+      state.cases[stage] = result.cases;
+    }
+    if (stage === 'chaos' && config.stages.chaos?.experiments?.length) {
+      const experiments = await runExperiments(config.stages.chaos.experiments, {
+        ...ctx,
+        environment,
+        store: state.store,
+        runStart: state.t0,
+        series: state.series,
+        windows: state.windows,
+        faultTtl: config.safety.fault_ttl,
+      });
+      state.experiments.push(...experiments);
+      const failed = experiments.filter((e) => !e.ok);
+      if (failed.length > 0) {
+        report.status = report.status === 'passed' ? 'failed' : report.status;
+        const why = `${failed.length} experiment${failed.length === 1 ? '' : 's'} did not recover in time`;
+        report.reason = report.reason ? `${report.reason}; ${why}` : why;
+      }
+      if (options.signal.aborted && report.status === 'passed') report.status = 'cancelled';
+    }
+    report.duration_ms = Math.round(performance.now() - started);
+  }
+  return { ...report, metrics: metrics.summary(report.duration_ms) };
+}
+
+/** What a run accumulates while it goes, turned into the RunReport at the end. */
+class RunState {
+  readonly store = new MetricsStore();
+  /** The scope POST /metrics records into: the stage running now. */
+  scope = 'setup';
+  readonly t0 = performance.now();
+  readonly stages: RunReport['stages'] = {};
+  readonly cases: Partial<Record<StageName, JunitCase[]>> = {};
+  readonly experiments: ExperimentReport[] = [];
+  readonly series: SeriesPoint[] = [];
+  readonly windows: FaultWindow[] = [];
+  readonly errors: string[] = [];
+
+  constructor(
+    private readonly config: Config,
+    private readonly startedAt: number,
+  ) {}
+
+  finish(): RunReport {
+    const durationMs = Math.round(performance.now() - this.t0);
+    const thresholds = judge(this.config.thresholds, (address) => this.store.lookup(address), { durationMs });
+    const failed =
+      Object.values(this.stages).some((s) => s.status !== 'passed' && s.status !== 'not_run') ||
+      thresholds.some((t) => !t.ok) ||
+      this.experiments.some((e) => !e.ok) ||
+      this.errors.length > 0;
+    return {
+      version: 1,
+      verdict: failed ? 'fail' : 'pass',
+      started_at: new Date(this.startedAt).toISOString(),
+      duration_ms: durationMs,
+      stages: this.stages,
+      metrics: this.store.collect('').summary(durationMs),
+      experiments: this.experiments,
+      thresholds,
+      timeline: { series: this.series, windows: this.windows },
+      errors: this.errors,
+    };
+  }
+}
+
+function printVerdict(report: RunReport, reportDir: string, cwd: string, log: Log): void {
+  const stages = Object.entries(report.stages);
+  const passedStages = stages.filter(([, s]) => s.status === 'passed').length;
+  const held = report.thresholds.filter((t) => t.ok).length;
+  const head = report.verdict === 'pass' ? 'PASS' : 'FAIL';
+  log.info(
+    `\n${head}  ${passedStages}/${stages.length} stages passed, ${held}/${report.thresholds.length} thresholds held (${formatDuration(report.duration_ms)})`,
+  );
+  for (const [name, s] of stages) if (s.status !== 'passed') log.info(`  ✘ stage ${name}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`);
+  for (const e of report.experiments) if (!e.ok) log.info(`  ✘ experiment ${e.name}: ${e.recovery_time_ms === null ? 'did not recover' : `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`}`);
+  for (const t of report.thresholds) {
+    if (!t.ok) log.info(`  ✘ ${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`);
+  }
+  for (const error of report.errors) log.info(`  ✘ ${error}`);
+  const shown = reportDir.startsWith(`${cwd}/`) ? reportDir.slice(cwd.length + 1) : reportDir;
+  log.info(`report: ${shown}/ (metrics.json, junit.xml, summary.md, report.html)`);
+}

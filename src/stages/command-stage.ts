@@ -1,0 +1,90 @@
+/**
+ * A stage that runs the user's test command: its process tree, its JUnit files and the metric
+ * lines it wrote give one StageReport. Tests failing fail the stage even when the command exits 0;
+ * a failing command fails it even when its JUnit says all passed.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { formatDuration } from '../config/duration.js';
+import type { CommandStageConfig } from '../config/schema.js';
+import { recordFile } from '../gate/lines.js';
+import type { MetricSet } from '../gate/metrics.js';
+import type { StageName, StageReport } from '../report/types.js';
+import type { Log } from '../run/log.js';
+import { readJunit, type JunitCase } from './junit.js';
+import { startCommand } from './spawn.js';
+
+export interface StageContext {
+  cwd: string;
+  /** CHAOS_GATE_* variables for this stage. */
+  env: Record<string, string>;
+  reportDir: string;
+  log: Log;
+  signal: AbortSignal;
+  /** Where this stage's metrics go. */
+  metrics: MetricSet;
+}
+
+export interface CommandStageResult {
+  report: Omit<StageReport, 'metrics'>;
+  /** Every test case its JUnit files held. */
+  cases: JunitCase[];
+}
+
+/** Runs `stage.run` and judges it; never throws for a failing command. */
+export async function runCommandStage(name: StageName, stage: CommandStageConfig, ctx: StageContext): Promise<CommandStageResult> {
+  const logFile = join(ctx.reportDir, 'logs', `${name}.log`);
+  const metricsFile = resolve(ctx.reportDir, 'stage-metrics', `${name}.jsonl`);
+  await mkdir(join(ctx.reportDir, 'logs'), { recursive: true });
+  await mkdir(join(ctx.reportDir, 'stage-metrics'), { recursive: true });
+  await writeFile(metricsFile, '');
+  const cwd = resolve(ctx.cwd, stage.working_directory ?? '.');
+  const since = Date.now();
+
+  ctx.log.info(`$ ${stage.run}`);
+  const result = await startCommand(stage.run, {
+    cwd,
+    env: { ...ctx.env, ...stage.env, CHAOS_GATE_METRICS: metricsFile },
+    logFile,
+    timeoutMs: stage.timeout,
+    signal: ctx.signal,
+    onLine: (line) => ctx.log.output(name, line),
+  }).done;
+
+  for (const problem of await recordFile(metricsFile, ctx.metrics)) ctx.log.warn(`metrics line skipped: ${problem}`);
+
+  const report: Omit<StageReport, 'metrics'> = {
+    status: 'passed',
+    exit_code: result.exitCode,
+    duration_ms: result.durationMs,
+    log: `logs/${name}.log`,
+  };
+  const reasons: string[] = [];
+  let cases: JunitCase[] = [];
+  if (stage.junit) {
+    const junit = await readJunit(stage.junit, cwd, since);
+    for (const { file, why } of junit.ignored) ctx.log.warn(`JUnit file ignored: ${file}: ${why}`);
+    report.tests = junit.counts;
+    cases = junit.cases;
+    if (junit.failures.length > 0) report.failures = junit.failures;
+    const broken = junit.counts.failed + junit.counts.errors;
+    if (broken > 0) reasons.push(`${broken} test${broken === 1 ? '' : 's'} failed`);
+    if (junit.files.length === 0 && !result.timedOut && !result.cancelled) {
+      reasons.push(`no JUnit file matched ${stage.junit.join(', ')}`);
+    }
+  }
+  if (result.timedOut) {
+    report.status = 'timed_out';
+    reasons.unshift(`timed out after ${formatDuration(stage.timeout!)}`);
+  } else if (result.cancelled) {
+    report.status = 'cancelled';
+    reasons.unshift('stopped');
+  } else if (result.exitCode !== 0) {
+    reasons.unshift(`exit code ${result.exitCode}`);
+  }
+  if (reasons.length > 0) {
+    if (report.status === 'passed') report.status = 'failed';
+    report.reason = reasons.join('; ');
+  }
+  return { report, cases };
+}

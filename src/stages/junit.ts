@@ -1,0 +1,118 @@
+/**
+ * Reads the JUnit XML that test runners write (pytest, vitest, jest-junit, go-junit-report,
+ * Maven surefire) into counts and failures. Cases are counted one by one, through nested
+ * suites, rather than trusting each dialect's suite attributes.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { XMLParser } from 'fast-xml-parser';
+import { glob } from 'tinyglobby';
+import type { TestCounts, TestFailure } from '../report/types.js';
+
+/** One test case as read; re-emitted into chaos-gate's own junit.xml. */
+export interface JunitCase {
+  suite: string;
+  name: string;
+  status: 'passed' | 'failed' | 'error' | 'skipped';
+  /** Seconds, as JUnit writes it. */
+  time?: number;
+  message?: string;
+}
+
+export interface JunitResult {
+  counts: TestCounts;
+  cases: JunitCase[];
+  /** The first failed or errored cases (at most 50), for the report. */
+  failures: TestFailure[];
+  files: string[];
+  /** Files that matched but predate the stage (left over from an earlier run) or did not parse. */
+  ignored: { file: string; why: string }[];
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => ['testsuite', 'testcase', 'failure', 'error', 'skipped'].includes(name),
+  // Keep text as given; failure messages are shown, not interpreted.
+  parseTagValue: false,
+  parseAttributeValue: false,
+});
+
+/** Keeps the report readable when a suite fails hundreds of cases. */
+const MAX_FAILURES = 50;
+
+/**
+ * Reads every file matching `globs` (relative to `cwd`) written at or after `since` (ms epoch).
+ */
+export async function readJunit(globs: string[], cwd: string, since = 0): Promise<JunitResult> {
+  const cases: JunitCase[] = [];
+  const files: string[] = [];
+  const ignored: JunitResult['ignored'] = [];
+  for (const file of (await glob(globs, { cwd, absolute: true })).sort()) {
+    // A second of slack: file systems round modification times.
+    if ((await stat(file)).mtimeMs < since - 1000) {
+      ignored.push({ file, why: 'written before this stage started' });
+      continue;
+    }
+    let document: Record<string, unknown>;
+    try {
+      document = parser.parse(await readFile(file, 'utf8'), true) as Record<string, unknown>;
+    } catch (error) {
+      ignored.push({ file, why: `not valid XML: ${(error as Error).message.split('\n')[0]}` });
+      continue;
+    }
+    const roots = [...list(document.testsuites), ...list(document.testsuite)];
+    if (roots.length === 0) {
+      ignored.push({ file, why: 'no <testsuites> or <testsuite> element' });
+      continue;
+    }
+    files.push(file);
+    for (const root of roots) walk(root, '', cases);
+  }
+  const counts: TestCounts = { total: cases.length, passed: 0, failed: 0, errors: 0, skipped: 0 };
+  for (const c of cases) counts[c.status === 'error' ? 'errors' : c.status] += 1;
+  const failures = cases
+    .filter((c) => c.status === 'failed' || c.status === 'error')
+    .slice(0, MAX_FAILURES)
+    .map((c) => ({ suite: c.suite, name: c.name, message: c.message ?? '' }));
+  return { counts, cases, failures, files, ignored };
+}
+
+type Node = Record<string, unknown>;
+
+function walk(suite: Node, parentName: string, cases: JunitCase[]): void {
+  const name = String(suite.name ?? parentName);
+  for (const testcase of list(suite.testcase)) {
+    const failure = list(testcase.failure)[0];
+    const error = list(testcase.error)[0];
+    const status = failure !== undefined ? 'failed' : error !== undefined ? 'error' : testcase.skipped !== undefined ? 'skipped' : 'passed';
+    const problem = failure ?? error;
+    const time = Number(testcase.time);
+    cases.push({
+      suite: String(testcase.classname ?? name),
+      name: String(testcase.name ?? '(unnamed)'),
+      status,
+      ...(Number.isFinite(time) && testcase.time !== undefined ? { time } : {}),
+      ...(problem !== undefined ? { message: messageOf(problem) } : {}),
+    });
+  }
+  // Nested suites (surefire, jest-junit with describe blocks, `<testsuites>` wrapping `<testsuites>`).
+  for (const child of [...list(suite.testsuite), ...list(suite.testsuites)]) {
+    walk(child, name, cases);
+  }
+}
+
+/** An element that may appear once (an object) or many times (an array). */
+function list(value: unknown): Node[] {
+  return value === undefined || value === '' ? [] : ((Array.isArray(value) ? value : [value]) as Node[]);
+}
+
+function messageOf(problem: unknown): string {
+  if (typeof problem === 'string') return firstLine(problem);
+  const node = problem as Node;
+  return firstLine(String(node.message ?? node['#text'] ?? node.type ?? 'failed'));
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
+
+/** The problems a config gives, as a user reads them. */
+function problems(text: string): string[] {
+  try {
+    parseConfig(text, 'chaos-gate.yml');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('config errors name file, line, key path and what was expected', () => {
+  it('an unknown key, with the likely one', () => {
+    expect(problems('version: 1\nstages:\n  unit: { run: "true" }\nservces: []\n')).toEqual([
+      'chaos-gate.yml:4:1: servces: unknown key (did you mean `services`?)',
+    ]);
+  });
+
+  it('an unknown key deep in a stage, listing the known ones', () => {
+    expect(problems('version: 1\nstages:\n  unit:\n    run: "true"\n    retries: 3\n')).toEqual([
+      'chaos-gate.yml:5:5: stages.unit.retries: unknown key (expected one of: run, junit, timeout, env, working_directory)',
+    ]);
+  });
+
+  it('a wrong type', () => {
+    expect(problems('version: 1\nstages:\n  unit:\n    run: 42\n')).toEqual(['chaos-gate.yml:4:10: stages.unit.run: expected a shell command']);
+  });
+
+  it('a bad duration', () => {
+    expect(problems('version: 1\nstages:\n  unit: { run: "true", timeout: 5 minutes }\n')).toEqual([
+      'chaos-gate.yml:3:34: stages.unit.timeout: expected a duration like 250ms, 30s or 10m, got "5 minutes"',
+    ]);
+  });
+
+  it('a missing key', () => {
+    expect(problems('stages:\n  unit: { run: "true" }\n')).toEqual(['chaos-gate.yml:1:1: version: missing; expected version: 1']);
+  });
+
+  it('a duplicate name and a port clash', () => {
+    const text = [
+      'version: 1',
+      'proxies:',
+      '  - { name: pg, listen: 127.0.0.1:15432, upstream: 127.0.0.1:5432 }',
+      '  - { name: pg, listen: 127.0.0.1:16379, upstream: 127.0.0.1:6379 }',
+      'control: { listen: 127.0.0.1:15432 }',
+      '',
+    ].join('\n');
+    expect(problems(text)).toEqual([
+      'chaos-gate.yml:4:11: proxies[1].name: duplicate name "pg" (also proxies[0])',
+      'chaos-gate.yml:5:20: control.listen: port 15432 is also used by proxies[0].listen',
+    ]);
+  });
+
+  it('a threshold that does not parse', () => {
+    expect(problems('version: 1\nthresholds:\n  http_req_duration: ["p(99)<500", "p99<5"]\n')).toEqual([
+      'chaos-gate.yml:3:35: thresholds.http_req_duration[1]: "p99<5" is not a threshold; expected <aggregation><op><number> such as rate<0.05, p(99)<500, count==0 (aggregations: count, rate, value, avg, min, max, med, p(N))',
+    ]);
+  });
+
+  it('a reference that does not resolve', () => {
+    expect(problems('version: 1\nservices:\n  - name: app\n    run: node app.js\n    env: { DB: "${proxies.pg.listen}" }\n')).toEqual([
+      'chaos-gate.yml:5:15: services[0].env.DB: ${proxies.pg.listen} does not resolve; expected ${proxies.NAME.listen|upstream}, ${mocks.NAME.url|listen}, ${control.url} or ${env.NAME} naming something declared',
+    ]);
+  });
+
+  it('YAML that does not parse', () => {
+    expect(problems('version: 1\nstages:\n  unit: { run: "true"\n')[0]).toMatch(/^chaos-gate\.yml:\d+:\d+: /);
+  });
+
+  it('every problem at once', () => {
+    expect(problems('version: 2\nstages:\n  unit: { run: "" }\nmax_failures: -1\n')).toEqual([
+      'chaos-gate.yml:1:10: version: expected version: 1',
+      'chaos-gate.yml:3:16: stages.unit.run: expected a shell command',
+      'chaos-gate.yml:4:15: max_failures: Too small: expected number to be >0',
+    ]);
+  });
+});
+
+describe('a valid config', () => {
+  it('fills defaults and resolves references', () => {
+    const { config } = parseConfig(
+      [
+        'version: 1',
+        'proxies:',
+        '  - { name: pg, listen: 127.0.0.1:15432, upstream: 127.0.0.1:5432 }',
+        'services:',
+        '  - name: app',
+        '    run: node app.js',
+        '    env: { DATABASE_URL: "postgres://postgres@${proxies.pg.listen}/test" }',
+        '    ready: { http: "http://127.0.0.1:8080/health" }',
+        'stages:',
+        '  unit: { run: "npm test", junit: "reports/*.xml", timeout: 1m30s }',
+        'thresholds:',
+        '  deadlocks: count==0',
+        '',
+      ].join('\n'),
+      'chaos-gate.yml',
+    );
+    expect(config.services[0].env).toEqual({ DATABASE_URL: 'postgres://postgres@127.0.0.1:15432/test' });
+    expect(config.services[0].ready).toEqual({ http: 'http://127.0.0.1:8080/health', timeout: 30_000 });
+    expect(config.stages.unit).toEqual({ run: 'npm test', junit: ['reports/*.xml'], timeout: 90_000 });
+    expect(config.thresholds).toEqual({ deadlocks: [{ threshold: 'count==0', abort_on_fail: false, delay_abort_eval: 0 }] });
+    expect(config.control).toEqual({ listen: '127.0.0.1:8474' });
+    expect(config.safety.forbid_env).toEqual({ ENVIRONMENT: 'production', NODE_ENV: 'production' });
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { MetricSet } from '../../src/gate/metrics.js';
+import { recordLines } from '../../src/gate/lines.js';
+
+describe('MetricSet', () => {
+  it('merges shards exactly: counters add, rates add, trends merge histograms', () => {
+    const whole = new MetricSet();
+    const shards = [new MetricSet(), new MetricSet(), new MetricSet(), new MetricSet()];
+    for (let i = 0; i < 10_000; i++) {
+      const value = (i * 7919) % 1000; // a spread that differs per shard
+      whole.trend('d').add(value);
+      shards[i % 4].trend('d').add(value);
+      whole.rate('f').add(i % 10 === 0);
+      shards[i % 4].rate('f').add(i % 10 === 0);
+    }
+    // Through metrics.json, as shards travel.
+    const merged = shards.map((s) => MetricSet.fromSummary(JSON.parse(JSON.stringify(s.summary(1000))))).reduce((a, b) => a.merge(b));
+    expect(merged.trend('d').percentile(99)).toBe(whole.trend('d').percentile(99));
+    expect(merged.trend('d').count).toBe(10_000);
+    expect(merged.rate('f').summary()).toEqual(whole.rate('f').summary());
+  });
+
+  it('refuses a name recorded with two types', () => {
+    const set = new MetricSet();
+    set.counter('x').add(1);
+    expect(() => set.trend('x')).toThrow('metric "x" is a counter, not a trend');
+  });
+});
+
+describe('recordLines', () => {
+  it('records good lines and names bad ones by number', () => {
+    const set = new MetricSet();
+    const problems = recordLines(
+      [
+        '{"name":"deadlocks","type":"counter","value":0}',
+        'not json',
+        '{"name":"recovery","type":"trend","value":120}',
+        '{"name":"recovery","type":"trend","value":-1}',
+        '',
+        '{"name":"lost frames","type":"counter","value":1}',
+        '{"name":"ok","type":"rate","value":true}',
+      ].join('\n'),
+      set,
+      'metrics.jsonl',
+    );
+    expect(problems).toEqual([
+      'metrics.jsonl:2: not JSON; expected {"name":"deadlocks","type":"counter","value":0}',
+      'metrics.jsonl:4: value: a trend value must not be negative',
+      'metrics.jsonl:6: name: expected letters, digits and _ (e.g. "deadlocks")',
+    ]);
+    expect(set.counter('deadlocks').count).toBe(0);
+    expect(set.trend('recovery').count).toBe(1);
+    expect(set.rate('ok').rate).toBe(1);
+  });
+});

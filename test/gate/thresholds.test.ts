@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { MetricSet } from '../../src/gate/metrics.js';
+import { MetricsStore } from '../../src/gate/store.js';
+import { judge } from '../../src/gate/thresholds.js';
+
+const t = (...list: string[]) => list.map((threshold) => ({ threshold, abort_on_fail: false, delay_abort_eval: 0 }));
+
+function store(): MetricsStore {
+  const s = new MetricsStore();
+  const load = s.scope('load');
+  for (let i = 1; i <= 100; i++) load.trend('http_req_duration').add(i);
+  for (let i = 0; i < 100; i++) load.rate('http_req_failed').add(i < 3);
+  const fault = s.scope('chaos.db loss.fault');
+  for (let i = 0; i < 10; i++) fault.rate('http_req_failed').add(i < 5);
+  s.scope('chaos').counter('deadlocks').add(0);
+  return s;
+}
+
+describe('judge', () => {
+  it('judges k6 expressions with actual values and limits', () => {
+    const s = store();
+    const results = judge(
+      { http_req_duration: t('p(99)<500', 'avg<50', 'max<=100'), http_req_failed: t('rate<0.05'), deadlocks: t('count==0') },
+      (a) => s.lookup(a),
+      { durationMs: 1000 },
+    );
+    // HDR histograms keep 3 significant digits: values within 0.1%.
+    expect(results[0].actual).toBeCloseTo(99, 0);
+    expect(results[1].actual).toBeCloseTo(50.5, 1);
+    expect(results.map((r) => [r.metric, r.expression, r.actual, r.limit, r.ok]).slice(2)).toEqual([
+      ['http_req_duration', 'max<=100', 100, 100, true],
+      // whole run: 3 + 5 failures out of 110
+      ['http_req_failed', 'rate<0.05', 0.072727, 0.05, false],
+      ['deadlocks', 'count==0', 0, 0, true],
+    ]);
+  });
+
+  it('addresses a stage and an experiment phase', () => {
+    const s = store();
+    const results = judge({ 'load.http_req_failed': t('rate<0.05'), 'chaos.db loss.fault.http_req_failed': t('rate<0.4') }, (a) => s.lookup(a), { durationMs: 1000 });
+    expect(results.map((r) => [r.actual, r.ok])).toEqual([
+      [0.03, true],
+      [0.5, false],
+    ]);
+  });
+
+  it('fails a metric nobody produced as "no data"', () => {
+    const [result] = judge({ lost_frames: t('count==0') }, () => undefined, { durationMs: 1000 });
+    expect(result).toMatchObject({ ok: false, actual: null, limit: 0 });
+    expect(result.reason).toMatch(/^no data/);
+  });
+
+  it('says which aggregations a metric type takes', () => {
+    const s = store();
+    const [result] = judge({ http_req_failed: t('p(99)<1') }, (a) => s.lookup(a), { durationMs: 1000 });
+    expect(result.ok).toBe(false);
+    expect(result.reason).toBe('p(N) does not apply to a rate (use rate, count)');
+  });
+
+  it('resolves limits relative to the baseline', () => {
+    const s = store();
+    const baseline = new MetricSet();
+    for (let i = 1; i <= 100; i++) baseline.trend('http_req_duration').add(i / 2);
+    const [slower] = judge({ http_req_duration: t('p(99)<baseline*1.2') }, (a) => s.lookup(a), {
+      durationMs: 1000,
+      baseline: (a) => baseline.metrics.get(a),
+    });
+    expect(slower.ok).toBe(false);
+    expect(slower.limit).toBeCloseTo(59.4, 1);
+  });
+});

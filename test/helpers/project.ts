@@ -1,0 +1,46 @@
+/**
+ * A throwaway project on disk for end-to-end runs: a chaos-gate.yml plus any files, and the
+ * CLI or the action run against it as real processes, exactly as a user or GitHub runs them.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export async function makeProject(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'chaos-gate-e2e-'));
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), text);
+  }
+  return dir;
+}
+
+/** Runs a bundled entry (dist/cli.js, dist/index.js) with Node 24 in `cwd`. */
+export function runNode(entry: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<Ran> {
+  return new Promise((resolvePromise) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, entry), ...args],
+      { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? ((error as { code?: number }).code ?? null) : 0;
+        resolvePromise({ code: typeof code === 'number' ? code : null, stdout, stderr });
+      },
+    );
+  });
+}
+
+export const cli = (args: string[], cwd: string, env?: Record<string, string>) => runNode('dist/cli.js', args, { cwd, env });
+
+export async function readJson<T = any>(file: string): Promise<T> {
+  return JSON.parse(await readFile(file, 'utf8')) as T;
+}

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startCommand } from '../../src/stages/spawn.js';
+
+/** A killed process may linger as a zombie until its new parent reaps it; that counts as dead. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe('startCommand', () => {
+  it('streams lines, keeps a log and returns the exit code', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spawn-'));
+    const lines: string[] = [];
+    const result = await startCommand('echo one; echo two >&2; exit 3', {
+      cwd: dir,
+      env: { GREETING: 'hi' },
+      logFile: join(dir, 'out.log'),
+      onLine: (line) => lines.push(line),
+    }).done;
+    expect(result.exitCode).toBe(3);
+    expect(lines.sort()).toEqual(['one', 'two']);
+    expect((await readFile(join(dir, 'out.log'), 'utf8')).split('\n').sort()).toEqual(['', 'one', 'two']);
+  });
+
+  it('passes the environment', async () => {
+    const lines: string[] = [];
+    await startCommand('echo "$CHAOS_GATE_STAGE"', { cwd: '.', env: { CHAOS_GATE_STAGE: 'unit' }, onLine: (l) => lines.push(l) }).done;
+    expect(lines).toEqual(['unit']);
+  });
+
+  it('kills the whole process tree on timeout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spawn-'));
+    const pidFile = join(dir, 'child.pid');
+    // The grandchild ignores nothing special; it must die with its group.
+    const result = await startCommand(`sleep 300 & echo $! > ${pidFile}; echo started; wait`, {
+      cwd: dir,
+      env: {},
+      timeoutMs: 300,
+      onLine: () => undefined,
+    }).done;
+    expect(result.timedOut).toBe(true);
+    expect(result.exitCode).toBeNull();
+    const grandchild = Number(await readFile(pidFile, 'utf8'));
+    expect(alive(grandchild)).toBe(false);
+  });
+
+  it('kills what a finished command left running in the background', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spawn-'));
+    const pidFile = join(dir, 'bg.pid');
+    const result = await startCommand(`(sleep 300 >/dev/null 2>&1 &  echo $! > ${pidFile}); exit 0`, { cwd: dir, env: {}, onLine: () => undefined }).done;
+    expect(result.exitCode).toBe(0);
+    expect(alive(Number(await readFile(pidFile, 'utf8')))).toBe(false);
+  });
+
+  it('stops on abort', async () => {
+    const controller = new AbortController();
+    const running = startCommand('echo ready; sleep 300', {
+      cwd: '.',
+      env: {},
+      signal: controller.signal,
+      onLine: (line) => line === 'ready' && controller.abort(),
+    });
+    const result = await running.done;
+    expect(result.cancelled).toBe(true);
+    expect(alive(running.pid)).toBe(false);
+  });
+});
