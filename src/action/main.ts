@@ -11,6 +11,9 @@ import { Outputs, State } from './constants.js';
 import { readInputs } from './inputs.js';
 import { actionLog } from './log.js';
 import { publish } from './publish.js';
+import { findBaseline } from '../report/baseline.js';
+import { readRunContext } from '../report/github-context.js';
+import type { RunReport } from '../report/types.js';
 
 export async function runAction(): Promise<void> {
   const log = actionLog();
@@ -22,16 +25,31 @@ export async function runAction(): Promise<void> {
     const inputs = readInputs();
     const cwd = resolve(inputs.workingDirectory);
     const outcome = await run(
-      { config: inputs.config, cwd, reportDir: inputs.reportDir, stages: inputs.stages, categories: inputs.categories, signal: stop.signal },
+      {
+        config: inputs.config,
+        cwd,
+        reportDir: inputs.reportDir,
+        stages: inputs.stages,
+        categories: inputs.categories,
+        signal: stop.signal,
+        baseline: (branch) => findBaselineFor(branch, inputs),
+      },
       log,
     );
     if (!outcome.report || !outcome.reportDir) return;
     core.setOutput(Outputs.verdict, outcome.verdict);
     core.setOutput(Outputs.reportDir, outcome.reportDir);
-    await publish(outcome.report, outcome.reportDir, inputs, log);
+    await publish(outcome.report, outcome.reportDir, inputs, outcome.baseline);
     if (outcome.verdict === 'fail') core.setFailed('chaos-gate: the gate failed; see the job summary for what broke');
   } catch (error) {
     if (error instanceof UserFacingError) core.setFailed(error.message);
     else core.setFailed(`chaos-gate internal error: ${(error as Error)?.stack ?? String(error)}`);
   }
+}
+
+/** The latest successful run's report on `branch` (`report.baseline` in the config). */
+async function findBaselineFor(branch: string | undefined, inputs: ReturnType<typeof readInputs>): Promise<RunReport | undefined> {
+  const context = await readRunContext();
+  if (!branch || !context || !inputs.githubToken) return undefined;
+  return findBaseline({ token: inputs.githubToken, repo: context.repo, branch, artifactName: inputs.artifactName });
 }

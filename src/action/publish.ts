@@ -1,16 +1,25 @@
-/** Puts the report where reviewers look: the job summary (more to come: PR comment, artifact). */
+/**
+ * Puts the verdict where reviewers look: annotations for what broke, then the artifact, job
+ * summary and sticky PR comment. None of it can change the verdict; a failure is a warning.
+ */
 import * as core from '@actions/core';
+import { publishReport } from '../report/publish.js';
 import type { RunReport } from '../report/types.js';
-import type { Log } from '../run/log.js';
 import type { ActionInputs } from './inputs.js';
 
-export async function publish(report: RunReport, reportDir: string, inputs: ActionInputs, log: Log): Promise<void> {
-  void inputs;
-  void reportDir;
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  try {
-    await core.summary.addRaw(`chaos-gate: ${report.verdict}\n`).write();
-  } catch (error) {
-    log.warn(`could not write the job summary: ${(error as Error).message}`);
+export async function publish(report: RunReport, reportDir: string, inputs: ActionInputs, baseline: RunReport | undefined): Promise<void> {
+  // Annotations reach reviewers even when the token is read-only (a pull request from a fork).
+  for (const t of report.thresholds) {
+    if (!t.ok) core.error(`${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`, { title: 'chaos-gate threshold broken' });
   }
+  for (const [stage, s] of Object.entries(report.stages)) {
+    if (s.status !== 'passed' && s.status !== 'not_run') core.error(`${stage}: ${s.reason ?? s.status}`, { title: `chaos-gate ${stage} stage ${s.status}` });
+  }
+  const outcome = await publishReport(report, reportDir, {
+    token: inputs.githubToken,
+    artifactName: inputs.artifactName,
+    comment: inputs.comment,
+    baseline,
+  });
+  for (const warning of outcome.warnings) core.warning(warning);
 }

@@ -4,11 +4,13 @@
  * 3 the environment could not start.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { UserFacingError } from '../errors.js';
 import { MetricsStore } from '../gate/store.js';
 import { Environment } from '../run/environment.js';
+import type { RunReport } from '../report/types.js';
 import type { Log } from '../run/log.js';
 import { describePlan, selectStages } from '../run/plan.js';
 import { run } from '../run/run.js';
@@ -34,10 +36,20 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('-s, --stage <name>', 'run only this stage (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--category <name>', 'run only experiments tagged with this category (repeatable)').argParser(collect).default([]))
     .option('-r, --report-dir <dir>', 'where the report goes', 'chaos-gate-report')
+    .option('--baseline <metrics.json>', 'compare with an earlier run: deltas and thresholds such as p(99)<baseline*1.2')
     .option('--dry-run', 'validate and print the plan; start nothing')
-    .action(async (opts: { config: string; stage: string[]; category: string[]; reportDir: string; dryRun?: boolean }) => {
+    .action(async (opts: { config: string; stage: string[]; category: string[]; reportDir: string; baseline?: string; dryRun?: boolean }) => {
+      const baselineFile = opts.baseline;
       const outcome = await run(
-        { config: opts.config, stages: opts.stage, categories: opts.category, reportDir: opts.reportDir, dryRun: opts.dryRun, signal: stop },
+        {
+          config: opts.config,
+          stages: opts.stage,
+          categories: opts.category,
+          reportDir: opts.reportDir,
+          dryRun: opts.dryRun,
+          signal: stop,
+          baseline: baselineFile ? async () => JSON.parse(await readFile(baselineFile, 'utf8')) as RunReport : undefined,
+        },
         log,
       );
       exitCode = outcome.exitCode;

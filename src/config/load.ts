@@ -44,7 +44,13 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => `${at(e.pos[0])}: ${e.message.split('\n')[0]}`));
   }
-  const raw = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // maxAliasCount bounds alias expansion (a "billion laughs" document).
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw new ConfigError([`${shown}: ${(error as Error).message}`]);
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError([`${shown}:1:1: expected a mapping with version: 1 and stages, proxies, mocks…`]);
   }
@@ -57,7 +63,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   );
   if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describe(issue, schema, doc, at)));
   if (problems.length > 0) throw new ConfigError(problems);
-  return { file: shown, dir, config: result.data };
+  return { file: shown, dir, config: result.data! };
 }
 
 type Issue = z.core.$ZodIssue;

@@ -5,6 +5,7 @@
  * their HDR histograms, gauges keep the latest value with the extremes.
  */
 import * as hdr from 'hdr-histogram-js';
+import type { MetricSummaries } from '../report/types.js';
 
 export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 
@@ -182,8 +183,8 @@ export class MetricSet {
   }
 
   /** Summaries keyed by name, as written to metrics.json. */
-  summary(durationMs: number): Record<string, Record<string, unknown>> {
-    const out: Record<string, Record<string, unknown>> = {};
+  summary(durationMs: number): MetricSummaries {
+    const out: MetricSummaries = {};
     for (const name of [...this.metrics.keys()].sort()) {
       const metric = this.metrics.get(name)!;
       out[name] = { type: metric.type, ...metric.summary(durationMs) };
@@ -192,7 +193,7 @@ export class MetricSet {
   }
 
   /** Rebuilds a set from a metrics.json summary (used to merge shards and read baselines). */
-  static fromSummary(summary: Record<string, Record<string, unknown>>): MetricSet {
+  static fromSummary(summary: MetricSummaries): MetricSet {
     const set = new MetricSet();
     for (const [name, s] of Object.entries(summary)) {
       switch (s.type) {

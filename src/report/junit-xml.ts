@@ -3,10 +3,13 @@
  * case for the stage's outcome), one suite of experiments, and one of thresholds — a broken
  * threshold is a failed case.
  */
-import junit from 'junit-report-builder';
+import junitModule, { type Builder } from 'junit-report-builder';
 import type { JunitCase } from '../stages/junit.js';
 import type { RunReport, StageName } from './types.js';
 import { STAGE_ORDER } from './types.js';
+
+// The package is CommonJS whose module.exports is the builder; its types describe an ES default.
+const junit = junitModule as unknown as Builder;
 
 export function renderJunit(report: RunReport, cases: Partial<Record<StageName, JunitCase[]>>): string {
   const builder = junit.newBuilder();

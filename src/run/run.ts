@@ -15,6 +15,7 @@ import { formatDuration } from '../config/duration.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { MetricsStore } from '../gate/store.js';
+import { reportLookup } from '../gate/report-metrics.js';
 import { judge } from '../gate/thresholds.js';
 import { writeReports } from '../report/write.js';
 import type { ExperimentReport, FaultWindow, RunReport, SeriesPoint, StageName, StageReport, Verdict } from '../report/types.js';
@@ -41,6 +42,8 @@ export interface RunOptions {
   dryRun?: boolean;
   /** Aborting stops the run: faults reverted, processes killed, a partial report written. */
   signal?: AbortSignal;
+  /** Finds the report to compare with; given `report.baseline` (a branch) when the config sets it. */
+  baseline?: (branch: string | undefined) => Promise<RunReport | undefined>;
 }
 
 export interface RunOutcome {
@@ -49,6 +52,7 @@ export interface RunOutcome {
   verdict?: Verdict;
   report?: RunReport;
   reportDir?: string;
+  baseline?: RunReport;
 }
 
 export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
@@ -62,6 +66,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
     return { exitCode: 0 };
   }
 
+  const baseline = await findBaseline(options, config, log);
   const reportDir = resolve(cwd, options.reportDir ?? 'chaos-gate-report');
   await mkdir(join(reportDir, 'logs'), { recursive: true });
   const runState = new RunState(config, Date.now());
@@ -99,10 +104,23 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
     await environment?.stop();
   }
 
-  const report = runState.finish();
-  await writeReports(reportDir, report, runState.cases);
+  const report = runState.finish(baseline);
+  await writeReports(reportDir, report, runState.cases, baseline);
   printVerdict(report, reportDir, cwd, log);
-  return { exitCode: report.verdict === 'pass' ? 0 : 1, verdict: report.verdict, report, reportDir };
+  return { exitCode: report.verdict === 'pass' ? 0 : 1, verdict: report.verdict, report, reportDir, baseline };
+}
+
+/** A baseline that cannot be found is a warning: relative thresholds then fail as "no baseline value". */
+async function findBaseline(options: RunOptions, config: Config, log: Log): Promise<RunReport | undefined> {
+  if (!options.baseline) return undefined;
+  try {
+    const baseline = await options.baseline(config.report.baseline);
+    if (!baseline && config.report.baseline) log.warn(`no baseline report found on ${config.report.baseline}; deltas and relative thresholds are skipped`);
+    return baseline;
+  } catch (error) {
+    log.warn(`could not read the baseline: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 interface StageOptions {
@@ -115,7 +133,10 @@ interface StageOptions {
 
 async function runStage(stage: StageName, config: Config, environment: Environment, state: RunState, options: StageOptions): Promise<StageReport> {
   const metrics = state.store.scope(stage);
-  const ctx = { ...options, env: environment.variables(stage), metrics };
+  const env = environment.variables(stage);
+  // The chaos stage's own tests can select themselves by category too.
+  if (options.categories?.length) env.CHAOS_GATE_CATEGORIES = options.categories.join(',');
+  const ctx = { ...options, env, metrics };
   const started = performance.now();
   let report: Omit<StageReport, 'metrics'>;
   if (stage === 'load') {
@@ -136,7 +157,6 @@ async function runStage(stage: StageName, config: Config, environment: Environme
         runStart: state.t0,
         series: state.series,
         windows: state.windows,
-        faultTtl: config.safety.fault_ttl,
       });
       state.experiments.push(...experiments);
       const failed = experiments.filter((e) => !e.ok);
@@ -170,9 +190,12 @@ class RunState {
     private readonly startedAt: number,
   ) {}
 
-  finish(): RunReport {
+  finish(baseline: RunReport | undefined): RunReport {
     const durationMs = Math.round(performance.now() - this.t0);
-    const thresholds = judge(this.config.thresholds, (address) => this.store.lookup(address), { durationMs });
+    const thresholds = judge(this.config.thresholds, (address) => this.store.lookup(address), {
+      durationMs,
+      baseline: baseline ? reportLookup(baseline) : undefined,
+    });
     const failed =
       Object.values(this.stages).some((s) => s.status !== 'passed' && s.status !== 'not_run') ||
       thresholds.some((t) => !t.ok) ||

@@ -32,7 +32,7 @@ describe('config errors name file, line, key path and what was expected', () => 
 
   it('a bad duration', () => {
     expect(problems('version: 1\nstages:\n  unit: { run: "true", timeout: 5 minutes }\n')).toEqual([
-      'chaos-gate.yml:3:34: stages.unit.timeout: expected a duration like 250ms, 30s or 10m, got "5 minutes"',
+      'chaos-gate.yml:3:33: stages.unit.timeout: expected a duration like 250ms, 30s or 10m, got "5 minutes"',
     ]);
   });
 
@@ -50,20 +50,20 @@ describe('config errors name file, line, key path and what was expected', () => 
       '',
     ].join('\n');
     expect(problems(text)).toEqual([
-      'chaos-gate.yml:4:11: proxies[1].name: duplicate name "pg" (also proxies[0])',
+      'chaos-gate.yml:4:13: proxies[1].name: duplicate name "pg" (also proxies[0])',
       'chaos-gate.yml:5:20: control.listen: port 15432 is also used by proxies[0].listen',
     ]);
   });
 
   it('a threshold that does not parse', () => {
     expect(problems('version: 1\nthresholds:\n  http_req_duration: ["p(99)<500", "p99<5"]\n')).toEqual([
-      'chaos-gate.yml:3:35: thresholds.http_req_duration[1]: "p99<5" is not a threshold; expected <aggregation><op><number> such as rate<0.05, p(99)<500, count==0 (aggregations: count, rate, value, avg, min, max, med, p(N))',
+      'chaos-gate.yml:3:36: thresholds.http_req_duration[1]: "p99<5" is not a threshold; expected <aggregation><op><number> such as rate<0.05, p(99)<500, count==0 (aggregations: count, rate, value, avg, min, max, med, p(N))',
     ]);
   });
 
   it('a reference that does not resolve', () => {
     expect(problems('version: 1\nservices:\n  - name: app\n    run: node app.js\n    env: { DB: "${proxies.pg.listen}" }\n')).toEqual([
-      'chaos-gate.yml:5:15: services[0].env.DB: ${proxies.pg.listen} does not resolve; expected ${proxies.NAME.listen|upstream}, ${mocks.NAME.url|listen}, ${control.url} or ${env.NAME} naming something declared',
+      'chaos-gate.yml:5:16: services[0].env.DB: ${proxies.pg.listen} does not resolve; expected ${proxies.NAME.listen|upstream}, ${mocks.NAME.url|listen}, ${control.url} or ${env.NAME} naming something declared',
     ]);
   });
 

@@ -1,0 +1,36 @@
+/**
+ * The load stage: traffic at the system under test for a fixed duration, recorded with k6's
+ * metric names. A target that dies mid-run shows up as failed requests; one that refuses every
+ * connection from the start fails the stage with that cause.
+ */
+import { formatDuration } from '../config/duration.js';
+import { runLoad } from '../load/engine.js';
+import { formatProgress } from '../load/progress.js';
+import { LoadRecorder } from '../load/recorder.js';
+import type { LoadStageConfig } from '../load/schema.js';
+import type { SeriesPoint, StageReport } from '../report/types.js';
+import type { StageContext } from './command-stage.js';
+
+export async function runLoadStage(
+  load: LoadStageConfig,
+  ctx: StageContext & { runStart: number; series: SeriesPoint[] },
+): Promise<Omit<StageReport, 'metrics'>> {
+  const recorder = new LoadRecorder(ctx.runStart).into(ctx.metrics);
+  const model = load.rate !== undefined ? `${load.rate}/s` : `${load.connections} connections`;
+  ctx.log.info(`load: ${model} for ${formatDuration(load.duration)} → ${load.targets.map((t) => `${t.method} ${t.url}`).join(', ')}`);
+  const summary = await runLoad(load, {
+    durationMs: load.duration,
+    signal: ctx.signal,
+    onSample: (sample) => recorder.record(sample),
+    onProgress: (p) => ctx.log.progress(formatProgress(p)),
+  });
+  ctx.log.progress(undefined);
+  ctx.series.push(...recorder.series());
+  const report: Omit<StageReport, 'metrics'> = { status: 'passed', exit_code: null, duration_ms: Math.round(summary.durationMs) };
+  if (ctx.signal.aborted) report.status = 'cancelled';
+  else if (summary.refusedAtStart) {
+    report.status = 'failed';
+    report.reason = `the target refused every connection (${load.targets[0].url}); is the service running?`;
+  }
+  return report;
+}
