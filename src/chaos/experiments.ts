@@ -48,7 +48,8 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   const scope = `chaos.${e.name}`;
   const sets = { steady: ctx.store.scope(`${scope}.steady`), fault: ctx.store.scope(`${scope}.fault`), recovery: ctx.store.scope(`${scope}.recovery`) };
   const recoveryMax = e.recovery ?? (e.recover_within !== undefined ? Math.max(2 * e.recover_within, 2 * WINDOW_MS) : DEFAULT_RECOVERY_MS);
-  const recorder = new LoadRecorder(ctx.runStart);
+  const recorder = new LoadRecorder(sets.steady, ctx.runStart);
+  let recording: keyof typeof sets = 'steady';
   const stopLoad = new AbortController();
   const onAbort = () => stopLoad.abort();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -63,9 +64,11 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     signal: stopLoad.signal,
     onSample: (sample) => {
       const phase = sample.start >= bounds.recovery ? 'recovery' : sample.start >= bounds.fault ? 'fault' : 'steady';
-      recorder.into(sets[phase]).record(sample);
+      if (phase !== recording) recorder.into(sets[(recording = phase)]);
+      recorder.record(sample);
       tracker?.add(sample);
     },
+    onDropped: recorder.dropped,
     onProgress: (p) => ctx.log.progress(formatProgress(p)),
   });
 
@@ -96,7 +99,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     await load;
     ctx.log.progress(undefined);
     ctx.signal.removeEventListener('abort', onAbort);
-    ctx.series.push(...recorder.series());
+    ctx.series.push(...recorder.points());
   }
 
   if (recoveryTime !== undefined) ctx.store.scope(scope).trend('recovery_time').add(recoveryTime);

@@ -15,22 +15,23 @@ export async function runLoadStage(
   load: LoadStageConfig,
   ctx: StageContext & { runStart: number; series: SeriesPoint[] },
 ): Promise<Omit<StageReport, 'metrics'>> {
-  const recorder = new LoadRecorder(ctx.runStart).into(ctx.metrics);
+  const recorder = new LoadRecorder(ctx.metrics, ctx.runStart);
   const model = load.rate !== undefined ? `${load.rate}/s` : `${load.connections} connections`;
   ctx.log.info(`load: ${model} for ${formatDuration(load.duration)} → ${load.targets.map((t) => `${t.method} ${t.url}`).join(', ')}`);
   const summary = await runLoad(load, {
     durationMs: load.duration,
     signal: ctx.signal,
-    onSample: (sample) => recorder.record(sample),
+    onSample: recorder.record,
+    onDropped: recorder.dropped,
     onProgress: (p) => ctx.log.progress(formatProgress(p)),
   });
   ctx.log.progress(undefined);
-  ctx.series.push(...recorder.series());
-  const report: Omit<StageReport, 'metrics'> = { status: 'passed', exit_code: null, duration_ms: Math.round(summary.durationMs) };
+  ctx.series.push(...recorder.points());
+  const report: Omit<StageReport, 'metrics'> = { status: 'passed', exit_code: null, duration_ms: Math.round(summary.elapsedMs) };
   if (ctx.signal.aborted) report.status = 'cancelled';
-  else if (summary.refusedAtStart) {
+  else if (summary.unreachable) {
     report.status = 'failed';
-    report.reason = `the target refused every connection (${load.targets[0].url}); is the service running?`;
+    report.reason = `${summary.unreachable}; is the service running?`;
   }
   return report;
 }

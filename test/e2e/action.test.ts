@@ -41,7 +41,7 @@ describe('the action (node dist/index.js with INPUT_*)', () => {
     const dir = await makeProject({ 'chaos-gate.yml': 'version: 1\nstages:\n  unit: { run: "true", junit: 3 }\n' });
     const ran = await runAction(dir, {});
     expect(ran.code).toBe(1);
-    expect(ran.stdout).toContain('::error::chaos-gate.yml:3:30: stages.unit.junit: expected a glob or a list of globs');
+    expect(ran.stdout).toContain('::error::chaos-gate.yml:3:31: stages.unit.junit: expected a glob or a list of globs, e.g. "reports/unit/*.xml"');
     expect(ran.stdout).not.toMatch(/\n\s+at /);
   });
 });

@@ -50,9 +50,11 @@ describe('chaos-gate run (the CLI, as a user runs it)', () => {
 
     const junit = await readFile(join(dir, 'chaos-gate-report/junit.xml'), 'utf8');
     expect(junit.match(/<testsuite /g)).toHaveLength(3);
-    expect(junit).toMatch(/<testsuite name="unit" tests="5" failures="0" errors="0" skipped="0"/);
-    expect(junit).toMatch(/<testsuite name="integration" tests="4" failures="1"/);
-    expect(junit).toMatch(/<testsuite name="chaos" tests="1" failures="1"/);
+    // Each suite: the stage's outcome as one case, then its own test cases.
+    expect(junit).toMatch(/<testsuite name="unit" time="[\d.]+" tests="5" failures="0" errors="0" skipped="0">/);
+    expect(junit).toMatch(/<testsuite name="integration" time="[\d.]+" tests="4" failures="2"/);
+    expect(junit).toMatch(/<testsuite name="chaos" time="[\d.]+" tests="1" failures="1"/);
+    expect(junit).toContain('<failure message="exit code 3" type="failed"/>');
     expect(await readFile(join(dir, 'chaos-gate-report/logs/unit.log'), 'utf8')).toContain('unit-ran');
   });
 
@@ -120,7 +122,7 @@ describe('chaos-gate run (the CLI, as a user runs it)', () => {
     const dir = await makeProject({ 'chaos-gate.yml': base('  unit: { run: "touch ran", timeout: soon }') });
     const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
     expect(ran.code).toBe(2);
-    expect(ran.stderr).toBe('error: chaos-gate.yml:4:37: stages.unit.timeout: expected a duration like 250ms, 30s or 10m, got "soon"\n');
+    expect(ran.stderr).toBe('error: chaos-gate.yml:4:38: stages.unit.timeout: expected a duration like 250ms, 30s or 10m, got "soon"\n');
     expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
 
