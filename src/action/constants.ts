@@ -8,6 +8,8 @@ export const Inputs = {
   comment: 'comment',
   artifactName: 'artifact-name',
   workingDirectory: 'working-directory',
+  shard: 'shard',
+  mode: 'mode',
 } as const;
 
 export const Outputs = {

@@ -1,6 +1,7 @@
 /** Typed readers of the action's inputs; each names the input in its error. */
 import * as core from '@actions/core';
 import { UsageError } from '../errors.js';
+import { parseShard, type Shard } from '../run/shard.js';
 import { Inputs } from './constants.js';
 
 export interface ActionInputs {
@@ -12,6 +13,10 @@ export interface ActionInputs {
   comment: boolean;
   artifactName: string;
   workingDirectory: string;
+  /** `2/4`: run this shard's share and upload `<artifact-name>-shard-2`, without a comment. */
+  shard?: Shard;
+  /** `merge`: download every shard's report, merge, judge once, comment once. */
+  mode: 'run' | 'merge';
 }
 
 export function readInputs(): ActionInputs {
@@ -24,7 +29,15 @@ export function readInputs(): ActionInputs {
     comment: getBoolean(Inputs.comment, true),
     artifactName: core.getInput(Inputs.artifactName) || 'chaos-gate-report',
     workingDirectory: core.getInput(Inputs.workingDirectory) || '.',
+    shard: core.getInput(Inputs.shard) ? parseShard(core.getInput(Inputs.shard)) : undefined,
+    mode: getMode(),
   };
+}
+
+function getMode(): 'run' | 'merge' {
+  const mode = core.getInput(Inputs.mode) || 'run';
+  if (mode !== 'run' && mode !== 'merge') throw new UsageError(`input ${Inputs.mode}: expected run or merge, got "${mode}"`);
+  return mode;
 }
 
 /** A comma- or newline-separated list. */

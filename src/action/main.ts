@@ -4,11 +4,14 @@
  */
 import * as core from '@actions/core';
 import { resolve } from 'node:path';
-import { UserFacingError } from '../errors.js';
+import { UsageError, UserFacingError } from '../errors.js';
+import { merge } from '../run/merge.js';
 import { run } from '../run/run.js';
+import type { Log } from '../run/log.js';
+import { downloadShardReports } from '../report/shards.js';
 import { trackGroups } from '../stages/spawn.js';
 import { Outputs, State } from './constants.js';
-import { readInputs } from './inputs.js';
+import { readInputs, type ActionInputs } from './inputs.js';
 import { actionLog } from './log.js';
 import { publish } from './publish.js';
 import { findBaseline } from '../report/baseline.js';
@@ -24,18 +27,23 @@ export async function runAction(): Promise<void> {
   try {
     const inputs = readInputs();
     const cwd = resolve(inputs.workingDirectory);
-    const outcome = await run(
-      {
-        config: inputs.config,
-        cwd,
-        reportDir: inputs.reportDir,
-        stages: inputs.stages,
-        categories: inputs.categories,
-        signal: stop.signal,
-        baseline: (branch) => findBaselineFor(branch, inputs),
-      },
-      log,
-    );
+    const baseline = (branch: string | undefined) => findBaselineFor(branch, inputs);
+    const outcome =
+      inputs.mode === 'merge'
+        ? await merge({ dirs: await downloadShards(inputs, cwd, log), config: inputs.config, cwd, reportDir: inputs.reportDir, baseline }, log)
+        : await run(
+            {
+              config: inputs.config,
+              cwd,
+              reportDir: inputs.reportDir,
+              stages: inputs.stages,
+              categories: inputs.categories,
+              shard: inputs.shard,
+              signal: stop.signal,
+              baseline,
+            },
+            log,
+          );
     if (!outcome.report || !outcome.reportDir) return;
     core.setOutput(Outputs.verdict, outcome.verdict);
     core.setOutput(Outputs.reportDir, outcome.reportDir);
@@ -47,8 +55,16 @@ export async function runAction(): Promise<void> {
   }
 }
 
+/** Every shard's artifact of this workflow run, downloaded; the folders to merge. */
+async function downloadShards(inputs: ActionInputs, cwd: string, log: Log): Promise<string[]> {
+  const dirs = await downloadShardReports(inputs.artifactName, resolve(cwd, inputs.reportDir, 'shards'));
+  if (dirs.length === 0) throw new UsageError(`mode: merge found no artifact named ${inputs.artifactName}-shard-* in this workflow run; do the shard jobs run with shard: I/N and come first (needs:)?`);
+  log.info(`downloaded ${dirs.length} shard reports`);
+  return dirs;
+}
+
 /** The latest successful run's report on `branch` (`report.baseline` in the config). */
-async function findBaselineFor(branch: string | undefined, inputs: ReturnType<typeof readInputs>): Promise<RunReport | undefined> {
+async function findBaselineFor(branch: string | undefined, inputs: ActionInputs): Promise<RunReport | undefined> {
   const context = await readRunContext();
   if (!branch || !context || !inputs.githubToken) return undefined;
   return findBaseline({ token: inputs.githubToken, repo: context.repo, branch, artifactName: inputs.artifactName });

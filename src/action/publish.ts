@@ -15,10 +15,11 @@ export async function publish(report: RunReport, reportDir: string, inputs: Acti
   for (const [stage, s] of Object.entries(report.stages)) {
     if (s.status !== 'passed' && s.status !== 'not_run') core.error(`${stage}: ${s.reason ?? s.status}`, { title: `chaos-gate ${stage} stage ${s.status}` });
   }
+  // A shard uploads its own artifact for the merge job and leaves the one comment to it.
   const outcome = await publishReport(report, reportDir, {
     token: inputs.githubToken,
-    artifactName: inputs.artifactName,
-    comment: inputs.comment,
+    artifactName: inputs.shard ? `${inputs.artifactName}-shard-${inputs.shard.index}` : inputs.artifactName,
+    comment: inputs.comment && !inputs.shard,
     baseline,
   });
   for (const warning of outcome.warnings) core.warning(warning);

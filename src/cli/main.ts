@@ -7,13 +7,15 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { UserFacingError } from '../errors.js';
+import { UsageError, UserFacingError } from '../errors.js';
 import { MetricsStore } from '../gate/store.js';
 import { Environment } from '../run/environment.js';
 import type { RunReport } from '../report/types.js';
 import type { Log } from '../run/log.js';
 import { describePlan, selectStages } from '../run/plan.js';
+import { merge } from '../run/merge.js';
 import { run } from '../run/run.js';
+import { parseShard } from '../run/shard.js';
 import { checkSafety } from '../run/safety.js';
 import { terminalLog } from './log.js';
 
@@ -38,7 +40,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('-r, --report-dir <dir>', 'where the report goes', 'chaos-gate-report')
     .option('--baseline <metrics.json>', 'compare with an earlier run: deltas and thresholds such as p(99)<baseline*1.2')
     .option('--dry-run', 'validate and print the plan; start nothing')
-    .action(async (opts: { config: string; stage: string[]; category: string[]; reportDir: string; baseline?: string; dryRun?: boolean }) => {
+    .option('--shard <I/N>', "run this shard's share: experiments dealt out, load divided, CHAOS_GATE_SHARD for test runners")
+    .action(async (opts: { config: string; stage: string[]; category: string[]; reportDir: string; baseline?: string; dryRun?: boolean; shard?: string }) => {
       const baselineFile = opts.baseline;
       const outcome = await run(
         {
@@ -47,12 +50,26 @@ export async function main(argv: string[]): Promise<number> {
           categories: opts.category,
           reportDir: opts.reportDir,
           dryRun: opts.dryRun,
+          shard: opts.shard === undefined ? undefined : parseShard(opts.shard),
           signal: stop,
-          baseline: baselineFile ? async () => JSON.parse(await readFile(baselineFile, 'utf8')) as RunReport : undefined,
+          baseline: baselineFile ? () => readBaseline(baselineFile) : undefined,
         },
         log,
       );
       exitCode = outcome.exitCode;
+    });
+
+  program
+    .command('merge')
+    .description("merge shard reports (each folder's metrics.json), judge the thresholds once, write one report")
+    .argument('<dirs...>', 'folders of the shard reports')
+    .requiredOption('-c, --config <file>', 'chaos-gate.yml (for the thresholds)')
+    .option('-r, --report-dir <dir>', 'where the merged report goes', 'chaos-gate-report')
+    .option('--baseline <metrics.json>', 'compare with an earlier run')
+    .action(async (dirs: string[], opts: { config: string; reportDir: string; baseline?: string }) => {
+      const baselineFile = opts.baseline;
+      const baseline = baselineFile ? () => readBaseline(baselineFile) : undefined;
+      exitCode = (await merge({ dirs, config: opts.config, reportDir: opts.reportDir, baseline }, log)).exitCode;
     });
 
   program
@@ -121,6 +138,14 @@ function exitCodeOf(error: unknown, log: Log): number {
   }
   log.error(`internal error (please report it): ${(error as Error)?.stack ?? String(error)}`);
   return 1;
+}
+
+async function readBaseline(file: string): Promise<RunReport> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as RunReport;
+  } catch (error) {
+    throw new UsageError(`--baseline: cannot read ${file}: ${(error as Error).message}`);
+  }
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -51,12 +51,12 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   } catch (error) {
     throw new ConfigError([`${shown}: ${(error as Error).message}`]);
   }
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError([`${shown}:1:1: expected a mapping with version: 1 and stages, proxies, mocks…`]);
   }
   const dir = dirname(resolve(file));
   const schema = configSchema(dir);
-  const unresolved = interpolate(raw);
+  const unresolved = interpolate(raw as Record<string, unknown>);
   const result = schema.safeParse(raw);
   const problems = [...unresolved, ...(result.success ? checkConsistency(result.data) : [])].map(
     ({ path, message }) => `${at(locate(doc, path).offset)}: ${formatPath(path)}: ${message}`,

@@ -22,7 +22,7 @@ export interface ControlParts {
 
 export function controlRouter(parts: ControlParts): Router {
   const router = new Router();
-  router.add('GET', '/version', () => ({ status: 200, text: TOXIPROXY_VERSION, contentType: 'text/plain' }));
+  router.add('GET', '/version', () => ({ status: 200, json: { version: TOXIPROXY_VERSION } }));
   router.add('POST', '/reset', async () => {
     await parts.proxies.reset();
     parts.mocks.reset();

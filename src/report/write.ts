@@ -1,12 +1,18 @@
-/** Writes a run's report files into the report dir. */
+/** Writes a run's report files into the report dir: metrics.json, junit.xml, summary.md, report.html. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JunitCase } from '../stages/junit.js';
+import { renderHtml } from './html.js';
 import { renderJunit } from './junit-xml.js';
+import { JOB_SUMMARY_LIMIT, renderSummary } from './summary.js';
 import type { RunReport, StageName } from './types.js';
 
-export async function writeReports(dir: string, report: RunReport, cases: Partial<Record<StageName, JunitCase[]>>): Promise<void> {
+/** `baseline`: the base branch's report, for the deltas in summary.md and report.html. */
+export async function writeReports(dir: string, report: RunReport, cases: Partial<Record<StageName, JunitCase[]>>, baseline?: RunReport): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'metrics.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(dir, 'junit.xml'), renderJunit(report, cases));
+  // The file has the job summary's room; the PR comment is rendered again with its own budget and links.
+  await writeFile(join(dir, 'summary.md'), renderSummary(report, { budget: JOB_SUMMARY_LIMIT, baseline }));
+  await writeFile(join(dir, 'report.html'), renderHtml(report, baseline));
 }

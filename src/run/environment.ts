@@ -28,8 +28,8 @@ export interface EnvironmentOptions {
 }
 
 export class Environment {
-  readonly proxies = new ProxyRegistry();
-  readonly mocks = new MockRegistry();
+  readonly proxies: ProxyRegistry;
+  readonly mocks: MockRegistry;
   private control?: ControlServer;
   private services: StartedService[] = [];
   private stopped?: Promise<void>;
@@ -37,7 +37,11 @@ export class Environment {
   private constructor(
     private readonly config: Config,
     private readonly options: EnvironmentOptions,
-  ) {}
+  ) {
+    // A fault added at run time removes itself after safety.fault_ttl.
+    this.proxies = new ProxyRegistry({ faultTtlMs: config.safety.fault_ttl });
+    this.mocks = new MockRegistry({ faultTtlMs: config.safety.fault_ttl });
+  }
 
   /** Starts everything in order; on any failure stops what started and throws EnvironmentError. */
   static async start(config: Config, options: EnvironmentOptions): Promise<Environment> {

@@ -17,6 +17,7 @@ import type { Config } from '../config/schema.js';
 import { MetricsStore } from '../gate/store.js';
 import { reportLookup } from '../gate/report-metrics.js';
 import { judge } from '../gate/thresholds.js';
+import { decide } from '../gate/verdict.js';
 import { writeReports } from '../report/write.js';
 import type { ExperimentReport, FaultWindow, RunReport, SeriesPoint, StageName, StageReport, Verdict } from '../report/types.js';
 import { runCommandStage } from '../stages/command-stage.js';
@@ -26,6 +27,7 @@ import { Environment } from './environment.js';
 import type { Log } from './log.js';
 import { describePlan, selectStages } from './plan.js';
 import { checkSafety } from './safety.js';
+import { shardConfig, type Shard } from './shard.js';
 
 export interface RunOptions {
   /** Path of chaos-gate.yml, relative to `cwd`. */
@@ -40,6 +42,8 @@ export interface RunOptions {
   categories?: string[];
   /** Validate and print the plan; start nothing. */
   dryRun?: boolean;
+  /** Run this shard's share (see shard.ts). */
+  shard?: Shard;
   /** Aborting stops the run: faults reverted, processes killed, a partial report written. */
   signal?: AbortSignal;
   /** Finds the report to compare with; given `report.baseline` (a branch) when the config sets it. */
@@ -57,7 +61,8 @@ export interface RunOutcome {
 
 export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const { config } = await loadConfig(resolve(cwd, options.config));
+  const loaded = (await loadConfig(resolve(cwd, options.config))).config;
+  const config = options.shard ? shardConfig(loaded, options.shard) : loaded;
   const stages = selectStages(config, options.stages);
   checkSafety(config);
   if (options.dryRun) {
@@ -66,10 +71,10 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
     return { exitCode: 0 };
   }
 
-  const baseline = await findBaseline(options, config, log);
+  const baseline = await findBaseline(options.baseline, config, log);
   const reportDir = resolve(cwd, options.reportDir ?? 'chaos-gate-report');
   await mkdir(join(reportDir, 'logs'), { recursive: true });
-  const runState = new RunState(config, Date.now());
+  const runState = new RunState(config, Date.now(), options.shard);
 
   // One signal for every way a run ends early: the caller's (Ctrl-C, cancelled job) and max_duration.
   const stop = new AbortController();
@@ -93,7 +98,9 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
         continue;
       }
       runState.scope = stage;
-      const report = await log.section(`${stage} stage`, () => runStage(stage, config, environment!, runState, { cwd, reportDir, log, signal: stop.signal, categories: options.categories }));
+      const report = await log.section(`${stage} stage`, () =>
+        runStage(stage, config, environment!, runState, { cwd, reportDir, log, signal: stop.signal, categories: options.categories, shard: options.shard }),
+      );
       runState.stages[stage] = report;
       if (report.status !== 'passed') failures += 1;
       log.info(`${stage}: ${report.status}${report.reason ? ` (${report.reason})` : ''} in ${formatDuration(report.duration_ms)}`);
@@ -111,10 +118,10 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
 }
 
 /** A baseline that cannot be found is a warning: relative thresholds then fail as "no baseline value". */
-async function findBaseline(options: RunOptions, config: Config, log: Log): Promise<RunReport | undefined> {
-  if (!options.baseline) return undefined;
+export async function findBaseline(provider: RunOptions['baseline'], config: Config, log: Log): Promise<RunReport | undefined> {
+  if (!provider) return undefined;
   try {
-    const baseline = await options.baseline(config.report.baseline);
+    const baseline = await provider(config.report.baseline);
     if (!baseline && config.report.baseline) log.warn(`no baseline report found on ${config.report.baseline}; deltas and relative thresholds are skipped`);
     return baseline;
   } catch (error) {
@@ -129,6 +136,7 @@ interface StageOptions {
   log: Log;
   signal: AbortSignal;
   categories?: string[];
+  shard?: Shard;
 }
 
 async function runStage(stage: StageName, config: Config, environment: Environment, state: RunState, options: StageOptions): Promise<StageReport> {
@@ -136,6 +144,8 @@ async function runStage(stage: StageName, config: Config, environment: Environme
   const env = environment.variables(stage);
   // The chaos stage's own tests can select themselves by category too.
   if (options.categories?.length) env.CHAOS_GATE_CATEGORIES = options.categories.join(',');
+  // Test runners split their files by it: `vitest run --shard=$CHAOS_GATE_SHARD`.
+  if (options.shard) env.CHAOS_GATE_SHARD = `${options.shard.index}/${options.shard.total}`;
   const ctx = { ...options, env, metrics };
   const started = performance.now();
   let report: Omit<StageReport, 'metrics'>;
@@ -188,6 +198,7 @@ class RunState {
   constructor(
     private readonly config: Config,
     private readonly startedAt: number,
+    private readonly shard: Shard | undefined,
   ) {}
 
   finish(baseline: RunReport | undefined): RunReport {
@@ -196,14 +207,8 @@ class RunState {
       durationMs,
       baseline: baseline ? reportLookup(baseline) : undefined,
     });
-    const failed =
-      Object.values(this.stages).some((s) => s.status !== 'passed' && s.status !== 'not_run') ||
-      thresholds.some((t) => !t.ok) ||
-      this.experiments.some((e) => !e.ok) ||
-      this.errors.length > 0;
-    return {
+    const report: Omit<RunReport, 'verdict'> = {
       version: 1,
-      verdict: failed ? 'fail' : 'pass',
       started_at: new Date(this.startedAt).toISOString(),
       duration_ms: durationMs,
       stages: this.stages,
@@ -212,11 +217,13 @@ class RunState {
       thresholds,
       timeline: { series: this.series, windows: this.windows },
       errors: this.errors,
+      ...(this.shard ? { shard: this.shard } : {}),
     };
+    return { ...report, verdict: decide(report) };
   }
 }
 
-function printVerdict(report: RunReport, reportDir: string, cwd: string, log: Log): void {
+export function printVerdict(report: RunReport, reportDir: string, cwd: string, log: Log): void {
   const stages = Object.entries(report.stages);
   const passedStages = stages.filter(([, s]) => s.status === 'passed').length;
   const held = report.thresholds.filter((t) => t.ok).length;

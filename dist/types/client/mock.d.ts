@@ -1,0 +1,144 @@
+/**
+ * The mock calls of the typed client: switch faults on and off, read and count the request
+ * journal, reset. For tests that assert "the client retried exactly twice":
+ *
+ *   const llm = new MockClient(http, 'llm');
+ *   await llm.addFault({ route: 'chat', status: 503, times: 2 });
+ *   … exercise the system under test …
+ *   expect(await llm.count({ route: 'chat' })).toBe(3);
+ */
+import type { ApiHttp } from './http.js';
+/** A duration: `250ms`, `2s`, or a number of milliseconds. */
+export type Duration = string | number;
+export type MockFaultKind = 'reset' | 'empty' | 'malformed' | 'random_then_close' | 'hang';
+export interface SseEvent {
+    event?: string;
+    id?: string;
+    data: unknown;
+}
+/** A fault switched on at run time (the body of POST /mocks/{name}/faults). */
+export interface MockFaultInput {
+    /** A route's name or index; the whole mock (unmatched requests too) when omitted. */
+    route?: string | number;
+    /** Answer with this instead of the route (200 when only a body is given). */
+    status?: number;
+    headers?: Record<string, string | number>;
+    json?: unknown;
+    body?: string;
+    sse?: {
+        events: (string | SseEvent)[];
+        interval?: Duration;
+        cut_after?: number;
+    };
+    /** Fixed, `{ min, max }` uniform, or `{ median, sigma }` lognormal. */
+    delay?: Duration | {
+        min: Duration;
+        max: Duration;
+    } | {
+        median: Duration;
+        sigma: number;
+    };
+    dribble?: {
+        chunks: number;
+        duration: Duration;
+    };
+    fault?: MockFaultKind;
+    /** Past this rate the mock answers 429 with Retry-After. */
+    rate_limit?: {
+        rps: number;
+    };
+    /** The chance (0..1) that the fault applies to a request; default 1. */
+    probability?: number;
+    /** The fault applies to this many requests, then no more. */
+    times?: number;
+    seed?: number;
+}
+/** An injected fault as the API shows it: its definition (durations in ms), id and use. */
+export type MockFaultInfo = Omit<MockFaultInput, 'delay' | 'dribble'> & {
+    id: string;
+    delay?: number | {
+        min: number;
+        max: number;
+    } | {
+        median: number;
+        sigma: number;
+    };
+    dribble?: {
+        chunks: number;
+        duration: number;
+    };
+    /** Requests it has taken. */
+    applied: number;
+    /** Requests it will still take; null when unlimited. */
+    remaining: number | null;
+};
+export interface MockRouteInfo {
+    index: number;
+    name: string;
+    /** What it matches, e.g. `POST /v1/chat/completions`. */
+    request: string;
+    responses: number;
+    /** Which response answers next (0-based). */
+    next: number;
+    matched: number;
+}
+export interface MockInfo {
+    name: string;
+    /** The bound `host:port`. */
+    listen: string;
+    url: string;
+    seed: number;
+    routes: MockRouteInfo[];
+    faults: MockFaultInfo[];
+    /** Requests received since the last reset. */
+    requests: number;
+}
+/** One request the mock received, with what answered it. */
+export interface JournalEntry {
+    seq: number;
+    /** ISO time its answer was decided. */
+    at: string;
+    method: string;
+    path: string;
+    query: Record<string, string | string[]>;
+    headers: Record<string, string | string[]>;
+    body: string;
+    /** The matched route's name; null when none matched (answered 404). */
+    route: string | null;
+    /** The status sent; null when a fault sent none. */
+    status: number | null;
+    fault: MockFaultKind | null;
+}
+/** Which journal entries to list or count; every given field must match. */
+export interface JournalFilter {
+    method?: string;
+    /** The path exactly, without the query. */
+    path?: string;
+    route?: string;
+    status?: number;
+    /** true: only requests a route matched; false: only unmatched ones. */
+    matched?: boolean;
+}
+export declare class MockClient {
+    private readonly http;
+    readonly name: string;
+    private readonly base;
+    constructor(http: ApiHttp, name: string);
+    /** Routes with their match counts, active faults, URL. */
+    info(): Promise<MockInfo>;
+    /** Switches a fault on; resolves with it (its `id` switches it off). */
+    addFault(fault: MockFaultInput): Promise<MockFaultInfo>;
+    faults(): Promise<MockFaultInfo[]>;
+    removeFault(id: string): Promise<void>;
+    /** Switches every injected fault off. */
+    clearFaults(): Promise<void>;
+    /** Journal entries matching the filter, oldest first. */
+    requests(filter?: JournalFilter): Promise<JournalEntry[]>;
+    /** How many journal entries match the filter. */
+    count(filter?: JournalFilter): Promise<number>;
+    /** Waits until `count` entries match (up to `timeoutMs`, max 60000); rejects when fewer arrived. */
+    waitForRequests(count: number, filter?: JournalFilter, timeoutMs?: number): Promise<JournalEntry[]>;
+    clearRequests(): Promise<void>;
+    /** Injected faults off, sequences back to their first response, journal cleared. */
+    reset(): Promise<void>;
+}

@@ -1,0 +1,229 @@
+/**
+ * The control API over the mocks:
+ *
+ *   GET    /mocks                          every mock, by name
+ *   POST   /mocks                          create one (the chaos-gate.yml shape; body files from the API's working directory)
+ *   GET    /mocks/{name}                   its routes (match counts, next response) and faults
+ *   DELETE /mocks/{name}                   close it
+ *   POST   /mocks/{name}/reset             injected faults removed, sequences and journal reset
+ *   GET    /mocks/{name}/faults            the injected faults
+ *   POST   /mocks/{name}/faults            switch a fault on → { id, … }
+ *   DELETE /mocks/{name}/faults[/{id}]     switch one, or all, off
+ *   GET    /mocks/{name}/requests          the journal; ?method=&path=&route=&status=&matched= filter it,
+ *                                          ?wait=N&timeout=MS waits until N entries match
+ *   DELETE /mocks/{name}/requests          clear the journal
+ */
+import type { z } from 'zod';
+import { MockExistsError, UnknownMockError, UnknownRouteError } from '../mock/errors.js';
+import type { InjectedFault } from '../mock/injected.js';
+import type { JournalEntry, JournalFilter } from '../mock/journal.js';
+import type { MockRegistry } from '../mock/registry.js';
+import { mockFaultSchema, mockSchema } from '../mock/schema.js';
+import type { MockServer } from '../mock/server.js';
+import { ApiError } from './errors.js';
+import type { ApiRequest, ApiResponse, Router } from './router.js';
+
+const DEFAULT_WAIT_MS = 5000;
+const MAX_WAIT_MS = 60_000;
+
+export function mockRoutes(router: Router, mocks: MockRegistry): void {
+  const handle = (handler: (req: ApiRequest) => ApiResponse | Promise<ApiResponse>) => async (req: ApiRequest) => {
+    try {
+      return await handler(req);
+    } catch (error) {
+      throw toApiError(error);
+    }
+  };
+  const mock = (req: ApiRequest) => mocks.require(req.params.name);
+
+  router.add('GET', '/mocks', () => ({ status: 200, json: Object.fromEntries(mocks.list().map((m) => [m.name, mockView(m)])) }));
+
+  router.add(
+    'POST',
+    '/mocks',
+    handle(async (req) => {
+      const definition = parse(mockSchema(process.cwd()), req.body);
+      try {
+        return { status: 201, json: mockView(await mocks.create(definition)) };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+          throw new ApiError(409, `listen ${definition.listen}: ${(error as Error).message}`);
+        }
+        throw error;
+      }
+    }),
+  );
+
+  router.add('GET', '/mocks/{name}', handle((req) => ({ status: 200, json: mockView(mock(req)) })));
+
+  router.add(
+    'DELETE',
+    '/mocks/{name}',
+    handle(async (req) => {
+      await mocks.remove(mock(req).name);
+      return { status: 204 };
+    }),
+  );
+
+  router.add(
+    'POST',
+    '/mocks/{name}/reset',
+    handle((req) => {
+      const target = mock(req);
+      // Through the registry's faults too, so their expiry timers go with them.
+      for (const fault of [...target.faults]) mocks.removeFault(target.name, fault.id);
+      target.reset();
+      return { status: 204 };
+    }),
+  );
+
+  router.add('GET', '/mocks/{name}/faults', handle((req) => ({ status: 200, json: mock(req).faults.map(faultView) })));
+
+  router.add(
+    'POST',
+    '/mocks/{name}/faults',
+    handle((req) => {
+      const target = mock(req);
+      const id = mocks.addFault(target.name, parse(mockFaultSchema, req.body));
+      return { status: 200, json: faultView(target.faults.find((f) => f.id === id)!) };
+    }),
+  );
+
+  router.add(
+    'DELETE',
+    '/mocks/{name}/faults',
+    handle((req) => {
+      const target = mock(req);
+      for (const fault of [...target.faults]) mocks.removeFault(target.name, fault.id);
+      return { status: 204 };
+    }),
+  );
+
+  router.add(
+    'DELETE',
+    '/mocks/{name}/faults/{id}',
+    handle((req) => {
+      if (!mocks.removeFault(req.params.name, req.params.id)) throw ApiError.notFound(`fault "${req.params.id}" of mock "${req.params.name}"`);
+      return { status: 204 };
+    }),
+  );
+
+  router.add(
+    'GET',
+    '/mocks/{name}/requests',
+    handle(async (req) => {
+      const target = mock(req);
+      const filter = journalFilter(req.query);
+      const wait = optionalInteger(req.query, 'wait');
+      const entries =
+        wait === undefined
+          ? target.journal.list(filter)
+          : await target.journal.waitFor(wait, filter, Math.min(optionalInteger(req.query, 'timeout') ?? DEFAULT_WAIT_MS, MAX_WAIT_MS));
+      return { status: 200, json: { count: entries.length, total: target.journal.total, requests: entries.map(entryView) } };
+    }),
+  );
+
+  router.add(
+    'DELETE',
+    '/mocks/{name}/requests',
+    handle((req) => {
+      mock(req).journal.clear();
+      return { status: 204 };
+    }),
+  );
+}
+
+/** A mock as the API shows it. */
+export function mockView(mock: MockServer) {
+  return {
+    name: mock.name,
+    listen: mock.address,
+    url: mock.url,
+    seed: mock.definition.seed,
+    routes: mock.routes.map((route) => ({
+      index: route.index,
+      name: route.name,
+      request: route.matcher.label,
+      responses: route.definition.respond.length,
+      next: route.upcoming,
+      matched: route.matched,
+    })),
+    faults: mock.faults.map(faultView),
+    requests: mock.journal.total,
+  };
+}
+
+/** An injected fault as the API shows it: its definition (durations in ms), id and use. */
+export function faultView(fault: InjectedFault) {
+  return { id: fault.id, ...fault.definition, applied: fault.applied, remaining: fault.remaining ?? null };
+}
+
+/** A journal entry as the API shows it. */
+export function entryView(entry: JournalEntry) {
+  const { request } = entry;
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of request.query) {
+    const previous = query[key];
+    query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+  }
+  return {
+    seq: entry.seq,
+    at: new Date(entry.at).toISOString(),
+    method: request.method,
+    path: request.path,
+    query,
+    headers: request.headers,
+    body: request.body,
+    route: entry.route ?? null,
+    status: entry.status ?? null,
+    fault: entry.fault ?? null,
+  };
+}
+
+function journalFilter(query: URLSearchParams): JournalFilter {
+  const matched = query.get('matched');
+  if (matched !== null && matched !== 'true' && matched !== 'false') throw ApiError.badField('matched', 'expected true or false');
+  return {
+    method: query.get('method')?.toUpperCase(),
+    path: query.get('path') ?? undefined,
+    route: query.get('route') ?? undefined,
+    status: optionalInteger(query, 'status'),
+    matched: matched === null ? undefined : matched === 'true',
+  };
+}
+
+function optionalInteger(query: URLSearchParams, key: string): number | undefined {
+  const text = query.get(key);
+  if (text === null) return undefined;
+  if (!/^\d+$/.test(text)) throw ApiError.badField(key, `expected a whole number, got "${text}"`);
+  return Number(text);
+}
+
+/** Validates a body; the first problem becomes a 400 naming its field, e.g. `routes[0].respond: …`. */
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  const issue = innermost(result.error.issues[0]);
+  const unknownKey = issue.code === 'unrecognized_keys';
+  const path = unknownKey ? [...issue.path, issue.keys[0]] : issue.path;
+  const field = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
+  const message = unknownKey ? 'unknown key' : issue.message.replace(/^Invalid (?:input|option|value): /, '');
+  throw field ? ApiError.badField(field, message) : ApiError.bad(message);
+}
+
+/** A union's issue is told by the branch that matched the value's shape, as the config loader does. */
+function innermost(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const shaped = issue.errors.filter((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+  if (shaped.length !== 1) return issue;
+  const inner = shaped[0][0];
+  return innermost({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue);
+}
+
+function toApiError(error: unknown): unknown {
+  if (error instanceof UnknownMockError) return new ApiError(404, error.message);
+  if (error instanceof MockExistsError) return new ApiError(409, error.message);
+  if (error instanceof UnknownRouteError) return ApiError.badField('route', error.message);
+  return error;
+}

@@ -1,0 +1,74 @@
+/**
+ * Merges the reports of a run's shards into the report of the whole run: counters add, rates add
+ * hits and totals, trends merge their HDR histograms (percentiles of the whole, not averages of
+ * percentiles), stages take their worst outcome, experiments and fault windows are collected.
+ * Thresholds are judged once, afterwards, on the merged metrics.
+ */
+import type { MetricSummaries, RunReport, SeriesPoint, StageReport, StageStatus } from '../report/types.js';
+import { STAGE_ORDER } from '../report/types.js';
+import { MetricSet } from './metrics.js';
+
+/** Worst first: the merged stage shows the worst any shard saw. */
+const SEVERITY: StageStatus[] = ['failed', 'timed_out', 'cancelled', 'passed', 'not_run'];
+
+/** The merged report, without thresholds and verdict (judge them on its metrics). */
+export function mergeReports(reports: RunReport[]): Omit<RunReport, 'thresholds' | 'verdict'> {
+  const durationMs = Math.max(0, ...reports.map((r) => r.duration_ms));
+  const stages: RunReport['stages'] = {};
+  for (const name of STAGE_ORDER) {
+    const shardStages = reports.map((r, i) => [i + 1, r.stages[name]] as const).filter((entry): entry is readonly [number, StageReport] => entry[1] !== undefined);
+    if (shardStages.length > 0) stages[name] = mergeStage(shardStages);
+  }
+  return {
+    version: 1,
+    started_at: reports.map((r) => r.started_at).sort()[0] ?? new Date().toISOString(),
+    duration_ms: durationMs,
+    stages,
+    metrics: mergeSummaries(reports.map((r) => r.metrics), durationMs),
+    experiments: reports.flatMap((r) => r.experiments),
+    timeline: { series: mergeSeries(reports.map((r) => r.timeline.series)), windows: reports.flatMap((r) => r.timeline.windows) },
+    errors: reports.flatMap((r, i) => r.errors.map((e) => `shard ${r.shard?.index ?? i + 1}: ${e}`)),
+  };
+}
+
+function mergeStage(shards: (readonly [number, StageReport])[]): StageReport {
+  const all = shards.map(([, s]) => s);
+  const status = SEVERITY.find((level) => all.some((s) => s.status === level)) ?? 'passed';
+  const durationMs = Math.max(...all.map((s) => s.duration_ms));
+  const merged: StageReport = {
+    status,
+    exit_code: all.find((s) => s.exit_code !== 0 && s.exit_code !== null)?.exit_code ?? all[0].exit_code,
+    duration_ms: durationMs,
+    metrics: mergeSummaries(all.map((s) => s.metrics), durationMs),
+  };
+  const withTests = all.filter((s) => s.tests);
+  if (withTests.length > 0) {
+    merged.tests = { total: 0, passed: 0, failed: 0, errors: 0, skipped: 0 };
+    for (const s of withTests) for (const key of Object.keys(merged.tests) as (keyof typeof merged.tests)[]) merged.tests[key] += s.tests![key];
+  }
+  const failures = all.flatMap((s) => s.failures ?? []);
+  if (failures.length > 0) merged.failures = failures.slice(0, 50);
+  const reasons = shards.filter(([, s]) => s.reason).map(([i, s]) => `shard ${i}: ${s.reason}`);
+  if (reasons.length > 0) merged.reason = reasons.join('; ');
+  return merged;
+}
+
+function mergeSummaries(list: MetricSummaries[], durationMs: number): MetricSummaries {
+  return list.map((summaries) => MetricSet.fromSummary(summaries)).reduce((a, b) => a.merge(b), new MetricSet()).summary(durationMs);
+}
+
+/** Shards ran side by side: a second's requests and failures add; its percentiles take the worst shard's. */
+function mergeSeries(list: SeriesPoint[][]): SeriesPoint[] {
+  const byTime = new Map<number, SeriesPoint>();
+  for (const point of list.flat()) {
+    const seen = byTime.get(point.t);
+    if (!seen) byTime.set(point.t, { ...point });
+    else {
+      seen.requests += point.requests;
+      seen.failures += point.failures;
+      seen.p50 = Math.max(seen.p50, point.p50);
+      seen.p99 = Math.max(seen.p99, point.p99);
+    }
+  }
+  return [...byTime.values()].sort((a, b) => a.t - b.t);
+}

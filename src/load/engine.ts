@@ -1,0 +1,295 @@
+/**
+ * The load engine: drives HTTP traffic at targets and reports every request as a Sample.
+ *
+ *   open model (rate)            Arrivals timetable ──► Ticker wakes at t0 + at(i) ──► send,
+ *                                whatever is in flight (≤ max_in_flight, else dropped like k6's
+ *                                dropped_iterations)
+ *   closed model (connections)   N loops ──► send ──► response ──► send …
+ *
+ *   send ──► Origin.idle keep-alive HttpConnection (or a new one) ──► done ──► Sample ──► onSample
+ *
+ * Honest measurement: in the open model a request's latency runs from when it was *due*, so a
+ * stalled target shows in the percentiles instead of silently slowing the generator down
+ * (no coordinated omission). A dying target yields failed samples, never an exception.
+ */
+import * as hdr from 'hdr-histogram-js';
+import { connect } from 'node:net';
+import { formatDuration } from '../config/duration.js';
+import { Arrivals } from './arrivals.js';
+import { HttpConnection } from './http-connection.js';
+import type { Progress } from './progress.js';
+import { classifyStatus, type ErrorClass, type Sample } from './sample.js';
+import type { Traffic } from './schema.js';
+import { prepareTargets, TargetPicker, type Origin, type PreparedTarget } from './target.js';
+import { Ticker } from './ticker.js';
+
+export interface LoadOptions {
+  /** How long to start requests, ms. Requests still in flight then are awaited (each bounded by its timeout). */
+  durationMs: number;
+  /** Aborting stops at once: nothing new starts, requests in flight are abandoned unrecorded. */
+  signal?: AbortSignal;
+  onSample: (sample: Sample) => void;
+  /** Open model: a request was due while `max_in_flight` were in flight, so it was not sent. `due` is performance.now() ms. */
+  onDropped?: (due: number) => void;
+  /** About once a second. */
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface LoadSummary {
+  /** performance.now() ms when the load began: the clock of every Sample's `start`. */
+  t0: number;
+  /** From t0 until the last request ended, ms. */
+  elapsedMs: number;
+  requests: number;
+  failures: number;
+  /** Open model: requests not sent because max_in_flight were in flight. */
+  dropped: number;
+  /** Stopped through the signal before the duration ended. */
+  aborted: boolean;
+  /** Why nothing was sent: a target could not be reached at the start (`connection refused by 127.0.0.1:8080`). */
+  unreachable?: string;
+}
+
+const PROGRESS_EVERY_MS = 1000;
+/** Each wake-up costs tens of µs; at high rates, send requests in batches at most this far apart (ms). */
+const MIN_TICK_GAP_MS = 0.25;
+
+/** Runs load for `options.durationMs`; resolves with counts once every request has ended. Never rejects for target failures. */
+export async function runLoad(traffic: Traffic, options: LoadOptions): Promise<LoadSummary> {
+  const targets = prepareTargets(traffic.targets);
+  const probeStart = performance.now();
+  const unreachable = await probe(targets, traffic.timeout, options.signal);
+  if (unreachable !== undefined || options.signal?.aborted) {
+    return { t0: probeStart, elapsedMs: 0, requests: 0, failures: 0, dropped: 0, aborted: options.signal?.aborted === true, unreachable };
+  }
+  return new LoadRun(traffic, targets, options).run();
+}
+
+/** Connects once to every target's host:port: a target that refuses at the start is a clear cause, not a run of failures. */
+async function probe(targets: PreparedTarget[], timeoutMs: number, signal: AbortSignal | undefined): Promise<string | undefined> {
+  const origins = [...new Map(targets.map((t) => [t.origin, t.url])).entries()];
+  const problems = await Promise.all(
+    origins.map(
+      ([origin, url]) =>
+        new Promise<string | undefined>((resolve) => {
+          const socket = connect({ host: origin.host, port: origin.port });
+          const end = (problem: string | undefined) => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            socket.destroy();
+            resolve(problem === undefined ? undefined : `${problem} (${url})`);
+          };
+          const onAbort = () => end(undefined);
+          const timer = setTimeout(() => end(`no connection to ${origin.address} within ${formatDuration(timeoutMs)}`), timeoutMs);
+          signal?.addEventListener('abort', onAbort, { once: true });
+          socket.once('connect', () => end(undefined));
+          socket.once('error', (error: NodeJS.ErrnoException) =>
+            end(error.code === 'ECONNREFUSED' ? `connection refused by ${origin.address}` : `cannot connect to ${origin.address}: ${error.code ?? error.message}`),
+          );
+        }),
+    ),
+  );
+  return problems.find((p) => p !== undefined);
+}
+
+class LoadRun {
+  private readonly picker: TargetPicker<PreparedTarget>;
+  /** Every open connection, for the timeout sweep and for closing them all at the end. */
+  private readonly live = new Set<HttpConnection>();
+  private readonly events = { done: this.done.bind(this), closed: (c: HttpConnection) => this.live.delete(c) };
+  private readonly expected: readonly number[] | undefined;
+  private t0 = 0;
+  private sending = true;
+  private aborted = false;
+  private finished = false;
+  private inFlight = 0;
+  private requests = 0;
+  private failures = 0;
+  private dropped = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private resolve!: (summary: LoadSummary) => void;
+  /** Latencies of the current progress interval, in µs. */
+  private readonly recent = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2, autoResize: true, useWebAssembly: false });
+  private recentRequests = 0;
+  private lastReport = 0;
+
+  // The open model's timetable: request `next` is due `nextAt` ms after t0.
+  private readonly arrivals: Arrivals | undefined;
+  private readonly total: number;
+  private next = 0;
+  private nextAt: number;
+  private ticker: Ticker | undefined;
+
+  constructor(
+    private readonly traffic: Traffic,
+    targets: PreparedTarget[],
+    private readonly options: LoadOptions,
+  ) {
+    this.picker = new TargetPicker(targets);
+    this.expected = traffic.expect?.status;
+    this.arrivals = traffic.rate === undefined ? undefined : new Arrivals(traffic.rate, traffic.ramp_up);
+    this.total = this.arrivals?.countBefore(options.durationMs) ?? 0;
+    this.nextAt = this.arrivals?.at(0) ?? 0;
+  }
+
+  async run(): Promise<LoadSummary> {
+    const open = this.traffic.rate !== undefined;
+    if (open) this.ticker = await Ticker.start(() => this.tick());
+    const done = new Promise<LoadSummary>((resolve) => (this.resolve = resolve));
+    const { signal } = this.options;
+    const onAbort = () => this.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    void done.then(() => signal?.removeEventListener('abort', onAbort));
+
+    this.t0 = this.lastReport = performance.now();
+    if (signal?.aborted) {
+      this.abort();
+      return done;
+    }
+    this.every(Math.min(100, Math.max(5, this.traffic.timeout / 20)), () => this.sweep());
+    if (this.options.onProgress) this.every(PROGRESS_EVERY_MS, () => this.report());
+    if (open) this.tick();
+    else this.runClosed(this.traffic.connections!);
+    return done;
+  }
+
+  /** Open model: sends every request due by now, then asks the ticker to wake it when the next one is due. */
+  private tick(): void {
+    if (!this.sending) return;
+    const elapsed = performance.now() - this.t0;
+    while (this.next < this.total && this.nextAt <= elapsed) {
+      const due = this.t0 + this.nextAt;
+      this.next += 1;
+      this.nextAt = this.arrivals!.at(this.next);
+      if (this.inFlight >= this.traffic.max_in_flight) {
+        this.dropped += 1;
+        this.options.onDropped?.(due);
+      } else this.send(due, -1);
+    }
+    if (this.next < this.total) this.ticker!.wakeAt(Math.max(this.t0 + this.nextAt, performance.now() + MIN_TICK_GAP_MS));
+    else this.stopSending();
+  }
+
+  /** N loops, started evenly over ramp_up, each sending its next request when the last one ends. */
+  private runClosed(connections: number): void {
+    for (let loop = 0; loop < connections; loop++) {
+      const delay = (loop / connections) * this.traffic.ramp_up;
+      if (delay === 0) this.send(performance.now(), loop);
+      else this.after(delay, () => this.sending && this.send(performance.now(), loop));
+    }
+    this.after(this.options.durationMs, () => this.stopSending());
+  }
+
+  private send(due: number, loop: number): void {
+    const target = this.picker.next();
+    const connection = takeIdle(target.origin) ?? this.open(target.origin);
+    connection.start = due;
+    connection.loop = loop;
+    connection.deadline = due + this.traffic.timeout;
+    this.inFlight += 1;
+    connection.send(target.bytes, target.head);
+  }
+
+  private open(origin: Origin): HttpConnection {
+    const connection = new HttpConnection(origin, this.events);
+    this.live.add(connection);
+    return connection;
+  }
+
+  private done(connection: HttpConnection, status: number, error: ErrorClass | undefined): void {
+    const now = performance.now();
+    this.inFlight -= 1;
+    const errorClass = error ?? classifyStatus(status, this.expected);
+    const latencyMs = now - connection.start;
+    const ok = errorClass === undefined;
+    this.requests += 1;
+    if (!ok) this.failures += 1;
+    if (this.options.onProgress) {
+      this.recentRequests += 1;
+      this.recent.recordValue(Math.max(1, Math.round(latencyMs * 1000)));
+    }
+    this.options.onSample({ start: connection.start, latencyMs, status: error === undefined ? status : undefined, ok, errorClass });
+
+    if (this.finished) return;
+    if (connection.alive) connection.origin.idle.push(connection);
+    if (this.sending) {
+      if (connection.loop >= 0) this.send(now, connection.loop);
+    } else if (this.inFlight === 0) this.finish();
+  }
+
+  /** Fails requests past their deadline as timeouts. */
+  private sweep(): void {
+    const now = performance.now();
+    for (const connection of this.live) if (connection.busy && connection.deadline <= now) connection.fail('timeout');
+  }
+
+  private report(): void {
+    const now = performance.now();
+    const intervalMs = now - this.lastReport;
+    this.lastReport = now;
+    this.options.onProgress!({
+      elapsedMs: now - this.t0,
+      durationMs: this.options.durationMs,
+      requests: this.requests,
+      failures: this.failures,
+      dropped: this.dropped,
+      inFlight: this.inFlight,
+      rps: intervalMs > 0 ? (this.recentRequests * 1000) / intervalMs : 0,
+      p99Ms: this.recentRequests > 0 ? this.recent.getValueAtPercentile(99) / 1000 : 0,
+    });
+    this.recent.reset();
+    this.recentRequests = 0;
+  }
+
+  private stopSending(): void {
+    if (!this.sending) return;
+    this.sending = false;
+    if (this.inFlight === 0) this.finish();
+  }
+
+  private abort(): void {
+    if (this.finished) return;
+    this.aborted = true;
+    this.finish();
+  }
+
+  /** Stops timers, closes every connection (abandoning any request still in flight) and resolves. */
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.sending = false;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const connection of this.live) connection.abandon();
+    this.live.clear();
+    this.recent.destroy();
+    const summary = {
+      t0: this.t0,
+      elapsedMs: performance.now() - this.t0,
+      requests: this.requests,
+      failures: this.failures,
+      dropped: this.dropped,
+      aborted: this.aborted,
+    };
+    void (this.ticker?.stop() ?? Promise.resolve()).then(() => this.resolve(summary));
+  }
+
+  private after(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, Math.max(0, ms));
+    this.timers.add(timer);
+  }
+
+  private every(ms: number, fn: () => void): void {
+    this.timers.add(setInterval(fn, ms));
+  }
+}
+
+/** An idle keep-alive connection to the origin, skipping any the target closed meanwhile. */
+function takeIdle(origin: Origin): HttpConnection | undefined {
+  let connection = origin.idle.pop();
+  while (connection !== undefined && !connection.alive) connection = origin.idle.pop();
+  return connection;
+}

@@ -1,0 +1,113 @@
+/**
+ * One keep-alive HTTP/1.1 connection over `net`, one request at a time (no pipelining), the way
+ * autocannon and wrk drive a target: requests are pre-built bytes, responses are parsed just
+ * enough to find their end, and a failure is reported by class, never thrown.
+ *
+ *   send(bytes) ──► socket ──► target
+ *   done(status | error class) ◄── ResponseParser ◄── socket
+ *
+ * Timeouts are not kept here: the engine sweeps `deadline` across all connections, which is
+ * cheaper than a timer per request.
+ */
+import { connect, type Socket } from 'node:net';
+import { ResponseParseError, ResponseParser } from './response-parser.js';
+import { classifySocketError, type ErrorClass } from './sample.js';
+import type { Origin } from './target.js';
+
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+export interface ConnectionEvents {
+  /** The request in flight ended: with a status (error undefined) or a failure class (status 0). */
+  done(connection: HttpConnection, status: number, error: ErrorClass | undefined): void;
+  /** The socket closed; the connection is dead. */
+  closed(connection: HttpConnection): void;
+}
+
+export class HttpConnection {
+  private readonly socket: Socket;
+  /** A request is in flight. */
+  busy = false;
+  /** False once the socket ended, failed or was closed by either side: never reused. */
+  alive = true;
+  /** performance.now() ms after which the request in flight has timed out. */
+  deadline = Infinity;
+  /** When the request in flight was due (performance.now() ms); kept for the engine. */
+  start = 0;
+  /** Which closed-model connection loop owns the request in flight; -1 for the open model. */
+  loop = -1;
+  private readonly parser = new ResponseParser();
+
+  constructor(
+    /** The host:port it is connected to; it returns to this origin's idle list between requests. */
+    readonly origin: Origin,
+    private readonly events: ConnectionEvents,
+  ) {
+    // Reads land in one buffer shared by every connection (each read is parsed before the next),
+    // which spares an allocation and a stream 'data' event per response.
+    const onread = { buffer: READ_BUFFER, callback: (length: number) => this.onData(READ_BUFFER.subarray(0, length)) };
+    const socket = connect({ host: origin.host, port: origin.port, noDelay: true, onread });
+    this.socket = socket;
+    socket.on('error', (error: NodeJS.ErrnoException) => this.fail(classifySocketError(error)));
+    socket.on('end', () => {
+      this.alive = false;
+      if (this.busy && this.parser.end()) this.finish(this.parser.status, undefined);
+      else this.fail('reset');
+    });
+    socket.on('close', () => {
+      this.alive = false;
+      this.fail('reset');
+      this.events.closed(this);
+    });
+  }
+
+  /** Writes a request (queued by the socket until it connects); `headRequest` when it is a HEAD. */
+  send(bytes: Buffer, headRequest: boolean): void {
+    this.busy = true;
+    this.parser.reset(headRequest);
+    this.socket.write(bytes);
+  }
+
+  /** Ends the request in flight with a failure (e.g. a timeout) and closes the socket. */
+  fail(error: ErrorClass): void {
+    this.alive = false;
+    if (this.busy) this.finish(0, error);
+    this.socket.destroy();
+  }
+
+  /** Closes the socket without reporting the request in flight (the run was stopped). */
+  abandon(): void {
+    this.busy = false;
+    this.alive = false;
+    this.socket.destroy();
+  }
+
+  /** Parses bytes read; always true (keep reading). */
+  private onData(chunk: Buffer): true {
+    if (!this.busy) {
+      // Bytes nobody asked for: the stream is out of step with requests, so it cannot be reused.
+      this.abandon();
+      return true;
+    }
+    let complete: boolean;
+    try {
+      complete = this.parser.execute(chunk);
+    } catch (error) {
+      if (!(error instanceof ResponseParseError)) throw error;
+      this.fail('other');
+      return true;
+    }
+    if (!complete) return true;
+    if (!this.parser.keepAlive) {
+      this.alive = false;
+      this.socket.destroy();
+    }
+    this.finish(this.parser.status, undefined);
+    return true;
+  }
+
+  private finish(status: number, error: ErrorClass | undefined): void {
+    this.busy = false;
+    this.deadline = Infinity;
+    this.events.done(this, status, error);
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * What load to drive: `stages.load` in chaos-gate.yml and `experiments[].load` (whose duration
+ * comes from the experiment's phases). The written forms are normalised into one shape:
+ *
+ *   url: …  |  target: { url, method, headers, json | body }  |  targets: [{ …, weight }]
+ *        └──────────────────────────────┬──────────────────────────────────┘
+ *                                       ▼
+ *               { targets: [{ url, method, headers, body, weight }],
+ *                 rate (req/s) XOR connections, ramp_up, timeout, max_in_flight, expect }
+ */
+import { z } from 'zod';
+import { duration } from '../config/fields.js';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** Enough for a 1 s stall at 1,000/s to be measured rather than dropped. */
+const DEFAULT_MAX_IN_FLIGHT = 1000;
+
+const RATE = /^(\d+(?:\.\d+)?)\s*\/\s*(s|m)$/;
+const RATE_HINT = 'expected a rate like 200/s or 30/m';
+
+/** `200/s` or `30/m` → requests per second. */
+const rate = z.string({ error: `${RATE_HINT} (requests per second or per minute)` }).transform((text, ctx) => {
+  const match = RATE.exec(text.trim());
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: `${RATE_HINT}, got "${text}"` });
+    return z.NEVER;
+  }
+  const perSecond = Number(match[1]) / (match[2] === 'm' ? 60 : 1);
+  if (!(perSecond > 0)) {
+    ctx.addIssue({ code: 'custom', message: `expected a rate above 0, like 200/s, got "${text}"` });
+    return z.NEVER;
+  }
+  return perSecond;
+});
+
+const url = z.string({ error: 'expected an http:// URL like http://127.0.0.1:8080/orders' }).superRefine((text, ctx) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `expected an http:// URL like http://127.0.0.1:8080/orders, got "${text}"` });
+    return;
+  }
+  if (parsed.protocol !== 'http:') {
+    ctx.addIssue({ code: 'custom', message: `expected an http:// URL (the load generator speaks plain HTTP/1.1), got "${text}"` });
+  }
+});
+
+const method = z
+  .string({ error: 'expected an HTTP method like GET or POST' })
+  .regex(/^[A-Za-z]+$/, 'expected an HTTP method like GET or POST')
+  .transform((m) => m.toUpperCase());
+
+const headers = z.record(
+  z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected a header name (letters, digits and -)'),
+  z
+    .union([z.string(), z.number()], { error: 'expected a header value (a string)' })
+    .transform(String)
+    .refine((value) => !/[\r\n]/.test(value), 'expected a header value on one line'),
+  { error: 'expected a map of header: value' },
+);
+
+const positiveInt = (what: string) =>
+  z.number({ error: `expected a whole number of ${what}, at least 1` }).int(`expected a whole number of ${what}, at least 1`).min(1, `expected a whole number of ${what}, at least 1`);
+
+const targetFields = {
+  url,
+  method: method.default('GET'),
+  headers: headers.default({}),
+  /** Sent as JSON with `content-type: application/json`. */
+  json: z.unknown().optional(),
+  body: z.string({ error: 'expected the request body as a string (or use `json:`)' }).optional(),
+};
+
+const targetSchema = z.strictObject(targetFields);
+const weightedTargetSchema = z.strictObject({
+  ...targetFields,
+  /** Share of requests relative to the other targets' weights. */
+  weight: z.number({ error: 'expected a weight above 0' }).positive('expected a weight above 0').default(1),
+});
+
+const trafficFields = {
+  /** Shortcut for `target: { url }` (a GET). */
+  url: url.optional(),
+  target: targetSchema.optional(),
+  targets: z.array(weightedTargetSchema, { error: 'expected a list of targets, each { url, method, weight, … }' }).min(1, 'expected at least one target').optional(),
+  /** Open model: requests start at this rate whatever the responses do. */
+  rate: rate.optional(),
+  /** Closed model: this many connections, each sending its next request when the last one ends. */
+  connections: positiveInt('connections').optional(),
+  /** Rate or connections grow linearly from 0 over this long. */
+  ramp_up: duration.default(0),
+  /** A request unanswered after this long fails as a timeout. */
+  timeout: duration.default(DEFAULT_TIMEOUT_MS),
+  /** Open model: requests in flight at most; a request due beyond it is dropped (k6's dropped_iterations). */
+  max_in_flight: positiveInt('requests in flight').optional(),
+  /** What counts as a success; by default any status below 400. */
+  expect: z
+    .strictObject({
+      status: z
+        .array(z.number({ error: 'expected HTTP status codes like 200' }).int().min(100, 'expected an HTTP status code (100-599)').max(599, 'expected an HTTP status code (100-599)'), {
+          error: 'expected a list of status codes, e.g. [200, 201]',
+        })
+        .min(1, 'expected at least one status code'),
+    })
+    .optional(),
+};
+
+type RawTraffic = z.output<z.ZodObject<typeof trafficFields>>;
+
+/** Checks that need several keys; each issue points at the key to change. */
+function checkTraffic<T extends RawTraffic>(raw: T, ctx: z.core.$RefinementCtx<T>): void {
+  const given = (['url', 'target', 'targets'] as const).filter((key) => raw[key] !== undefined);
+  if (given.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: given.length > 1 ? [given[1]] : [],
+      message: given.length > 1 ? `expected one of \`url\`, \`target\` or \`targets\`, not both \`${given[0]}\` and \`${given[1]}\`` : 'expected `url`, `target: { url, method, … }` or `targets: [ … ]`',
+    });
+  }
+  if ((raw.rate === undefined) === (raw.connections === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: raw.rate !== undefined ? ['connections'] : [],
+      message:
+        raw.rate !== undefined
+          ? 'expected either `rate` (open model) or `connections` (closed model), not both'
+          : 'expected `rate: 200/s` (open model: a fixed arrival rate) or `connections: 50` (closed model)',
+    });
+  }
+  if (raw.max_in_flight !== undefined && raw.connections !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['max_in_flight'], message: 'applies to the open model (`rate`) only; with `connections` the connection count bounds concurrency' });
+  }
+  if (raw.timeout <= 0) ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'expected a timeout above 0, like 10s' });
+  const targets = raw.target ? [raw.target] : (raw.targets ?? []);
+  targets.forEach((target, i) => {
+    if (target.json !== undefined && target.body !== undefined) {
+      const at = raw.target ? ['target', 'body'] : ['targets', i, 'body'];
+      ctx.addIssue({ code: 'custom', path: at, message: 'expected either `json` or `body`, not both' });
+    }
+  });
+}
+
+export interface LoadTarget {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  /** The request body; `json:` is serialised here and its content-type added to headers. */
+  body?: string;
+  /** Relative share of requests. */
+  weight: number;
+}
+
+/** The traffic to drive, normalised: one list of targets, rate in requests per second, times in ms. */
+export interface Traffic {
+  targets: LoadTarget[];
+  /** Open model: requests per second at full rate. */
+  rate?: number;
+  /** Closed model: concurrent connections at full load. */
+  connections?: number;
+  ramp_up: number;
+  timeout: number;
+  /** Open model only: requests in flight at most (default 1000). */
+  max_in_flight: number;
+  /** Statuses that count as success; undefined means any status below 400. */
+  expect?: { status: number[] };
+}
+
+function normalise(raw: RawTraffic): Traffic {
+  const written = raw.url !== undefined ? [{ url: raw.url, method: 'GET', headers: {} }] : raw.target ? [raw.target] : raw.targets!;
+  const targets = written.map((t): LoadTarget => {
+    const { json, body, weight } = t as typeof t & { json?: unknown; body?: string; weight?: number };
+    const target: LoadTarget = { url: t.url, method: t.method, headers: { ...t.headers }, weight: weight ?? 1 };
+    if (json !== undefined) {
+      target.body = JSON.stringify(json);
+      if (!Object.keys(target.headers).some((h) => h.toLowerCase() === 'content-type')) target.headers['content-type'] = 'application/json';
+    } else if (body !== undefined) target.body = body;
+    return target;
+  });
+  return {
+    targets,
+    rate: raw.rate,
+    connections: raw.connections,
+    ramp_up: raw.ramp_up,
+    timeout: raw.timeout,
+    max_in_flight: raw.max_in_flight ?? DEFAULT_MAX_IN_FLIGHT,
+    expect: raw.expect,
+  };
+}
+
+/** Load traffic without a duration (an experiment's `load:`, timed by its phases). */
+export const trafficSchema = z.strictObject(trafficFields).superRefine(checkTraffic).transform(normalise);
+
+/** `stages.load`: traffic for a fixed `duration`. */
+export const loadStageSchema = z
+  .strictObject({ ...trafficFields, duration })
+  .superRefine(checkTraffic)
+  .transform(({ duration: ms, ...raw }) => ({ ...normalise(raw), duration: ms }));
+
+export type LoadStageConfig = z.output<typeof loadStageSchema>;

@@ -1,0 +1,163 @@
+/**
+ * What a proxy and a toxic look like as JSON (Toxiproxy's shapes) and in chaos-gate.yml. The
+ * control API and the config loader validate with these same schemas, so a bad toxic gets the
+ * same message from HTTP and from YAML, naming the offending field.
+ */
+import { z } from 'zod';
+import { splitHostPort } from '../address.js';
+import { hostPort, name, probability } from '../config/fields.js';
+import { ApiError } from '../control/errors.js';
+import { TOXIC_TYPES, toxicKind, type ToxicType } from './toxics/index.js';
+
+export const STREAMS = ['upstream', 'downstream'] as const;
+/** `upstream`: client → server; `downstream`: server → client (Toxiproxy's names). */
+export type Stream = (typeof STREAMS)[number];
+
+const stream = z.enum(STREAMS, { error: 'expected upstream (client → server) or downstream (server → client)' });
+const toxicType = z.enum(TOXIC_TYPES, { error: `expected a toxic type: ${TOXIC_TYPES.join(', ')}` });
+const attributesObject = z.record(z.string(), z.unknown(), { error: 'expected an object of attributes, e.g. {"latency": 100}' });
+const seed = z.number({ error: 'expected a whole number' }).int('expected a whole number');
+
+const upstream = hostPort.refine((text) => splitHostPort(text).port > 0, 'expected a port from 1 to 65535');
+
+/**
+ * A toxic as Toxiproxy's clients send it. `name` defaults to `<type>_<stream>`, `stream` to
+ * downstream, `toxicity` (the share of connections affected, rolled per connection) to 1.
+ * `seed` (ours) makes every roll of the toxic — toxicity, jitter, slicing, corruption — replay.
+ */
+export const toxicSchema = z
+  .strictObject({
+    // The Go client sends "" for an unnamed toxic.
+    name: z.string({ error: 'expected a toxic name' }).optional(),
+    type: toxicType,
+    stream: stream.default('downstream'),
+    toxicity: probability.default(1),
+    seed: seed.optional(),
+    attributes: attributesObject.nullish(),
+  })
+  .transform((toxic, ctx) => {
+    const attributes = parseAttributes(toxic.type, toxic.attributes ?? {}, ctx);
+    if (!attributes) return z.NEVER;
+    return {
+      name: toxic.name || `${toxic.type}_${toxic.stream}`,
+      type: toxic.type,
+      stream: toxic.stream,
+      toxicity: toxic.toxicity,
+      ...(toxic.seed === undefined ? {} : { seed: toxic.seed }),
+      attributes,
+    };
+  });
+
+export type ToxicDefinition = z.output<typeof toxicSchema>;
+/** A toxic as a client may write it (defaults not yet applied). */
+export type ToxicInput = z.input<typeof toxicSchema>;
+
+/** POST /proxies/{proxy}/toxics/{toxic}: new attributes (merged over the old) and toxicity. */
+export const toxicUpdateSchema = z.strictObject({
+  // Clients often send the whole toxic back; these must then match the toxic being updated.
+  name: z.string().optional(),
+  type: toxicType.optional(),
+  stream: stream.optional(),
+  toxicity: probability.optional(),
+  seed: seed.optional(),
+  attributes: attributesObject.nullish(),
+});
+
+export type ToxicUpdate = z.output<typeof toxicUpdateSchema>;
+
+/**
+ * A proxy, in chaos-gate.yml, POST /proxies and /populate. `listen` defaults to a free loopback
+ * port; `accepting: false` (TcpGate's stop_accepting) parks new clients unserved.
+ */
+export const proxySchema = z
+  .strictObject({
+    name,
+    listen: hostPort.default('127.0.0.1:0'),
+    upstream,
+    enabled: z.boolean({ error: 'expected true or false' }).default(true),
+    accepting: z.boolean({ error: 'expected true or false' }).default(true),
+    // The Go client sends `"toxics": null` for a new proxy.
+    toxics: z
+      .array(toxicSchema, { error: 'expected a list of toxics' })
+      .nullish()
+      .transform((toxics) => toxics ?? undefined),
+  })
+  .superRefine((proxy, ctx) => {
+    const seen = new Set<string>();
+    proxy.toxics?.forEach((toxic, i) => {
+      if (seen.has(toxic.name)) ctx.addIssue({ code: 'custom', path: ['toxics', i, 'name'], message: `duplicate toxic name "${toxic.name}"` });
+      seen.add(toxic.name);
+    });
+  });
+
+export type ProxyDefinition = z.output<typeof proxySchema>;
+export type ProxyInput = z.input<typeof proxySchema>;
+
+/** POST /populate: a list of proxies with distinct names. */
+export const populateSchema = z.array(proxySchema, { error: 'expected a list of proxies' }).superRefine((proxies, ctx) => {
+  const seen = new Set<string>();
+  proxies.forEach((proxy, i) => {
+    if (seen.has(proxy.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate proxy name "${proxy.name}"` });
+    seen.add(proxy.name);
+  });
+});
+
+/** POST /proxies/{proxy}: the fields to change. */
+export const proxyUpdateSchema = z.strictObject({
+  name: z.string().optional(),
+  listen: hostPort.optional(),
+  upstream: upstream.optional(),
+  enabled: z.boolean({ error: 'expected true or false' }).optional(),
+  accepting: z.boolean({ error: 'expected true or false' }).optional(),
+  // The Go client saves a proxy by sending back all of it; toxics change through their own endpoints.
+  toxics: z.unknown().optional(),
+});
+
+export type ProxyUpdate = z.output<typeof proxyUpdateSchema>;
+
+/** Parses `value` or throws a 400 ApiError naming each offending field: `attributes.latency: expected …`. */
+export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw ApiError.bad(describeIssues(result.error.issues));
+}
+
+/** `path: message` for each issue, joined with `; `. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => at([...issue.path, key], 'unknown field'))
+        : [at(issue.path, issue.message.replace(/^Invalid input: /, ''))],
+    )
+    .join('; ');
+}
+
+function at(path: readonly PropertyKey[], message: string): string {
+  const where = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
+  return where ? `${where}: ${message}` : message;
+}
+
+/** Checks attributes against the type's schema; issues point at `attributes.<field>`. */
+function parseAttributes(type: ToxicType, raw: Record<string, unknown>, ctx: z.RefinementCtx): Record<string, number> | undefined {
+  const schema = toxicKind(type).attributes;
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = attributeNames(schema);
+      const expected = known.length > 0 ? `expected one of: ${known.join(', ')}` : 'it takes no attributes';
+      for (const key of issue.keys) {
+        ctx.addIssue({ code: 'custom', path: ['attributes', ...issue.path, key], message: `unknown attribute of ${type}; ${expected}` });
+      }
+    } else {
+      ctx.addIssue({ code: 'custom', path: ['attributes', ...issue.path], message: issue.message });
+    }
+  }
+  return undefined;
+}
+
+function attributeNames(schema: z.ZodType): string[] {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
+}

@@ -1,0 +1,49 @@
+/**
+ * Every toxic type by its API name: Toxiproxy's (latency … limit_data) and TcpGate's network
+ * conditions (stall … limit_time). Each module has an attribute schema and makes stages.
+ */
+import type { z } from 'zod';
+import type { Stage, StageContext } from '../stage.js';
+import * as bandwidth from './bandwidth.js';
+import * as blackhole from './blackhole.js';
+import * as closeOnData from './close-on-data.js';
+import * as corrupt from './corrupt.js';
+import * as latency from './latency.js';
+import * as limitData from './limit-data.js';
+import * as limitTime from './limit-time.js';
+import * as resetPeer from './reset-peer.js';
+import * as slicer from './slicer.js';
+import * as slowClose from './slow-close.js';
+import * as stall from './stall.js';
+import * as timeout from './timeout.js';
+
+export interface ToxicKind {
+  /** Validates and fills in the attributes (with Toxiproxy's field names and defaults). */
+  attributes: z.ZodType<Record<string, number>>;
+  /** One stage for one direction of one connection. */
+  create(attributes: Record<string, number>, ctx: StageContext): Stage;
+}
+
+const kinds = {
+  latency,
+  bandwidth,
+  slow_close: slowClose,
+  timeout,
+  reset_peer: resetPeer,
+  slicer,
+  limit_data: limitData,
+  stall,
+  blackhole,
+  close_on_data: closeOnData,
+  corrupt,
+  limit_time: limitTime,
+};
+
+export type ToxicType = keyof typeof kinds;
+
+export const TOXIC_TYPES = Object.keys(kinds) as [ToxicType, ...ToxicType[]];
+
+/** The kind of a toxic type; the types are checked by the schema before this is called. */
+export function toxicKind(type: ToxicType): ToxicKind {
+  return kinds[type] as unknown as ToxicKind;
+}

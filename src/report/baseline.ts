@@ -1,0 +1,97 @@
+/**
+ * The baseline: the report of the latest successful run on the base branch, to compare with.
+ *
+ *   successful runs on `branch`, newest first (REST) ──► the first with an unexpired artifact
+ *   named `artifactName` ──► download and unzip it (@actions/artifact) ──► parse metrics.json
+ *
+ * Only the newest few runs are looked at, so a branch without the artifact costs a few calls.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DefaultArtifactClient } from '@actions/artifact';
+import { getOctokit } from '@actions/github';
+import { withRetry } from './github-retry.js';
+import type { RunReport } from './types.js';
+
+export interface BaselineOptions {
+  token: string;
+  repo: { owner: string; repo: string };
+  /** The base branch, e.g. `main`. */
+  branch: string;
+  /** The artifact this job uploads (the same name on the base branch). */
+  artifactName: string;
+  /** Only runs of this workflow (file name `chaos.yml` or id); default any workflow. */
+  workflow?: string;
+}
+
+/** How many of the newest successful runs are searched for the artifact. */
+const RUNS_SEARCHED = 10;
+
+/** Fetching or reading the baseline failed (as opposed to there being none yet). */
+export class BaselineError extends Error {
+  override name = 'BaselineError';
+}
+
+/**
+ * The baseline RunReport, or undefined when no recent successful run on the branch has the
+ * artifact. Throws BaselineError when GitHub cannot be asked or the artifact is unreadable.
+ * The REST API is the one in GITHUB_API_URL.
+ */
+export async function findBaseline(options: BaselineOptions): Promise<RunReport | undefined> {
+  const octokit = getOctokit(options.token);
+  const { owner, repo } = options.repo;
+  const current = Number(process.env.GITHUB_RUN_ID);
+  try {
+    const query = { owner, repo, branch: options.branch, status: 'success' as const, per_page: RUNS_SEARCHED };
+    const { data } = await withRetry(() =>
+      options.workflow === undefined
+        ? octokit.rest.actions.listWorkflowRunsForRepo(query)
+        : octokit.rest.actions.listWorkflowRuns({ ...query, workflow_id: options.workflow }),
+    );
+    for (const run of data.workflow_runs.filter((r) => r.id !== current)) {
+      const { data: found } = await withRetry(() => octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run.id, name: options.artifactName }));
+      const artifact = found.artifacts.filter((a) => a.name === options.artifactName && !a.expired).sort((a, b) => b.id - a.id)[0];
+      if (artifact) return await download(options, run.id, artifact.id);
+    }
+    return undefined;
+  } catch (error) {
+    if (error instanceof BaselineError) throw error;
+    throw new BaselineError(`could not fetch the baseline from ${options.branch}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function download(options: BaselineOptions, runId: number, artifactId: number): Promise<RunReport> {
+  const dir = await mkdtemp(join(tmpdir(), 'chaos-gate-baseline-'));
+  try {
+    await new DefaultArtifactClient().downloadArtifact(artifactId, {
+      path: dir,
+      findBy: { token: options.token, workflowRunId: runId, repositoryOwner: options.repo.owner, repositoryName: options.repo.repo },
+    });
+    const where = `metrics.json of artifact "${options.artifactName}" from run ${runId}`;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'));
+    } catch (error) {
+      throw new BaselineError(`${where} could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return asRunReport(parsed, where);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Checks the keys every renderer relies on; a report from a future version is refused, not misread. */
+function asRunReport(value: unknown, where: string): RunReport {
+  const r = value as Partial<RunReport> | null;
+  if (typeof r !== 'object' || r === null) throw new BaselineError(`${where}: expected a JSON object`);
+  if (r.version !== 1) throw new BaselineError(`${where}: expected version 1, found ${JSON.stringify(r.version)}`);
+  for (const [key, ok] of [
+    ['metrics', typeof r.metrics === 'object' && r.metrics !== null],
+    ['thresholds', Array.isArray(r.thresholds)],
+    ['experiments', Array.isArray(r.experiments)],
+  ] as const) {
+    if (!ok) throw new BaselineError(`${where}: expected "${key}" to be ${key === 'metrics' ? 'an object' : 'an array'}`);
+  }
+  return r as RunReport;
+}

@@ -1,0 +1,101 @@
+/**
+ * The sticky pull request comment: one per workflow job, found again on every push by a hidden
+ * marker and updated in place.
+ *
+ *   list comments, page by page (Link: rel="next") ──► first one holding the marker?
+ *        yes ──► PATCH it          no ──► POST a new one (marker on its first line)
+ *
+ * Reporting must never change the verdict, so nothing here throws: every failure is an outcome
+ * with a warning for the caller to print. A fork's read-only token (403 "Resource not accessible
+ * by integration") gets a warning that explains the `workflow_run` pattern.
+ */
+import { getOctokit } from '@actions/github';
+import { DEFAULT_RETRY, RateLimitedError, withRetry, type RetryPolicy } from './github-retry.js';
+import { COMMENT_LIMIT } from './summary.js';
+
+export interface CommentOptions {
+  token: string;
+  repo: { owner: string; repo: string };
+  /** The pull request (or issue) number. */
+  issueNumber: number;
+  /** The summary markdown (render it with a budget of `commentBudget(marker)`). */
+  body: string;
+  /** From `commentMarker()`: identifies this job's comment among all others. */
+  marker: string;
+  /** REST API base URL; default GITHUB_API_URL, then https://api.github.com. */
+  apiUrl?: string;
+  retry?: RetryPolicy;
+}
+
+export type CommentOutcome =
+  | { ok: true; action: 'created' | 'updated'; id: number; url: string }
+  | { ok: false; reason: 'read-only' | 'rate-limited' | 'too-long' | 'failed'; warning: string };
+
+/** The text printed when the token cannot write, as on a pull request from a fork. */
+export const READ_ONLY_WARNING =
+  'chaos-gate could not comment on the pull request: the token is read-only (403 Resource not accessible by integration), ' +
+  'which is how GitHub runs workflows for pull requests from forks. The verdict is unchanged and the full summary is in the ' +
+  'job summary and the report artifact. To comment on fork pull requests, keep this workflow on `pull_request`, and add a ' +
+  'second workflow triggered `on: workflow_run` (types: [completed]) with `permissions: pull-requests: write`: it runs in the ' +
+  'base repository with a write token, downloads the report artifact of the triggering run and posts its summary.md.';
+
+/** A hidden HTML comment naming one workflow job (and shard): `<!-- chaos-gate: ci/chaos -->`. */
+export function commentMarker(job: string): string {
+  // `--` would end the HTML comment early; `>` could too in some renderers.
+  return `<!-- chaos-gate: ${job.replace(/--+/g, '-').replace(/>/g, '')} -->`;
+}
+
+/** Bytes left for the summary once the marker line is added. */
+export function commentBudget(marker: string): number {
+  return COMMENT_LIMIT - Buffer.byteLength(`${marker}\n`, 'utf8');
+}
+
+/** Creates or updates this job's comment; never throws. */
+export async function postComment(options: CommentOptions): Promise<CommentOutcome> {
+  const body = options.body.includes(options.marker) ? options.body : `${options.marker}\n${options.body}`;
+  if (body.length > COMMENT_LIMIT) {
+    return { ok: false, reason: 'too-long', warning: `chaos-gate did not comment: the summary has ${body.length} characters, over GitHub's ${COMMENT_LIMIT}` };
+  }
+  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com' });
+  const policy = options.retry ?? DEFAULT_RETRY;
+  const { owner, repo } = options.repo;
+  try {
+    const existing = await findComment(octokit, options, policy);
+    if (existing !== undefined) {
+      const { data } = await withRetry(() => octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body }), policy);
+      return { ok: true, action: 'updated', id: data.id, url: data.html_url };
+    }
+    const { data } = await withRetry(() => octokit.rest.issues.createComment({ owner, repo, issue_number: options.issueNumber, body }), policy);
+    return { ok: true, action: 'created', id: data.id, url: data.html_url };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+type Octokit = ReturnType<typeof getOctokit>;
+
+/** The id of the first comment holding the marker, following Link rel="next" through every page. */
+async function findComment(octokit: Octokit, options: CommentOptions, policy: RetryPolicy): Promise<number | undefined> {
+  const { owner, repo } = options.repo;
+  type Page = Awaited<ReturnType<typeof octokit.rest.issues.listComments>>;
+  let response: Page = await withRetry(() => octokit.rest.issues.listComments({ owner, repo, issue_number: options.issueNumber, per_page: 100 }), policy);
+  for (;;) {
+    const found = response.data.find((c) => c.body?.includes(options.marker));
+    if (found) return found.id;
+    const next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.link ?? '')?.[1];
+    if (!next) return undefined;
+    response = await withRetry(() => octokit.request({ method: 'GET', url: next }) as Promise<Page>, policy);
+  }
+}
+
+function failure(error: unknown): CommentOutcome {
+  const status = (error as { status?: unknown }).status;
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RateLimitedError || /rate limit/i.test(message)) {
+    return { ok: false, reason: 'rate-limited', warning: `chaos-gate could not comment on the pull request: ${message}` };
+  }
+  if (status === 403 && /not accessible by (integration|personal access token)/i.test(message)) {
+    return { ok: false, reason: 'read-only', warning: READ_ONLY_WARNING };
+  }
+  return { ok: false, reason: 'failed', warning: `chaos-gate could not comment on the pull request${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${message}` };
+}

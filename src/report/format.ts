@@ -1,0 +1,52 @@
+/** Numbers, faults and metric summaries as people read them in the summary and the HTML page. */
+import type { MetricSummary } from './types.js';
+
+const MINUS = '\u2212';
+
+/** `812.43` → `812`, `11.48` → `11.5`, `0.0042` → `0.0042`: about three significant digits. */
+export function num(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  const abs = Math.abs(value);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 4;
+  return String(+value.toFixed(digits)).replace('-', MINUS);
+}
+
+/** Milliseconds for a reader: `840 ms`, `2.5 s`, `3m 20s`. */
+export function ms(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  if (value < 1000) return `${num(value)} ms`;
+  if (value < 60_000) return `${+(value / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(value / 60_000);
+  const seconds = Math.round((value % 60_000) / 1000);
+  return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`;
+}
+
+/** A share 0..1 as a percentage: `0.9962` → `99.62%`. */
+export function percent(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '–';
+  return `${+(ratio * 100).toFixed(2)}%`;
+}
+
+/** A signed change with a real minus sign: `+12%`, `−0.3 pt`, `±0 ms`. */
+export function signed(value: number, unit: string): string {
+  const rounded = +value.toFixed(Math.abs(value) >= 10 ? 0 : 1);
+  if (rounded === 0) return `±0${unit}`;
+  return `${rounded > 0 ? '+' : MINUS}${Math.abs(rounded)}${unit}`;
+}
+
+/** `proxy postgres: reset_peer, toxicity 0.3` or `mock llm POST /v1/chat: status 503`. */
+export function describeFault(fault: Record<string, unknown>): string {
+  const target = typeof fault.proxy === 'string' ? `proxy ${fault.proxy}` : typeof fault.mock === 'string' ? `mock ${fault.mock}` : 'fault';
+  const details = Object.entries(fault)
+    .filter(([key, value]) => key !== 'proxy' && key !== 'mock' && value !== undefined)
+    .map(([key, value]) => (key === 'type' ? String(value) : `${key} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`));
+  return details.length > 0 ? `${target}: ${details.join(', ')}` : target;
+}
+
+/** `count 6000, avg 3.2, med 2.9, p99 11.5, max 40.2`: the summary's numbers without the histogram. */
+export function describeMetric(m: MetricSummary): string {
+  return Object.entries(m)
+    .filter(([key, value]) => key !== 'type' && key !== 'hdr' && typeof value === 'number')
+    .map(([key, value]) => `${key} ${num(value as number)}`)
+    .join(', ');
+}

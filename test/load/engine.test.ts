@@ -1,0 +1,198 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLoad, type LoadOptions } from '../../src/load/engine.js';
+import type { Progress } from '../../src/load/progress.js';
+import type { Sample } from '../../src/load/sample.js';
+import { trafficSchema } from '../../src/load/schema.js';
+import { httpServer, type TestServer } from './servers.js';
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(...args: Parameters<typeof httpServer>) {
+  const server = await httpServer(...args);
+  servers.push(server);
+  return server;
+}
+
+/** Runs load and keeps every sample. */
+async function load(spec: Record<string, unknown>, options: Partial<LoadOptions> & { durationMs: number }) {
+  const samples: Sample[] = [];
+  const summary = await runLoad(trafficSchema.parse(spec), { onSample: (s) => samples.push(s), ...options });
+  return { summary, samples };
+}
+
+function percentile(samples: Sample[], p: number): number {
+  const sorted = samples.map((s) => s.latencyMs).sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+describe('closed model', () => {
+  it('sends as many requests as the server counts, over keep-alive connections', async () => {
+    const server = await serve();
+    const { summary, samples } = await load({ url: server.url, connections: 4 }, { durationMs: 500 });
+    expect(summary.requests).toBeGreaterThan(50);
+    expect(samples).toHaveLength(summary.requests);
+    expect(server.requests).toBe(summary.requests);
+    expect(samples.every((s) => s.ok && s.status === 200)).toBe(true);
+    // 4 loops plus the start-up probe: connections are reused, not opened per request
+    expect(server.connections).toBeLessThanOrEqual(5);
+    expect(summary.failures).toBe(0);
+    expect(summary.elapsedMs).toBeGreaterThanOrEqual(500);
+  });
+
+  it('ramps its connections up over ramp_up', async () => {
+    const server = await serve((_req, res) => setTimeout(() => res.end('ok'), 20));
+    const { samples, summary } = await load({ url: server.url, connections: 4, ramp_up: '400ms' }, { durationMs: 600 });
+    const early = samples.filter((s) => s.start - summary.t0 < 100).length;
+    const late = samples.filter((s) => s.start - summary.t0 >= 400 && s.start - summary.t0 < 500).length;
+    expect(late).toBeGreaterThan(early * 2);
+  });
+
+  it('reconnects when the server closes every connection after its response', async () => {
+    const server = await serve((_req, res) => {
+      res.setHeader('connection', 'close');
+      res.end('bye');
+    });
+    const { summary } = await load({ url: server.url, connections: 2 }, { durationMs: 300 });
+    expect(summary.requests).toBeGreaterThan(10);
+    expect(summary.failures).toBe(0);
+    expect(server.connections).toBeGreaterThanOrEqual(summary.requests);
+  });
+});
+
+describe('open model', () => {
+  it('sends exactly rate × duration requests, on time', async () => {
+    const server = await serve();
+    const { summary, samples } = await load({ url: server.url, rate: '200/s' }, { durationMs: 1500 });
+    expect(summary.requests).toBe(300);
+    expect(server.requests).toBe(300);
+    // request i was due at i × 5 ms
+    const starts = samples.map((s) => s.start - summary.t0).sort((a, b) => a - b);
+    expect(starts[0]).toBe(0);
+    expect(starts[299]).toBeCloseTo(1495, 6);
+    expect(summary.elapsedMs).toBeGreaterThanOrEqual(1495);
+    expect(summary.elapsedMs).toBeLessThan(2500);
+  });
+
+  it('ramps the rate up linearly over ramp_up', async () => {
+    const server = await serve();
+    const { summary, samples } = await load({ url: server.url, rate: '200/s', ramp_up: '1s' }, { durationMs: 1000 });
+    expect(summary.requests).toBe(100); // the average of 0 → 200/s over 1 s
+    expect(server.requests).toBe(100);
+    expect(samples.filter((s) => s.start - summary.t0 < 500)).toHaveLength(25);
+  });
+
+  it('measures latency from the intended start, so a 1 s stall shows in p99 (unlike the closed model)', async () => {
+    // Every request that arrives during the stall window is answered only when it ends.
+    let stallFrom = Infinity;
+    const server = await serve((_req, res) => {
+      const now = performance.now();
+      if (now >= stallFrom && now < stallFrom + 1000) setTimeout(() => res.end('late'), stallFrom + 1000 - now);
+      else res.end('ok');
+    });
+    const stallAfter = (ms: number) => setTimeout(() => (stallFrom = performance.now()), ms);
+
+    stallAfter(500);
+    const open = await load({ url: server.url, rate: '100/s' }, { durationMs: 2500 });
+    stallFrom = Infinity;
+    stallAfter(500);
+    const closed = await load({ url: server.url, connections: 2 }, { durationMs: 2500 });
+
+    // 100 of 250 open-model requests were due during the stall: p99 is near the full second.
+    expect(open.summary.requests).toBe(250);
+    expect(percentile(open.samples, 99)).toBeGreaterThan(800);
+    expect(percentile(open.samples, 90)).toBeGreaterThan(500);
+    // The closed model sent nothing while stuck: 2 slow requests hide among thousands.
+    expect(Math.max(...closed.samples.map((s) => s.latencyMs))).toBeGreaterThan(800);
+    expect(percentile(closed.samples, 99)).toBeLessThan(200);
+  });
+
+  it('drops requests beyond max_in_flight and counts them', async () => {
+    const server = await serve((_req, res) => setTimeout(() => res.end('slow'), 400));
+    const dropped: number[] = [];
+    const { summary } = await load({ url: server.url, rate: '100/s', max_in_flight: 10 }, { durationMs: 300, onDropped: (due) => dropped.push(due) });
+    expect(summary.requests).toBe(10);
+    expect(summary.dropped).toBe(20);
+    expect(dropped).toHaveLength(20);
+    expect(dropped[0] - summary.t0).toBeCloseTo(100, 6);
+  });
+
+  it('splits traffic between weighted targets and sends their bodies', async () => {
+    const seen: string[] = [];
+    const server = await serve((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        seen.push(`${req.method} ${req.url} ${req.headers['content-type'] ?? '-'} ${body}`);
+        res.end();
+      });
+    });
+    const { summary } = await load(
+      {
+        targets: [
+          { url: `${server.url}orders?x=1`, method: 'POST', json: { sku: 1 }, weight: 3 },
+          { url: `${server.url}health`, headers: { 'x-probe': 'yes' } },
+        ],
+        rate: '200/s',
+      },
+      { durationMs: 200 },
+    );
+    expect(summary.requests).toBe(40);
+    expect(seen.filter((s) => s === 'POST /orders?x=1 application/json {"sku":1}')).toHaveLength(30);
+    expect(seen.filter((s) => s === 'GET /health - ')).toHaveLength(10);
+  });
+});
+
+describe('stopping and unreachable targets', () => {
+  it('stops at once on abort and resolves with what was measured', async () => {
+    const server = await serve((_req, res) => setTimeout(() => res.end('ok'), 50));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = performance.now();
+    const { summary, samples } = await load({ url: server.url, rate: '50/s' }, { durationMs: 10_000, signal: controller.signal });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(summary.aborted).toBe(true);
+    expect(summary.requests).toBe(samples.length);
+    expect(summary.requests).toBeGreaterThan(5);
+    expect(summary.requests).toBeLessThan(20);
+  });
+
+  it('reports a target that refuses connections at the start, without running', async () => {
+    const server = await serve();
+    await server.close();
+    const started = performance.now();
+    const { summary, samples } = await load({ url: `${server.url}orders`, connections: 5 }, { durationMs: 5000 });
+    expect(summary.unreachable).toBe(`connection refused by 127.0.0.1:${server.port} (${server.url}orders)`);
+    expect(samples).toHaveLength(0);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('records a target that dies mid-run as failures, not a crash', async () => {
+    const server = await serve();
+    setTimeout(() => void server.close(), 300);
+    const { summary, samples } = await load({ url: server.url, rate: '100/s', timeout: '500ms' }, { durationMs: 800 });
+    expect(summary.requests).toBe(80);
+    const before = samples.filter((s) => s.start - summary.t0 < 250);
+    const after = samples.filter((s) => s.start - summary.t0 > 350);
+    expect(before.every((s) => s.ok)).toBe(true);
+    expect(after.length).toBeGreaterThan(30);
+    expect(after.every((s) => !s.ok && s.errorClass === 'refused')).toBe(true);
+    expect(summary.failures).toBe(samples.filter((s) => !s.ok).length);
+  });
+
+  it('reports progress about once a second', async () => {
+    const server = await serve();
+    const progress: Progress[] = [];
+    await load({ url: server.url, rate: '100/s' }, { durationMs: 2100, onProgress: (p) => progress.push(p) });
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.length).toBeLessThanOrEqual(3);
+    expect(progress[0]).toMatchObject({ durationMs: 2100, failures: 0, dropped: 0 });
+    expect(progress[0].requests).toBeGreaterThanOrEqual(95);
+    expect(progress[0].rps).toBeGreaterThan(80);
+    expect(progress[1].requests).toBeGreaterThanOrEqual(195);
+    expect(progress[1].p99Ms).toBeGreaterThan(0);
+  });
+});
