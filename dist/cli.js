@@ -13,7 +13,7 @@ import {
   periodic,
   run,
   selectStages
-} from "./chunks/chunk-XNS6D6B2.js";
+} from "./chunks/chunk-S4HMYA3B.js";
 import "./chunks/chunk-MWTDHI2K.js";
 
 // node_modules/commander/lib/error.js

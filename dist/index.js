@@ -33,7 +33,7 @@ import {
   renderSummary,
   run,
   trackGroups
-} from "./chunks/chunk-XNS6D6B2.js";
+} from "./chunks/chunk-S4HMYA3B.js";
 import {
   __commonJS,
   __export,

@@ -83,39 +83,54 @@ export class Rate {
   }
 }
 
-/** A distribution of non-negative values (durations in ms), kept as an HDR histogram, not samples. */
+/**
+ * A distribution of non-negative values (durations in ms), kept as an HDR histogram, not samples.
+ * Percentiles carry HDR's 3 significant digits; min and max are kept exactly beside it.
+ */
 export class Trend {
   readonly type = 'trend';
   readonly histogram: hdr.Histogram;
+  private low = Infinity;
+  private high = -Infinity;
 
   constructor(histogram: hdr.Histogram = newHistogram()) {
     this.histogram = histogram;
   }
 
-  static decode(base64: string): Trend {
-    return new Trend(hdr.decodeFromCompressedBase64(base64, 64, false) as hdr.Histogram);
+  /** Rebuilds a trend from its metrics.json summary (the HDR histogram and the exact extremes). */
+  static fromSummary(summary: Record<string, unknown>): Trend {
+    const trend = typeof summary.hdr === 'string' && summary.hdr !== '' ? new Trend(hdr.decodeFromCompressedBase64(summary.hdr, 64, false) as hdr.Histogram) : new Trend();
+    if (trend.count > 0) {
+      trend.low = Number(summary.min);
+      trend.high = Number(summary.max);
+    }
+    return trend;
   }
 
   add(value: number): void {
-    this.histogram.recordValue(Math.max(0, Math.round(value * TREND_SCALE)));
+    const v = Math.max(0, value);
+    this.histogram.recordValue(Math.round(v * TREND_SCALE));
+    if (v < this.low) this.low = v;
+    if (v > this.high) this.high = v;
   }
   merge(other: Trend): void {
     this.histogram.add(other.histogram);
+    this.low = Math.min(this.low, other.low);
+    this.high = Math.max(this.high, other.high);
   }
   get count(): number {
     return this.histogram.totalCount;
   }
-  /** The value at a percentile 0..100, in the unit recorded. */
+  /** The value at a percentile 0..100, in the unit recorded; never outside [min, max]. */
   percentile(p: number): number {
-    return this.count === 0 ? 0 : this.histogram.getValueAtPercentile(p) / TREND_SCALE;
+    if (this.count === 0) return 0;
+    return Math.min(this.high, Math.max(this.low, this.histogram.getValueAtPercentile(p) / TREND_SCALE));
   }
   get min(): number {
-    if (this.count === 0) return 0;
-    // minNonZeroValue skips recorded zeros; a recorded zero is the true minimum.
-    return this.histogram.getValueAtPercentile(0) / TREND_SCALE;
+    return this.count === 0 ? 0 : this.low;
   }
   get max(): number {
-    return this.count === 0 ? 0 : this.histogram.maxValue / TREND_SCALE;
+    return this.count === 0 ? 0 : this.high;
   }
   get avg(): number {
     return this.count === 0 ? 0 : this.histogram.mean / TREND_SCALE;
@@ -215,7 +230,7 @@ export class MetricSet {
           }
           break;
         case 'trend':
-          set.metrics.set(name, typeof s.hdr === 'string' && s.hdr !== '' ? Trend.decode(s.hdr) : new Trend());
+          set.metrics.set(name, Trend.fromSummary(s));
           break;
       }
     }

@@ -165,7 +165,7 @@ function overview(report: RunReport): string {
   }
   const stages = STAGE_ORDER.filter((s) => report.stages[s]);
   const failed = stages.filter((s) => !['passed', 'not_run'].includes(report.stages[s]!.status));
-  if (stages.length > 0) parts.push(failed.length > 0 ? `**stage ${failed.join(', ')} failed**` : `${stages.length} stages passed`);
+  if (stages.length > 0) parts.push(failed.length > 0 ? `**stage ${failed.join(', ')} failed**` : `${stages.length} stage${stages.length === 1 ? '' : 's'} passed`);
   const unrecovered = report.experiments.filter((e) => !e.ok).length;
   if (report.experiments.length > 0) {
     parts.push(unrecovered > 0 ? `**${unrecovered} of ${report.experiments.length} experiments did not recover in time**` : `${report.experiments.length} experiments recovered`);

@@ -203,10 +203,10 @@ class RunState {
 
   finish(baseline: RunReport | undefined): RunReport {
     const durationMs = Math.round(performance.now() - this.t0);
-    const thresholds = judge(this.config.thresholds, (address) => this.store.lookup(address), {
-      durationMs,
-      baseline: baseline ? reportLookup(baseline) : undefined,
-    });
+    // A shard sees part of the traffic: its thresholds are judged once, on the merged report.
+    const thresholds = this.shard
+      ? []
+      : judge(this.config.thresholds, (address) => this.store.lookup(address), { durationMs, baseline: baseline ? reportLookup(baseline) : undefined });
     const report: Omit<RunReport, 'verdict'> = {
       version: 1,
       started_at: new Date(this.startedAt).toISOString(),

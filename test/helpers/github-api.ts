@@ -3,7 +3,8 @@
  *
  *   @actions/github (octokit) ──► REST API: issue comments (list with Link pagination, create,
  *                                 update), workflow runs, run artifacts, artifact zip (302 → blob)
- *   @actions/artifact ─────────► Twirp ArtifactService: CreateArtifact / FinalizeArtifact
+ *   @actions/artifact ─────────► Twirp ArtifactService: CreateArtifact / FinalizeArtifact /
+ *                                ListArtifacts / GetSignedArtifactURL
  *                      └───────► blob storage: Put Block / Put Block List (Azure), GET the zip
  *
  * It answers with GitHub's JSON shapes, status codes and headers (x-ratelimit-*, Link, 403
@@ -296,6 +297,27 @@ export class FakeGitHub {
       };
       this.artifacts.push(artifact);
       return send(res, 200, { ok: true, artifact_id: String(artifact.id) });
+    }
+    // The upload run's artifacts, as `mode: merge` lists and downloads its shards'.
+    if (method === 'ListArtifacts') {
+      const nameFilter = body.name_filter as string | undefined;
+      const idFilter = body.id_filter === undefined ? undefined : Number(body.id_filter);
+      const artifacts = this.artifacts
+        .filter((a) => a.runId === this.uploadRun.id && !a.expired && (nameFilter === undefined || a.name === nameFilter) && (idFilter === undefined || a.id === idFilter))
+        .map((a) => ({
+          workflow_run_backend_id: 'c0ffee00-run',
+          workflow_job_run_backend_id: 'c0ffee00-job',
+          database_id: String(a.id),
+          name: a.name,
+          size: String(a.size),
+          created_at: a.created_at,
+        }));
+      return send(res, 200, { artifacts });
+    }
+    if (method === 'GetSignedArtifactURL') {
+      const artifact = this.artifacts.find((a) => a.runId === this.uploadRun.id && a.name === body.name);
+      if (!artifact) return send(res, 404, { code: 'not_found', msg: `no artifact named ${String(body.name)}` });
+      return send(res, 200, { signed_url: `${this.url}${BLOB_PREFIX}${artifact.blob}?sig=fake-download-signature` });
     }
     return send(res, 404, { code: 'bad_route', msg: `no handler for ${method}` });
   }

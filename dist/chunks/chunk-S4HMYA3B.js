@@ -49381,31 +49381,44 @@ var Rate = class {
 var Trend = class _Trend {
   type = "trend";
   histogram;
+  low = Infinity;
+  high = -Infinity;
   constructor(histogram = newHistogram()) {
     this.histogram = histogram;
   }
-  static decode(base644) {
-    return new _Trend(hdr.decodeFromCompressedBase64(base644, 64, false));
+  /** Rebuilds a trend from its metrics.json summary (the HDR histogram and the exact extremes). */
+  static fromSummary(summary) {
+    const trend = typeof summary.hdr === "string" && summary.hdr !== "" ? new _Trend(hdr.decodeFromCompressedBase64(summary.hdr, 64, false)) : new _Trend();
+    if (trend.count > 0) {
+      trend.low = Number(summary.min);
+      trend.high = Number(summary.max);
+    }
+    return trend;
   }
   add(value) {
-    this.histogram.recordValue(Math.max(0, Math.round(value * TREND_SCALE)));
+    const v = Math.max(0, value);
+    this.histogram.recordValue(Math.round(v * TREND_SCALE));
+    if (v < this.low) this.low = v;
+    if (v > this.high) this.high = v;
   }
   merge(other) {
     this.histogram.add(other.histogram);
+    this.low = Math.min(this.low, other.low);
+    this.high = Math.max(this.high, other.high);
   }
   get count() {
     return this.histogram.totalCount;
   }
-  /** The value at a percentile 0..100, in the unit recorded. */
+  /** The value at a percentile 0..100, in the unit recorded; never outside [min, max]. */
   percentile(p) {
-    return this.count === 0 ? 0 : this.histogram.getValueAtPercentile(p) / TREND_SCALE;
+    if (this.count === 0) return 0;
+    return Math.min(this.high, Math.max(this.low, this.histogram.getValueAtPercentile(p) / TREND_SCALE));
   }
   get min() {
-    if (this.count === 0) return 0;
-    return this.histogram.getValueAtPercentile(0) / TREND_SCALE;
+    return this.count === 0 ? 0 : this.low;
   }
   get max() {
-    return this.count === 0 ? 0 : this.histogram.maxValue / TREND_SCALE;
+    return this.count === 0 ? 0 : this.high;
   }
   get avg() {
     return this.count === 0 ? 0 : this.histogram.mean / TREND_SCALE;
@@ -49494,7 +49507,7 @@ var MetricSet = class _MetricSet {
           }
           break;
         case "trend":
-          set2.metrics.set(name2, typeof s.hdr === "string" && s.hdr !== "" ? Trend.decode(s.hdr) : new Trend());
+          set2.metrics.set(name2, Trend.fromSummary(s));
           break;
       }
     }
@@ -61446,7 +61459,7 @@ function overview(report2) {
   }
   const stages = STAGE_ORDER.filter((s) => report2.stages[s]);
   const failed = stages.filter((s) => !["passed", "not_run"].includes(report2.stages[s].status));
-  if (stages.length > 0) parts.push(failed.length > 0 ? `**stage ${failed.join(", ")} failed**` : `${stages.length} stages passed`);
+  if (stages.length > 0) parts.push(failed.length > 0 ? `**stage ${failed.join(", ")} failed**` : `${stages.length} stage${stages.length === 1 ? "" : "s"} passed`);
   const unrecovered = report2.experiments.filter((e) => !e.ok).length;
   if (report2.experiments.length > 0) {
     parts.push(unrecovered > 0 ? `**${unrecovered} of ${report2.experiments.length} experiments did not recover in time**` : `${report2.experiments.length} experiments recovered`);
@@ -67573,10 +67586,7 @@ var RunState = class {
   errors = [];
   finish(baseline) {
     const durationMs = Math.round(performance.now() - this.t0);
-    const thresholds = judge(this.config.thresholds, (address) => this.store.lookup(address), {
-      durationMs,
-      baseline: baseline ? reportLookup(baseline) : void 0
-    });
+    const thresholds = this.shard ? [] : judge(this.config.thresholds, (address) => this.store.lookup(address), { durationMs, baseline: baseline ? reportLookup(baseline) : void 0 });
     const report2 = {
       version: 1,
       started_at: new Date(this.startedAt).toISOString(),
