@@ -13,7 +13,7 @@ import {
   periodic,
   run,
   selectStages
-} from "./chunks/chunk-S4HMYA3B.js";
+} from "./chunks/chunk-IOLUKI6J.js";
 import "./chunks/chunk-MWTDHI2K.js";
 
 // node_modules/commander/lib/error.js

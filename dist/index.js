@@ -33,7 +33,7 @@ import {
   renderSummary,
   run,
   trackGroups
-} from "./chunks/chunk-S4HMYA3B.js";
+} from "./chunks/chunk-IOLUKI6J.js";
 import {
   __commonJS,
   __export,

@@ -33,6 +33,8 @@ export class Environment {
   private control?: ControlServer;
   private services: StartedService[] = [];
   private stopped?: Promise<void>;
+  /** What went wrong while the stages ran: a service that died. */
+  readonly errors: string[] = [];
 
   private constructor(
     private readonly config: Config,
@@ -79,7 +81,15 @@ export class Environment {
     for (const mock of config.mocks) await bind(`mock "${mock.name}" on ${mock.listen}`, () => this.mocks.create(mock));
     for (const service of config.services) {
       options.log.info(`starting service ${service.name}: ${service.run}`);
-      this.services.push(await startService(service, { ...options, env: this.variables() }));
+      const started = await startService(service, { ...options, env: this.variables() });
+      this.services.push(started);
+      // The system under test dying mid-run is a finding, not noise.
+      void started.command.done.then((result) => {
+        if (this.stopped) return;
+        const message = `service "${service.name}" exited during the run (exit code ${result.exitCode ?? 'none'}); see logs/service-${service.name}.log`;
+        this.errors.push(message);
+        options.log.error(message);
+      });
     }
   }
 

@@ -15,6 +15,7 @@ import { formatDuration } from '../config/duration.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { MetricsStore } from '../gate/store.js';
+import { watchAbortThresholds } from '../gate/abort.js';
 import { reportLookup } from '../gate/report-metrics.js';
 import { judge } from '../gate/thresholds.js';
 import { decide } from '../gate/verdict.js';
@@ -85,6 +86,15 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
     runState.errors.push(`the run passed safety.max_duration (${formatDuration(config.safety.max_duration)}) and was stopped`);
     stop.abort('max_duration');
   }, config.safety.max_duration);
+  const unwatch = watchAbortThresholds(
+    config.thresholds,
+    (address) => runState.store.lookup(address),
+    () => performance.now() - runState.t0,
+    (broken) => {
+      runState.errors.push(`stopped early: ${broken.metric} ${broken.expression} broke (actual ${broken.actual}) with abort_on_fail`);
+      stop.abort('abort_on_fail');
+    },
+  );
 
   let environment: Environment | undefined;
   try {
@@ -107,8 +117,10 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
     }
   } finally {
     clearTimeout(deadline);
+    unwatch();
     options.signal?.removeEventListener('abort', onAbort);
     await environment?.stop();
+    runState.errors.push(...(environment?.errors ?? []));
   }
 
   const report = runState.finish(baseline);

@@ -48,6 +48,12 @@ function changed(): void {
   onGroupsChange?.([...live].map((c) => c.pid));
 }
 
+// Groups are detached, so a terminal's Ctrl-C never reaches them: a process that exits at once
+// (a second Ctrl-C, a crash) must kill them itself, or they outlive it.
+process.on('exit', () => {
+  for (const command of live) signalGroup(command.pid, 'SIGKILL');
+});
+
 /** Stops every command still running. */
 export async function stopAll(graceMs = 1000): Promise<void> {
   await Promise.all([...live].map((c) => c.stop(graceMs)));

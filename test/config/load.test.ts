@@ -67,6 +67,35 @@ describe('config errors name file, line, key path and what was expected', () => 
     ]);
   });
 
+  it('an experiment naming a proxy that does not exist', () => {
+    const text = [
+      'version: 1',
+      'stages:',
+      '  chaos:',
+      '    experiments:',
+      '      - name: loss',
+      '        load: { url: "http://127.0.0.1:1/", rate: 10/s }',
+      '        fault: { proxy: postgres, type: reset_peer }',
+      '',
+    ].join('\n');
+    expect(problems(text)).toEqual(['chaos-gate.yml:7:25: stages.chaos.experiments[0].fault.proxy: no proxy named "postgres" (declared: none)']);
+  });
+
+  it('a bad toxic attribute inside an experiment, at its key', () => {
+    const text = [
+      'version: 1',
+      'proxies: [{ name: pg, listen: 127.0.0.1:15432, upstream: 127.0.0.1:5432 }]',
+      'stages:',
+      '  chaos:',
+      '    experiments:',
+      '      - name: slow',
+      '        load: { url: "http://127.0.0.1:1/", rate: 10/s }',
+      '        fault: { proxy: pg, type: latency, attributes: { latency: -5 } }',
+      '',
+    ].join('\n');
+    expect(problems(text)).toEqual([expect.stringMatching(/^chaos-gate\.yml:8:\d+: stages\.chaos\.experiments\[0\]\.fault\.attributes\.latency: /)]);
+  });
+
   it('YAML that does not parse', () => {
     expect(problems('version: 1\nstages:\n  unit: { run: "true"\n')[0]).toMatch(/^chaos-gate\.yml:\d+:\d+: /);
   });

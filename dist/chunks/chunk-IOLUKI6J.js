@@ -59613,6 +59613,8 @@ var Environment = class _Environment {
   control;
   services = [];
   stopped;
+  /** What went wrong while the stages ran: a service that died. */
+  errors = [];
   /** Starts everything in order; on any failure stops what started and throws EnvironmentError. */
   static async start(config2, options) {
     const environment = new _Environment(config2, options);
@@ -59646,7 +59648,14 @@ var Environment = class _Environment {
     for (const mock of config2.mocks) await bind(`mock "${mock.name}" on ${mock.listen}`, () => this.mocks.create(mock));
     for (const service of config2.services) {
       options.log.info(`starting service ${service.name}: ${service.run}`);
-      this.services.push(await startService(service, { ...options, env: this.variables() }));
+      const started = await startService(service, { ...options, env: this.variables() });
+      this.services.push(started);
+      void started.command.done.then((result) => {
+        if (this.stopped) return;
+        const message = `service "${service.name}" exited during the run (exit code ${result.exitCode ?? "none"}); see logs/service-${service.name}.log`;
+        this.errors.push(message);
+        options.log.error(message);
+      });
     }
   }
   /** Stops services first (they hold connections through the proxies), then mocks, proxies and the API. */
@@ -60703,31 +60712,6 @@ function delay(ms2, signal) {
   });
 }
 
-// src/gate/report-metrics.ts
-function reportLookup(report2) {
-  const cache = /* @__PURE__ */ new Map();
-  const setFor = (scope) => {
-    if (!cache.has(scope)) {
-      const summaries = summariesFor(report2, scope);
-      if (!summaries) return void 0;
-      cache.set(scope, MetricSet.fromSummary(summaries));
-    }
-    return cache.get(scope);
-  };
-  return (address) => {
-    const dot = address.lastIndexOf(".");
-    const [scope, name2] = dot < 0 ? ["", address] : [address.slice(0, dot), address.slice(dot + 1)];
-    return setFor(scope)?.metrics.get(name2);
-  };
-}
-function summariesFor(report2, scope) {
-  if (scope === "") return report2.metrics;
-  if (scope in report2.stages) return report2.stages[scope]?.metrics;
-  const match = /^chaos\.(.+)\.(steady|fault|recovery)$/.exec(scope);
-  if (!match) return void 0;
-  return report2.experiments.find((e) => e.name === match[1])?.phases[match[2]].metrics;
-}
-
 // src/gate/thresholds.ts
 function judge(thresholds, lookup2, options) {
   const results = [];
@@ -60788,6 +60772,52 @@ function fixedLimit(e) {
 }
 function round3(n2) {
   return Math.round(n2 * 1e6) / 1e6;
+}
+
+// src/gate/abort.ts
+var EVERY_MS = 1e3;
+function watchAbortThresholds(thresholds, lookup2, elapsedMs, onBreak) {
+  const watched = Object.entries(thresholds).flatMap(([address, list3]) => list3.filter((t) => t.abort_on_fail).map((t) => ({ address, ...t })));
+  if (watched.length === 0) return () => void 0;
+  const timer = setInterval(() => {
+    for (const t of watched) {
+      if (elapsedMs() < t.delay_abort_eval) continue;
+      const metric = lookup2(t.address);
+      if (!metric) continue;
+      const result = judgeOne(t.address, t.threshold, metric, { durationMs: elapsedMs() });
+      if (!result.ok && result.actual !== null) {
+        clearInterval(timer);
+        onBreak(result);
+        return;
+      }
+    }
+  }, EVERY_MS);
+  return () => clearInterval(timer);
+}
+
+// src/gate/report-metrics.ts
+function reportLookup(report2) {
+  const cache = /* @__PURE__ */ new Map();
+  const setFor = (scope) => {
+    if (!cache.has(scope)) {
+      const summaries = summariesFor(report2, scope);
+      if (!summaries) return void 0;
+      cache.set(scope, MetricSet.fromSummary(summaries));
+    }
+    return cache.get(scope);
+  };
+  return (address) => {
+    const dot = address.lastIndexOf(".");
+    const [scope, name2] = dot < 0 ? ["", address] : [address.slice(0, dot), address.slice(dot + 1)];
+    return setFor(scope)?.metrics.get(name2);
+  };
+}
+function summariesFor(report2, scope) {
+  if (scope === "") return report2.metrics;
+  if (scope in report2.stages) return report2.stages[scope]?.metrics;
+  const match = /^chaos\.(.+)\.(steady|fault|recovery)$/.exec(scope);
+  if (!match) return void 0;
+  return report2.experiments.find((e) => e.name === match[1])?.phases[match[2]].metrics;
 }
 
 // src/gate/verdict.ts
@@ -67483,6 +67513,15 @@ async function run(options, log2) {
     runState.errors.push(`the run passed safety.max_duration (${formatDuration(config2.safety.max_duration)}) and was stopped`);
     stop.abort("max_duration");
   }, config2.safety.max_duration);
+  const unwatch = watchAbortThresholds(
+    config2.thresholds,
+    (address) => runState.store.lookup(address),
+    () => performance.now() - runState.t0,
+    (broken) => {
+      runState.errors.push(`stopped early: ${broken.metric} ${broken.expression} broke (actual ${broken.actual}) with abort_on_fail`);
+      stop.abort("abort_on_fail");
+    }
+  );
   let environment;
   try {
     environment = await log2.section(
@@ -67506,8 +67545,10 @@ async function run(options, log2) {
     }
   } finally {
     clearTimeout(deadline);
+    unwatch();
     options.signal?.removeEventListener("abort", onAbort);
     await environment?.stop();
+    runState.errors.push(...environment?.errors ?? []);
   }
   const report2 = runState.finish(baseline);
   await writeReports(reportDir, report2, runState.cases, baseline);

@@ -1,0 +1,40 @@
+/**
+ * Everything the shop reads from its environment. The defaults are the addresses the example's
+ * chaos-gate.yml gives it: PostgreSQL and Redis through chaos proxies, two mocked LLM providers.
+ *
+ * SHOP_RETRIES=0 is the broken variant: no retries and no failover, the resilience switched off.
+ */
+
+export interface Settings {
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Providers in order of preference: the first is the primary, the rest are fallbacks. */
+  llmUrls: string[];
+  /** Retries after a failed try (0: try once). */
+  retries: number;
+  /** Whether a failed primary hands over to the fallback provider. */
+  failover: boolean;
+  /** How long a generated product description is fresh, ms; older copies are served only when no provider answers. */
+  cacheFreshMs: number;
+}
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings {
+  const retries = whole(env.SHOP_RETRIES, 3, 'SHOP_RETRIES');
+  return {
+    port: whole(env.PORT, 18100, 'PORT'),
+    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:18101/test',
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:18102',
+    llmUrls: [env.LLM_PRIMARY_URL ?? 'http://127.0.0.1:18103', env.LLM_FALLBACK_URL ?? 'http://127.0.0.1:18104'],
+    retries,
+    failover: retries > 0,
+    cacheFreshMs: whole(env.SHOP_CACHE_FRESH_MS, 2000, 'SHOP_CACHE_FRESH_MS'),
+  };
+}
+
+function whole(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name}: expected a whole number ≥ 0, got "${text}"`);
+  return value;
+}
