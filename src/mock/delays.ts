@@ -2,7 +2,7 @@
  * Response delays, as WireMock draws them: fixed (`fixedDelayMilliseconds`), uniform
  * (`lower`..`upper`) and lognormal (`median`, `sigma`: a long tail like real services).
  */
-import type { Random } from './random.js';
+import type { Random } from '../random.js';
 
 /** Milliseconds: a fixed delay, a uniform range, or a lognormal distribution. */
 export type DelaySpec = number | { min: number; max: number } | { median: number; sigma: number };

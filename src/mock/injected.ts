@@ -11,7 +11,7 @@ import { Content } from './content.js';
 import { delaySampler, type DelaySampler } from './delays.js';
 import type { Dribble } from './dribble.js';
 import type { FaultName } from './faults/fault.js';
-import type { Random } from './random.js';
+import type { Random } from '../random.js';
 import { RateLimit } from './rate-limit.js';
 import { Reply } from './reply.js';
 import type { Route } from './route.js';

@@ -3,7 +3,7 @@
  * refilled continuously. Past it the mock answers 429 with `Retry-After` (whole seconds).
  */
 import { Content } from './content.js';
-import { Random } from './random.js';
+import { Random } from '../random.js';
 import { Reply } from './reply.js';
 
 export class RateLimit {

@@ -7,7 +7,7 @@ import { Content } from './content.js';
 import { delaySampler, type DelaySampler, type DelaySpec } from './delays.js';
 import type { Dribble } from './dribble.js';
 import type { FaultName } from './faults/fault.js';
-import type { Random } from './random.js';
+import type { Random } from '../random.js';
 
 /** The behaviour keys shared by response entries, routes and runtime faults (durations in ms). */
 export interface BehaviourDefinition {

@@ -7,7 +7,7 @@
  */
 import { Content } from './content.js';
 import { RequestMatcher } from './match.js';
-import { Random } from './random.js';
+import { Random } from '../random.js';
 import { RateLimit } from './rate-limit.js';
 import { mergeBehaviour, Reply } from './reply.js';
 import type { RouteDefinition } from './schema.js';

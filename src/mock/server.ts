@@ -21,7 +21,7 @@ import { FAULTS, faultSendsStatus, type FaultName } from './faults/fault.js';
 import { InjectedFault, InjectedFaults } from './injected.js';
 import { Journal } from './journal.js';
 import { notFound } from './not-found.js';
-import { Random } from './random.js';
+import { Random } from '../random.js';
 import { Reply } from './reply.js';
 import { MockRequest } from './request.js';
 import { Route } from './route.js';

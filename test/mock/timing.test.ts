@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delaySampler } from '../../src/mock/delays.js';
-import { Random } from '../../src/mock/random.js';
+import { Random } from '../../src/random.js';
 import type { MockServer } from '../../src/mock/server.js';
 import { registry, startMock } from './helpers.js';
 

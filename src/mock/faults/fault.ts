@@ -4,7 +4,7 @@
  *   client ──request──► mock ──► fault(socket): RST | close | garbage | silence
  */
 import type { Socket } from 'node:net';
-import type { Random } from '../random.js';
+import type { Random } from '../../random.js';
 import { empty } from './empty.js';
 import { hang } from './hang.js';
 import { malformed } from './malformed.js';

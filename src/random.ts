@@ -1,6 +1,6 @@
 /**
- * Seeded randomness (mulberry32), so a run with the same seed fails the same requests in the
- * same way: fault probabilities, random delays and random bytes all draw from here.
+ * Seeded randomness (mulberry32), so a run with the same seed replays: mock fault probabilities,
+ * random delays and bytes, and the proxy's toxicity, jitter, slicing and corruption.
  */
 export class Random {
   private state: number;
