@@ -13,7 +13,7 @@ import {
   periodic,
   run,
   selectStages
-} from "./chunks/chunk-IOLUKI6J.js";
+} from "./chunks/chunk-H2Y6UA53.js";
 import "./chunks/chunk-MWTDHI2K.js";
 
 // node_modules/commander/lib/error.js
@@ -3389,7 +3389,7 @@ function useColor() {
 var program = new Command();
 
 // src/cli/main.ts
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 
 // src/cli/log.ts
@@ -3473,6 +3473,7 @@ async function main(argv) {
 async function serve(configFile, logDir, log, signal) {
   const { config } = await loadConfig(resolve(configFile));
   checkSafety(config);
+  await mkdir(logDir, { recursive: true });
   const store = new MetricsStore();
   const environment = await Environment.start(config, { cwd: process.cwd(), logDir, log, signal, currentMetrics: () => store.scope("serve") });
   try {
@@ -3485,7 +3486,7 @@ async function serve(configFile, logDir, log, signal) {
 }
 function stopOnSignals(log) {
   const controller = new AbortController();
-  for (const signal of ["SIGINT", "SIGTERM"]) {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     process.on(signal, () => {
       if (controller.signal.aborted) process.exit(130);
       log.warn(`${signal}: stopping (reverting faults, stopping processes, writing the report); again to quit at once`);

@@ -33,7 +33,7 @@ import {
   renderSummary,
   run,
   trackGroups
-} from "./chunks/chunk-IOLUKI6J.js";
+} from "./chunks/chunk-H2Y6UA53.js";
 import {
   __commonJS,
   __export,

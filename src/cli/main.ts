@@ -4,7 +4,7 @@
  * 3 the environment could not start.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { UsageError, UserFacingError } from '../errors.js';
@@ -103,6 +103,8 @@ export async function main(argv: string[]): Promise<number> {
 async function serve(configFile: string, logDir: string, log: Log, signal: AbortSignal): Promise<void> {
   const { config } = await loadConfig(resolve(configFile));
   checkSafety(config);
+  // Services write their logs here (run() makes its report dir; serve has none otherwise).
+  await mkdir(logDir, { recursive: true });
   const store = new MetricsStore();
   const environment = await Environment.start(config, { cwd: process.cwd(), logDir, log, signal, currentMetrics: () => store.scope('serve') });
   try {
@@ -114,10 +116,13 @@ async function serve(configFile: string, logDir: string, log: Log, signal: Abort
   }
 }
 
-/** First Ctrl-C (or SIGTERM) stops the run cleanly; a second one exits at once. */
+/**
+ * First Ctrl-C (or SIGTERM, or SIGHUP: the terminal closed) stops the run cleanly; a second one
+ * exits at once. Stage and service groups are detached, so none of these reaches them but through us.
+ */
 function stopOnSignals(log: Log): AbortSignal {
   const controller = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       if (controller.signal.aborted) process.exit(130);
       log.warn(`${signal}: stopping (reverting faults, stopping processes, writing the report); again to quit at once`);

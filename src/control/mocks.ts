@@ -50,6 +50,7 @@ export function mockRoutes(router: Router, mocks: MockRegistry): void {
         if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
           throw new ApiError(409, `listen ${definition.listen}: ${(error as Error).message}`);
         }
+        if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw ApiError.badField('listen', `host of ${definition.listen} does not resolve`);
         throw error;
       }
     }),

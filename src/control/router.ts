@@ -58,8 +58,17 @@ function matchParts(pattern: string[], parts: string[]): Record<string, string> 
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
     const p = pattern[i];
-    if (p.startsWith('{') && p.endsWith('}')) params[p.slice(1, -1)] = decodeURIComponent(parts[i]);
+    if (p.startsWith('{') && p.endsWith('}')) params[p.slice(1, -1)] = decode(parts[i]);
     else if (p !== parts[i]) return undefined;
   }
   return params;
+}
+
+/** A path parameter, percent-decoded; `%zz` is the client's mistake (400), not ours. */
+function decode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw ApiError.bad(`malformed percent-encoding in path segment "${part}"`);
+  }
 }

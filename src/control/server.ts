@@ -59,7 +59,7 @@ export class ControlServer {
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       this.guard(req);
-      const url = new URL(req.url ?? '/', 'http://control');
+      const url = requestUrl(req.url);
       const { handler, params } = this.options.router.match(req.method ?? 'GET', url.pathname);
       const text = await readBody(req);
       const request: ApiRequest = {
@@ -88,6 +88,15 @@ export class ControlServer {
     if (req.headers.origin !== undefined || req.headers['sec-fetch-site'] === 'cross-site') {
       throw new ApiError(403, 'cross-site requests are not allowed');
     }
+  }
+}
+
+/** The request target as a URL: `//x` is a path here, not a host, and one that does not parse is the client's mistake. */
+function requestUrl(target = '/'): URL {
+  try {
+    return new URL(target.startsWith('/') ? `http://control${target}` : target, 'http://control');
+  } catch {
+    throw ApiError.bad(`malformed request target "${target}"`);
   }
 }
 

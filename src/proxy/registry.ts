@@ -16,6 +16,8 @@ import type { Toxic } from './toxic.js';
 export interface ProxyRegistryOptions {
   /** A toxic added at run time (API, experiment) removes itself after this (safety.fault_ttl). */
   faultTtlMs?: number;
+  /** Why an upstream must not be used (safety.allow_remote), or undefined; checked on create, update and populate. */
+  refuseUpstream?: (upstream: string) => string | undefined;
 }
 
 export class ProxyRegistry {
@@ -32,6 +34,7 @@ export class ProxyRegistry {
    */
   async create(definition: ProxyDefinition): Promise<Proxy> {
     if (this.proxies.has(definition.name)) throw ApiError.conflict('proxy');
+    this.checkUpstream(definition.upstream, 'upstream');
     const proxy = new Proxy(definition);
     this.proxies.set(proxy.name, proxy); // the name is taken from now on, even while starting
     try {
@@ -73,6 +76,7 @@ export class ProxyRegistry {
     for (const [i, definition] of definitions.entries()) {
       if (names.has(definition.name)) throw ApiError.badField(`[${i}].name`, `duplicate proxy name "${definition.name}"`);
       names.add(definition.name);
+      this.checkUpstream(definition.upstream, `[${i}].upstream`);
       await checkResolvable(definition.upstream, `[${i}].upstream`);
     }
     const result: Proxy[] = [];
@@ -99,19 +103,33 @@ export class ProxyRegistry {
   /** Toxiproxy's proxy update (see Proxy.update); a new upstream must resolve. */
   async update(name: string, change: ProxyUpdate): Promise<Proxy> {
     const proxy = this.get(name);
-    if (change.upstream !== undefined) await checkResolvable(change.upstream);
+    if (change.upstream !== undefined) {
+      this.checkUpstream(change.upstream, 'upstream');
+      await checkResolvable(change.upstream);
+    }
     await proxy.update(change);
     return proxy;
   }
 
-  /** Toxiproxy's /reset: every proxy enabled and accepting, every toxic removed (what they hold is passed on). */
+  /**
+   * Toxiproxy's /reset: every proxy enabled and accepting, every toxic removed (what they hold is
+   * passed on). Faults go first, on every proxy: one that cannot listen again (a 400 naming it)
+   * must not leave the others faulted.
+   */
   async reset(): Promise<void> {
     this.clearExpiries();
     for (const proxy of this.proxies.values()) {
       proxy.removeAllToxics();
       proxy.setAccepting(true);
-      await proxy.start();
     }
+    const failures: string[] = [];
+    for (const proxy of this.proxies.values()) {
+      await proxy.start().catch((error: unknown) => {
+        const failure = listenFailure(error, 'listen', proxy.listen);
+        failures.push(`${proxy.name}: ${failure instanceof Error ? failure.message : String(failure)}`);
+      });
+    }
+    if (failures.length > 0) throw ApiError.bad(failures.join('; '));
   }
 
   /** Adds a toxic to a proxy; its live connections get it at once. 404/409 ApiErrors for an unknown proxy or a taken name. */
@@ -160,6 +178,12 @@ export class ProxyRegistry {
     await Promise.all(proxies.map((p) => p.shutdown()));
   }
 
+  /** A 403 naming the field when the run's safety rules refuse this upstream. */
+  private checkUpstream(upstream: string, field: string): void {
+    const why = this.options.refuseUpstream?.(upstream);
+    if (why) throw new ApiError(403, `${field}: ${why}`);
+  }
+
   private clearExpiries(): void {
     for (const timer of this.expiries.values()) clearTimeout(timer);
     this.expiries.clear();
@@ -183,5 +207,6 @@ export function listenFailure(error: unknown, field: string, address: string): u
   if (code === 'EADDRINUSE') return new ApiError(409, `${field}: ${address} is already in use`);
   if (code === 'EADDRNOTAVAIL') return ApiError.badField(field, `${address} is not an address of this machine`);
   if (code === 'EACCES') return ApiError.badField(field, `no permission to listen on ${address}`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return ApiError.badField(field, `host of ${address} does not resolve`);
   return error;
 }

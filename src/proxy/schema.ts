@@ -18,7 +18,14 @@ const toxicType = z.enum(TOXIC_TYPES, { error: `expected a toxic type: ${TOXIC_T
 const attributesObject = z.record(z.string(), z.unknown(), { error: 'expected an object of attributes, e.g. {"latency": 100}' });
 const seed = z.number({ error: 'expected a whole number' }).int('expected a whole number');
 
-const upstream = hostPort.refine((text) => splitHostPort(text).port > 0, 'expected a port from 1 to 65535');
+// Zod runs this even when hostPort found the text unparsable (and said why): then there is no port to judge.
+const upstream = hostPort.refine((text) => {
+  try {
+    return splitHostPort(text).port > 0;
+  } catch {
+    return true;
+  }
+}, 'expected a port from 1 to 65535');
 
 /**
  * A toxic as Toxiproxy's clients send it. `name` defaults to `<type>_<stream>`, `stream` to

@@ -16,7 +16,11 @@ import { MockRegistry } from '../mock/registry.js';
 import { ProxyRegistry } from '../proxy/registry.js';
 import type { StageName } from '../report/types.js';
 import type { Log } from './log.js';
+import { isRemote } from './safety.js';
 import { startService, type StartedService } from './services.js';
+
+/** SIGTERM to SIGKILL for services in an emergency stop. */
+const EMERGENCY_GRACE_MS = 500;
 
 export interface EnvironmentOptions {
   cwd: string;
@@ -40,8 +44,12 @@ export class Environment {
     private readonly config: Config,
     private readonly options: EnvironmentOptions,
   ) {
-    // A fault added at run time removes itself after safety.fault_ttl.
-    this.proxies = new ProxyRegistry({ faultTtlMs: config.safety.fault_ttl });
+    // A fault added at run time removes itself after safety.fault_ttl; a proxy added at run time
+    // (POST /proxies, /populate) may not point outside this machine either, unless safety.allow_remote.
+    this.proxies = new ProxyRegistry({
+      faultTtlMs: config.safety.fault_ttl,
+      refuseUpstream: (upstream) => (!config.safety.allow_remote && isRemote(upstream) ? `${upstream} is outside this machine; set safety.allow_remote: true if that is intended` : undefined),
+    });
     this.mocks = new MockRegistry({ faultTtlMs: config.safety.fault_ttl });
   }
 
@@ -79,13 +87,16 @@ export class Environment {
     await bind(`control API on ${config.control.listen}`, () => this.control!.start());
     for (const proxy of config.proxies) await bind(`proxy "${proxy.name}" on ${proxy.listen}`, () => this.proxies.create(proxy));
     for (const mock of config.mocks) await bind(`mock "${mock.name}" on ${mock.listen}`, () => this.mocks.create(mock));
+    // An emergency stop (Ctrl-C, cancel, max_duration) ends the services now, alongside the stage's
+    // own 1 s grace, not after it: the whole stop must fit in 2 s.
+    options.signal.addEventListener('abort', () => void Promise.all(this.services.map((s) => s.command.stop(EMERGENCY_GRACE_MS))), { once: true });
     for (const service of config.services) {
       options.log.info(`starting service ${service.name}: ${service.run}`);
       const started = await startService(service, { ...options, env: this.variables() });
       this.services.push(started);
       // The system under test dying mid-run is a finding, not noise.
       void started.command.done.then((result) => {
-        if (this.stopped) return;
+        if (this.stopped || options.signal.aborted) return;
         const message = `service "${service.name}" exited during the run (exit code ${result.exitCode ?? 'none'}); see logs/service-${service.name}.log`;
         this.errors.push(message);
         options.log.error(message);
@@ -96,7 +107,8 @@ export class Environment {
   /** Stops services first (they hold connections through the proxies), then mocks, proxies and the API. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
-      await Promise.all(this.services.map((s) => s.command.stop(2000)));
+      const graceMs = this.options.signal.aborted ? EMERGENCY_GRACE_MS : 2000;
+      await Promise.all(this.services.map((s) => s.command.stop(graceMs)));
       await this.mocks.closeAll();
       await this.proxies.closeAll();
       await this.control?.stop().catch(() => undefined);

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 
 export interface SpawnOptions {
   cwd: string;
-  /** Added to the inherited environment. */
+  /** Added to the inherited environment (see inheritedEnv: the action's secrets are not inherited). */
   env: Record<string, string>;
   onLine: (line: string) => void;
   /** Every line is also appended here. */
@@ -64,8 +64,8 @@ export function startCommand(command: string, options: SpawnOptions): RunningCom
   const subprocess = execa({
     shell: true,
     cwd: options.cwd,
-    env: options.env,
-    extendEnv: true,
+    env: { ...inheritedEnv(), ...options.env },
+    extendEnv: false,
     detached: true,
     reject: false,
     buffer: false,
@@ -118,6 +118,14 @@ export function startCommand(command: string, options: SpawnOptions): RunningCom
   changed();
   if (options.signal?.aborted) onAbort();
   return running;
+}
+
+/**
+ * Our environment minus what a stage or service must never see: the action's inputs (the
+ * github-token among them) and the runner's credentials, which a workflow's `run:` step never sees either.
+ */
+function inheritedEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(INPUT_|ACTIONS_RUNTIME_TOKEN$|ACTIONS_ID_TOKEN_REQUEST_TOKEN$)/.test(name)));
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

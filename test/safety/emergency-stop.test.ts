@@ -21,7 +21,9 @@ import { makeProject, readJson, runNode } from '../helpers/project.js';
 /** The whole emergency stop must fit in this (the issue's bound). */
 const STOP_MS = 2000;
 
+/** The system under test; with STUBBORN set it ignores SIGTERM, as a server draining keep-alive connections does. */
 const APP = `
+if (process.env.STUBBORN) process.on('SIGTERM', () => console.log('app ignores SIGTERM'));
 const http = require('node:http');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -68,7 +70,11 @@ async function ports(): Promise<Ports> {
   return { control: await freePort(), proxy: await freePort(), mock: await freePort(), app: await freePort() };
 }
 
-function config(p: Ports, stages: string, extra = ''): string {
+/**
+ * `stubborn`: the service and the stage are exec'd (no shell in between to die on SIGTERM, as under
+ * bash) and ignore SIGTERM, so only the SIGKILL after each grace ends them: the slowest stop there is.
+ */
+function config(p: Ports, stages: string, extra = '', stubborn = false): string {
   return `version: 1
 control: { listen: 127.0.0.1:${p.control} }
 proxies:
@@ -81,20 +87,21 @@ mocks:
         respond: [ { status: 200, json: { ok: true } } ]
 services:
   - name: app
-    run: node app.cjs
-    env: { APP_PORT: "${p.app}" }
+    run: ${stubborn ? 'exec node app.cjs' : 'node app.cjs'}
+    env: { APP_PORT: "${p.app}"${stubborn ? ', STUBBORN: "1"' : ''} }
     ready: { http: "http://127.0.0.1:${p.app}/health", timeout: 10s }
 stages:
 ${stages}
 ${extra}`;
 }
 
-const project = (p: Ports, stages: string, extra = '') => makeProject({ 'app.cjs': APP, 'arm.mjs': ARM, 'hold.mjs': HOLD, 'chaos-gate.yml': config(p, stages, extra) });
+const project = (p: Ports, stages: string, extra = '', stubborn = false) =>
+  makeProject({ 'app.cjs': APP, 'arm.mjs': ARM, 'hold.mjs': HOLD, 'chaos-gate.yml': config(p, stages, extra, stubborn) });
 
 /** The faults the stage armed are live before the stop (so there is something to revert). */
 async function expectArmed(p: Ports): Promise<void> {
-  const proxy = await (await fetch(`http://127.0.0.1:${p.control}/proxies/db`)).json();
-  expect(proxy.toxics.map((t: { name: string }) => t.name)).toEqual(['slow']);
+  const proxy = (await (await fetch(`http://127.0.0.1:${p.control}/proxies/db`)).json()) as { toxics: { name: string }[] };
+  expect(proxy.toxics.map((t) => t.name)).toEqual(['slow']);
   expect((await fetch(`http://127.0.0.1:${p.mock}/ping`)).status).toBe(503);
 }
 
@@ -104,20 +111,21 @@ async function expectAllGone(dir: string, p: Ports, names: string[]): Promise<vo
   for (const [name, port] of Object.entries(p)) expect(await connectResult(port), `${name} port ${port}`).toBe('ECONNREFUSED');
 }
 
+/** Every process a project's scripts record (pids/<name>). */
+const everything = ['app', 'app-child', 'stage', 'grandchild'];
 const pidsOf = (dir: string, names: string[]) => names.filter((n) => existsSync(join(dir, 'pids', n))).map((n) => pidIn(join(dir, 'pids', n)));
 
 describe('emergency stop (node dist/cli.js run, then a signal)', () => {
-  const everything = ['app', 'app-child', 'stage', 'grandchild'];
 
   it('Ctrl-C reverts faults, kills the stage tree and services, closes listeners and writes the partial report within 2 s', async () => {
     const p = await ports();
-    const dir = await project(p, '  integration: { run: node arm.mjs }\n  chaos: { run: node hold.mjs }');
+    const dir = await project(p, '  integration: { run: node arm.mjs }\n  chaos: { run: exec node hold.mjs }', '', true);
     const run = new Live('dist/cli.js', ['run', '-c', 'chaos-gate.yml'], { cwd: dir });
     try {
       await run.waitFor('[chaos] holding');
       await expectArmed(p);
       const exit = await run.stop('SIGINT');
-      console.log(`emergency stop (Ctrl-C, stubborn stage): exited in ${Math.round(exit.ms)} ms`);
+      console.log(`emergency stop (Ctrl-C, stage and service ignoring SIGTERM): exited in ${Math.round(exit.ms)} ms`);
       expect(exit.ms).toBeLessThan(STOP_MS);
       expect(exit.code).toBe(1);
       expect(run.stderr).toContain('SIGINT: stopping');
@@ -157,6 +165,23 @@ describe('emergency stop (node dist/cli.js run, then a signal)', () => {
     }
   });
 
+  it('SIGHUP (the terminal closed) stops the run as Ctrl-C does', async () => {
+    const p = await ports();
+    const dir = await project(p, '  chaos: { run: node hold.mjs }');
+    const run = new Live('dist/cli.js', ['run', '-c', 'chaos-gate.yml'], { cwd: dir });
+    try {
+      await run.waitFor('[chaos] holding');
+      const exit = await run.stop('SIGHUP');
+      expect(exit.ms).toBeLessThan(STOP_MS);
+      expect(exit.code).toBe(1);
+      expect((await readJson(join(dir, 'chaos-gate-report/metrics.json'))).stages.chaos.status).toBe('cancelled');
+      await expectAllGone(dir, p, everything);
+    } finally {
+      run.kill();
+      killAll(pidsOf(dir, everything));
+    }
+  });
+
   it('a second Ctrl-C exits at once, and still leaves no stage process behind', async () => {
     const p = await ports();
     const dir = await project(p, '  chaos: { run: node hold.mjs }');
@@ -173,6 +198,23 @@ describe('emergency stop (node dist/cli.js run, then a signal)', () => {
       expect(await eventually(() => !alive(pidIn(join(dir, 'pids/app'))) && !alive(pidIn(join(dir, 'pids/app-child'))), 500)).toBe(true);
     } finally {
       run.kill();
+      killAll(pidsOf(dir, everything));
+    }
+  });
+
+  it('chaos-gate serve: Ctrl-C stops the services and closes every listener within 2 s', async () => {
+    const p = await ports();
+    const dir = await project(p, '  chaos: { run: node hold.mjs }', '', true);
+    const serve = new Live('dist/cli.js', ['serve', '-c', 'chaos-gate.yml'], { cwd: dir });
+    try {
+      await serve.waitFor('serving; Ctrl-C to stop');
+      expect(await connectResult(p.app)).toBe('connected');
+      const exit = await serve.stop('SIGINT');
+      expect(exit.ms).toBeLessThan(STOP_MS);
+      expect(exit.code).toBe(0);
+      await expectAllGone(dir, p, ['app', 'app-child']);
+    } finally {
+      serve.kill();
       killAll(pidsOf(dir, everything));
     }
   });
@@ -254,11 +296,10 @@ async function savedState(file: string, name: string): Promise<string | undefine
 }
 
 describe('emergency stop in the action', () => {
-  const everything = ['app', 'app-child', 'stage', 'grandchild'];
 
   it('a cancelled workflow (SIGINT to the main step) stops everything and still writes the report within 2 s', async () => {
     const p = await ports();
-    const dir = await project(p, '  integration: { run: node arm.mjs }\n  chaos: { run: node hold.mjs }');
+    const dir = await project(p, '  integration: { run: node arm.mjs }\n  chaos: { run: exec node hold.mjs }', '', true);
     const { live } = await action(dir, { comment: 'false' });
     try {
       await live.waitFor('[chaos] holding');

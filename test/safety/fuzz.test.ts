@@ -43,6 +43,26 @@ describe('fuzzing', () => {
     fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => loadsOrExplains(text)), { seed: SEED, numRuns: 400 });
   });
 
+  it('the config loader explains bad addresses, toxics and safety values where they are', () => {
+    // Values that sit on the edges of the address, duration and toxic parsers.
+    const address = fc.oneof(fc.constantFrom('', ':', '::', ':1', 'x:y', '127.0.0.1', '127.0.0.1:', '127.0.0.1:0', '127.0.0.1:65536', '[::1]:1', '[::1', 'db:5432', '256.1.1.1:1', '%zz:1', ' :1'), fc.string({ maxLength: 12 }), fc.integer());
+    const duration = fc.oneof(fc.constantFrom('', '0', '0s', '-1s', '1e3ms', '10m', '1h', '999999999999999m', 'soon'), fc.integer(), fc.double());
+    const toxic = fc.record({ name: fc.string({ maxLength: 4 }), type: fc.constantFrom('latency', 'slicer', 'bandwidth', 'nope'), stream: fc.constantFrom('upstream', 'downstream', 'x'), toxicity: fc.oneof(fc.double(), fc.string()), attributes: fc.dictionary(fc.constantFrom('latency', 'jitter', 'rate', 'average_size', 'size_variation', 'delay'), fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 3 })), { maxKeys: 3 }) }, { requiredKeys: [] });
+    const proxy = fc.record({ name: fc.constantFrom('db', 'x', ''), listen: address, upstream: address, toxics: fc.array(toxic, { maxLength: 2 }), enabled: fc.boolean() }, { requiredKeys: [] });
+    const doc = fc.record(
+      {
+        proxies: fc.array(proxy, { maxLength: 3 }),
+        control: fc.record({ listen: address, token: fc.oneof(fc.string({ maxLength: 6 }), fc.integer()) }, { requiredKeys: [] }),
+        safety: fc.record({ max_duration: duration, fault_ttl: duration, forbid_env: fc.oneof(fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.string({ maxLength: 4 }), fc.integer()), { maxKeys: 2 }), fc.string()), allow_remote: fc.oneof(fc.boolean(), fc.string({ maxLength: 3 })) }, { requiredKeys: [] }),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(doc, (d) => loadsOrExplains(stringify({ version: 1, ...d }))),
+      { seed: SEED, numRuns: 1000 },
+    );
+  });
+
   it('the threshold parser returns an expression or a message', () => {
     const pieces = fc.constantFrom('p(', ')', '99', '.9', 'rate', 'count', 'avg', '<', '<=', '==', '=', '!', 'baseline', '*', '+', '-', '1.2', ' ', 'e5', 'med');
     fc.assert(

@@ -15,6 +15,12 @@ function alive(pid: number): boolean {
   }
 }
 
+/** SIGKILL is delivered asynchronously: wait (bounded) for the kernel to finish the process. */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 10));
+  return !alive(pid);
+}
+
 describe('startCommand', () => {
   it('streams lines, keeps a log and returns the exit code', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'spawn-'));
@@ -49,7 +55,7 @@ describe('startCommand', () => {
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).toBeNull();
     const grandchild = Number(await readFile(pidFile, 'utf8'));
-    expect(alive(grandchild)).toBe(false);
+    expect(await gone(grandchild)).toBe(true);
   });
 
   it('kills what a finished command left running in the background', async () => {
@@ -57,7 +63,7 @@ describe('startCommand', () => {
     const pidFile = join(dir, 'bg.pid');
     const result = await startCommand(`(sleep 300 >/dev/null 2>&1 &  echo $! > ${pidFile}); exit 0`, { cwd: dir, env: {}, onLine: () => undefined }).done;
     expect(result.exitCode).toBe(0);
-    expect(alive(Number(await readFile(pidFile, 'utf8')))).toBe(false);
+    expect(await gone(Number(await readFile(pidFile, 'utf8')))).toBe(true);
   });
 
   it('stops on abort', async () => {
@@ -70,6 +76,6 @@ describe('startCommand', () => {
     });
     const result = await running.done;
     expect(result.cancelled).toBe(true);
-    expect(alive(running.pid)).toBe(false);
+    expect(await gone(running.pid)).toBe(true);
   });
 });

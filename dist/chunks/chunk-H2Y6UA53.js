@@ -48917,7 +48917,13 @@ var stream = external_exports.enum(STREAMS, { error: "expected upstream (client 
 var toxicType = external_exports.enum(TOXIC_TYPES, { error: `expected a toxic type: ${TOXIC_TYPES.join(", ")}` });
 var attributesObject = external_exports.record(external_exports.string(), external_exports.unknown(), { error: 'expected an object of attributes, e.g. {"latency": 100}' });
 var seed2 = external_exports.number({ error: "expected a whole number" }).int("expected a whole number");
-var upstream = hostPort.refine((text2) => splitHostPort(text2).port > 0, "expected a port from 1 to 65535");
+var upstream = hostPort.refine((text2) => {
+  try {
+    return splitHostPort(text2).port > 0;
+  } catch {
+    return true;
+  }
+}, "expected a port from 1 to 65535");
 var toxicSchema = external_exports.strictObject({
   // The Go client sends "" for an unnamed toxic.
   name: external_exports.string({ error: "expected a toxic name" }).optional(),
@@ -57372,13 +57378,16 @@ function trackGroups(listener) {
 function changed() {
   onGroupsChange?.([...live].map((c3) => c3.pid));
 }
+process.on("exit", () => {
+  for (const command of live) signalGroup(command.pid, "SIGKILL");
+});
 function startCommand(command, options) {
   const started = performance.now();
   const subprocess = execa({
     shell: true,
     cwd: options.cwd,
-    env: options.env,
-    extendEnv: true,
+    env: { ...inheritedEnv(), ...options.env },
+    extendEnv: false,
     detached: true,
     reject: false,
     buffer: false,
@@ -57429,11 +57438,39 @@ function startCommand(command, options) {
   if (options.signal?.aborted) onAbort();
   return running;
 }
+function inheritedEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([name2]) => !/^(INPUT_|ACTIONS_RUNTIME_TOKEN$|ACTIONS_ID_TOKEN_REQUEST_TOKEN$)/.test(name2)));
+}
 function signalGroup(pid, signal) {
   try {
     process.kill(-pid, signal);
   } catch {
   }
+}
+
+// src/run/safety.ts
+import { isIPv4, isIPv6 } from "node:net";
+function checkSafety(config2, env2 = process.env) {
+  for (const [name2, value] of Object.entries(config2.safety.forbid_env)) {
+    if (env2[name2] === value) {
+      throw new UsageError(`refusing to run: ${name2}=${value} is set, and safety.forbid_env forbids chaos there`);
+    }
+  }
+  if (config2.safety.allow_remote) return;
+  const remote = config2.proxies.filter((p) => isRemote(p.upstream));
+  if (remote.length > 0) {
+    const list3 = remote.map((p) => `${p.name} \u2192 ${p.upstream}`).join(", ");
+    throw new UsageError(`refusing to run: proxy upstreams outside this machine (${list3}); set safety.allow_remote: true if that is intended`);
+  }
+}
+function isRemote(upstream2) {
+  return !isLocal(splitHostPort(upstream2).host);
+}
+function isLocal(host) {
+  if (host === "localhost") return true;
+  if (isIPv4(host)) return /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host);
+  if (isIPv6(host)) return host === "::1";
+  return /^[a-z0-9-]+$/i.test(host) && !/^(\d+|0x[0-9a-f]+)$/i.test(host);
 }
 
 // src/control/server.ts
@@ -57471,7 +57508,7 @@ var ControlServer = class {
   async serve(req, res) {
     try {
       this.guard(req);
-      const url3 = new URL(req.url ?? "/", "http://control");
+      const url3 = requestUrl(req.url);
       const { handler, params } = this.options.router.match(req.method ?? "GET", url3.pathname);
       const text2 = await readBody(req);
       const request = {
@@ -57500,6 +57537,13 @@ var ControlServer = class {
     }
   }
 };
+function requestUrl(target = "/") {
+  try {
+    return new URL(target.startsWith("/") ? `http://control${target}` : target, "http://control");
+  } catch {
+    throw ApiError.bad(`malformed request target "${target}"`);
+  }
+}
 function write(res, response) {
   if ("text" in response) {
     res.writeHead(response.status, { "content-type": response.contentType });
@@ -57641,6 +57685,7 @@ function mockRoutes(router, mocks) {
         if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") {
           throw new ApiError(409, `listen ${definition.listen}: ${error62.message}`);
         }
+        if (code === "ENOTFOUND" || code === "EAI_AGAIN") throw ApiError.badField("listen", `host of ${definition.listen} does not resolve`);
         throw error62;
       }
     })
@@ -58049,16 +58094,47 @@ var Connection = class {
 // src/proxy/toxic.ts
 import { randomInt } from "node:crypto";
 
-// src/proxy/random.ts
-function seededRandom(seed3) {
-  let state = seed3 >>> 0;
-  return () => {
-    state = state + 1831565813 >>> 0;
-    let t = state;
+// src/random.ts
+var Random = class _Random {
+  constructor(seed3) {
+    this.seed = seed3;
+    this.state = seed3 >>> 0;
+  }
+  seed;
+  state;
+  /** Back to the first draw: a reset mock fails the same requests as a fresh one. */
+  rewind() {
+    this.state = this.seed >>> 0;
+  }
+  /** A generator for one part of a mock (a route's response, an injected fault), derived from the mock's seed and the part's labels, so adding a route does not shift another route's draws. */
+  static derive(seed3, ...labels) {
+    let hash2 = 2166136261 ^ seed3 >>> 0;
+    for (const char of labels.join("\0")) hash2 = Math.imul(hash2 ^ char.charCodeAt(0), 16777619);
+    return new _Random(hash2);
+  }
+  /** Uniform in [0, 1). */
+  next() {
+    let t = this.state = this.state + 1831565813 >>> 0;
     t = Math.imul(t ^ t >>> 15, t | 1);
     t ^= t + Math.imul(t ^ t >>> 7, t | 61);
     return ((t ^ t >>> 14) >>> 0) / 4294967296;
-  };
+  }
+  /** Standard normal (Box–Muller). */
+  normal() {
+    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
+  }
+  /** `length` random bytes. */
+  bytes(length) {
+    const bytes = Buffer.allocUnsafe(length);
+    for (let i2 = 0; i2 < length; i2++) bytes[i2] = Math.floor(this.next() * 256);
+    return bytes;
+  }
+};
+
+// src/proxy/random.ts
+function seededRandom(seed3) {
+  const source = new Random(seed3);
+  return () => source.next();
 }
 function childSeed(random) {
   return Math.floor(random() * 4294967296);
@@ -58344,6 +58420,7 @@ var ProxyRegistry = class {
    */
   async create(definition) {
     if (this.proxies.has(definition.name)) throw ApiError.conflict("proxy");
+    this.checkUpstream(definition.upstream, "upstream");
     const proxy = new Proxy2(definition);
     this.proxies.set(proxy.name, proxy);
     try {
@@ -58381,6 +58458,7 @@ var ProxyRegistry = class {
     for (const [i2, definition] of definitions.entries()) {
       if (names.has(definition.name)) throw ApiError.badField(`[${i2}].name`, `duplicate proxy name "${definition.name}"`);
       names.add(definition.name);
+      this.checkUpstream(definition.upstream, `[${i2}].upstream`);
       await checkResolvable(definition.upstream, `[${i2}].upstream`);
     }
     const result = [];
@@ -58406,18 +58484,32 @@ var ProxyRegistry = class {
   /** Toxiproxy's proxy update (see Proxy.update); a new upstream must resolve. */
   async update(name2, change) {
     const proxy = this.get(name2);
-    if (change.upstream !== void 0) await checkResolvable(change.upstream);
+    if (change.upstream !== void 0) {
+      this.checkUpstream(change.upstream, "upstream");
+      await checkResolvable(change.upstream);
+    }
     await proxy.update(change);
     return proxy;
   }
-  /** Toxiproxy's /reset: every proxy enabled and accepting, every toxic removed (what they hold is passed on). */
+  /**
+   * Toxiproxy's /reset: every proxy enabled and accepting, every toxic removed (what they hold is
+   * passed on). Faults go first, on every proxy: one that cannot listen again (a 400 naming it)
+   * must not leave the others faulted.
+   */
   async reset() {
     this.clearExpiries();
     for (const proxy of this.proxies.values()) {
       proxy.removeAllToxics();
       proxy.setAccepting(true);
-      await proxy.start();
     }
+    const failures = [];
+    for (const proxy of this.proxies.values()) {
+      await proxy.start().catch((error62) => {
+        const failure2 = listenFailure(error62, "listen", proxy.listen);
+        failures.push(`${proxy.name}: ${failure2 instanceof Error ? failure2.message : String(failure2)}`);
+      });
+    }
+    if (failures.length > 0) throw ApiError.bad(failures.join("; "));
   }
   /** Adds a toxic to a proxy; its live connections get it at once. 404/409 ApiErrors for an unknown proxy or a taken name. */
   addToxic(proxyName, definition) {
@@ -58459,6 +58551,11 @@ var ProxyRegistry = class {
     this.proxies.clear();
     await Promise.all(proxies.map((p) => p.shutdown()));
   }
+  /** A 403 naming the field when the run's safety rules refuse this upstream. */
+  checkUpstream(upstream2, field) {
+    const why = this.options.refuseUpstream?.(upstream2);
+    if (why) throw new ApiError(403, `${field}: ${why}`);
+  }
   clearExpiries() {
     for (const timer of this.expiries.values()) clearTimeout(timer);
     this.expiries.clear();
@@ -58478,6 +58575,7 @@ function listenFailure(error62, field, address) {
   if (code === "EADDRINUSE") return new ApiError(409, `${field}: ${address} is already in use`);
   if (code === "EADDRNOTAVAIL") return ApiError.badField(field, `${address} is not an address of this machine`);
   if (code === "EACCES") return ApiError.badField(field, `no permission to listen on ${address}`);
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return ApiError.badField(field, `host of ${address} does not resolve`);
   return error62;
 }
 
@@ -58577,10 +58675,17 @@ function matchParts(pattern, parts) {
   const params = {};
   for (let i2 = 0; i2 < pattern.length; i2++) {
     const p = pattern[i2];
-    if (p.startsWith("{") && p.endsWith("}")) params[p.slice(1, -1)] = decodeURIComponent(parts[i2]);
+    if (p.startsWith("{") && p.endsWith("}")) params[p.slice(1, -1)] = decode3(parts[i2]);
     else if (p !== parts[i2]) return void 0;
   }
   return params;
+}
+function decode3(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw ApiError.bad(`malformed percent-encoding in path segment "${part}"`);
+  }
 }
 
 // src/control/api.ts
@@ -58774,43 +58879,6 @@ function delaySampler(spec, random) {
   const { median, sigma } = spec;
   return () => median * Math.exp(sigma * random.normal());
 }
-
-// src/mock/random.ts
-var Random = class _Random {
-  constructor(seed3) {
-    this.seed = seed3;
-    this.state = seed3 >>> 0;
-  }
-  seed;
-  state;
-  /** Back to the first draw: a reset mock fails the same requests as a fresh one. */
-  rewind() {
-    this.state = this.seed >>> 0;
-  }
-  /** A generator for one part of a mock (a route's response, an injected fault), derived from the mock's seed and the part's labels, so adding a route does not shift another route's draws. */
-  static derive(seed3, ...labels) {
-    let hash2 = 2166136261 ^ seed3 >>> 0;
-    for (const char of labels.join("\0")) hash2 = Math.imul(hash2 ^ char.charCodeAt(0), 16777619);
-    return new _Random(hash2);
-  }
-  /** Uniform in [0, 1). */
-  next() {
-    let t = this.state = this.state + 1831565813 >>> 0;
-    t = Math.imul(t ^ t >>> 15, t | 1);
-    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
-    return ((t ^ t >>> 14) >>> 0) / 4294967296;
-  }
-  /** Standard normal (Box–Muller). */
-  normal() {
-    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
-  }
-  /** `length` random bytes. */
-  bytes(length) {
-    const bytes = Buffer.allocUnsafe(length);
-    for (let i2 = 0; i2 < length; i2++) bytes[i2] = Math.floor(this.next() * 256);
-    return bytes;
-  }
-};
 
 // src/mock/reply.ts
 var Reply = class {
@@ -59599,11 +59667,15 @@ async function probe(ready) {
 }
 
 // src/run/environment.ts
+var EMERGENCY_GRACE_MS = 500;
 var Environment = class _Environment {
   constructor(config2, options) {
     this.config = config2;
     this.options = options;
-    this.proxies = new ProxyRegistry({ faultTtlMs: config2.safety.fault_ttl });
+    this.proxies = new ProxyRegistry({
+      faultTtlMs: config2.safety.fault_ttl,
+      refuseUpstream: (upstream2) => !config2.safety.allow_remote && isRemote(upstream2) ? `${upstream2} is outside this machine; set safety.allow_remote: true if that is intended` : void 0
+    });
     this.mocks = new MockRegistry({ faultTtlMs: config2.safety.fault_ttl });
   }
   config;
@@ -59646,12 +59718,13 @@ var Environment = class _Environment {
     await bind(`control API on ${config2.control.listen}`, () => this.control.start());
     for (const proxy of config2.proxies) await bind(`proxy "${proxy.name}" on ${proxy.listen}`, () => this.proxies.create(proxy));
     for (const mock of config2.mocks) await bind(`mock "${mock.name}" on ${mock.listen}`, () => this.mocks.create(mock));
+    options.signal.addEventListener("abort", () => void Promise.all(this.services.map((s) => s.command.stop(EMERGENCY_GRACE_MS))), { once: true });
     for (const service of config2.services) {
       options.log.info(`starting service ${service.name}: ${service.run}`);
       const started = await startService(service, { ...options, env: this.variables() });
       this.services.push(started);
       void started.command.done.then((result) => {
-        if (this.stopped) return;
+        if (this.stopped || options.signal.aborted) return;
         const message = `service "${service.name}" exited during the run (exit code ${result.exitCode ?? "none"}); see logs/service-${service.name}.log`;
         this.errors.push(message);
         options.log.error(message);
@@ -59661,7 +59734,8 @@ var Environment = class _Environment {
   /** Stops services first (they hold connections through the proxies), then mocks, proxies and the API. */
   stop() {
     this.stopped ??= (async () => {
-      await Promise.all(this.services.map((s) => s.command.stop(2e3)));
+      const graceMs = this.options.signal.aborted ? EMERGENCY_GRACE_MS : 2e3;
+      await Promise.all(this.services.map((s) => s.command.stop(graceMs)));
       await this.mocks.closeAll();
       await this.proxies.closeAll();
       await this.control?.stop().catch(() => void 0);
@@ -59720,26 +59794,6 @@ function describePlan(config2, stages) {
   }
   lines.push(`  safety       max_duration ${formatDuration(config2.safety.max_duration)}, fault_ttl ${formatDuration(config2.safety.fault_ttl)}`);
   return lines.join("\n");
-}
-
-// src/run/safety.ts
-function checkSafety(config2, env2 = process.env) {
-  for (const [name2, value] of Object.entries(config2.safety.forbid_env)) {
-    if (env2[name2] === value) {
-      throw new UsageError(`refusing to run: ${name2}=${value} is set, and safety.forbid_env forbids chaos there`);
-    }
-  }
-  if (config2.safety.allow_remote) return;
-  const remote = config2.proxies.filter((p) => !isLocal(splitHostPort(p.upstream).host));
-  if (remote.length > 0) {
-    const list3 = remote.map((p) => `${p.name} \u2192 ${p.upstream}`).join(", ");
-    throw new UsageError(`refusing to run: proxy upstreams outside this machine (${list3}); set safety.allow_remote: true if that is intended`);
-  }
-}
-function isLocal(host) {
-  if (host === "localhost" || host === "::1" || /^127\./.test(host)) return true;
-  if (/^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host)) return true;
-  return /^[a-z0-9-]+$/i.test(host) && !host.includes(".");
 }
 
 // src/run/shard.ts
@@ -67787,10 +67841,10 @@ export {
   json2xml_default,
   XMLValidator,
   trackGroups,
+  checkSafety,
   Environment,
   selectStages,
   describePlan,
-  checkSafety,
   parseShard,
   run,
   merge2 as merge,

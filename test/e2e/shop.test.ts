@@ -1,0 +1,69 @@
+/**
+ * The README's second example, as written: examples/shop against the local PostgreSQL and Redis
+ * passes all four stages, and its broken variant (SHOP_RETRIES=0: no retries, no failover) fails,
+ * naming the thresholds it broke.
+ */
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readJson, ROOT, type Ran } from '../helpers/project.js';
+
+/** `node dist/cli.js run --config examples/shop/chaos-gate.yml` from the repository root; the stages' `node` is this Node. */
+function runShop(reportDir: string, env: Record<string, string> = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'dist/cli.js'), 'run', '--config', 'examples/shop/chaos-gate.yml', '--report-dir', reportDir],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1', PATH: `${dirname(process.execPath)}:${process.env.PATH}`, ...env },
+        timeout: 110_000,
+        maxBuffer: 32 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (error as { code?: unknown }).code : 0;
+        resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('examples/shop', () => {
+  it('passes all four stages against the real PostgreSQL and Redis', async () => {
+    const started = performance.now();
+    const ran = await runShop('.tmp/e2e-shop');
+    expect(ran.stderr).toMatch(/PASS {2}4\/4 stages passed, 11\/11 thresholds held/);
+    expect(ran.stderr).toContain('report: .tmp/e2e-shop/ (metrics.json, junit.xml, summary.md, report.html)');
+    expect(ran.code).toBe(0);
+    expect(performance.now() - started).toBeLessThan(120_000);
+
+    const report = await readJson(join(ROOT, '.tmp/e2e-shop/metrics.json'));
+    expect(report.experiments.map((e: { name: string; ok: boolean }) => [e.name, e.ok])).toEqual([
+      ['llm primary outage', true],
+      ['llm rate limited', true],
+      ['postgres connection drops', true],
+      ['redis blackout', true],
+    ]);
+    expect(report.stages.unit.tests).toMatchObject({ failed: 0, errors: 0 });
+    expect(report.stages.chaos.tests.total).toBe(7);
+    expect(report.metrics.orders_lost).toMatchObject({ type: 'counter', count: 0 });
+    expect(report.metrics.orders_duplicated).toMatchObject({ type: 'counter', count: 0 });
+    expect(report.metrics.http_reqs.count).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('fails without retries and failover, naming the broken thresholds and the failed tests', async () => {
+    const ran = await runShop('.tmp/e2e-shop-broken', { SHOP_RETRIES: '0' });
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(/FAIL {2}3\/4 stages passed/);
+    expect(ran.stderr).toMatch(/✘ stage chaos: failed — exit code 1; \d+ tests failed/);
+    expect(ran.stderr).toContain('✘ chaos.llm primary outage.fault.http_req_failed rate<0.02: actual 1, limit 0.02');
+    expect(ran.stderr).toMatch(/✘ chaos\.llm rate limited\.fault\.http_req_failed rate<0\.02: actual 0\.\d+, limit 0\.02/);
+    expect(ran.stderr).toMatch(/✘ chaos\.postgres connection drops\.fault\.http_req_failed rate<0\.05: actual 0\.\d+, limit 0\.05/);
+
+    const report = await readJson(join(ROOT, '.tmp/e2e-shop-broken/metrics.json'));
+    expect(report.verdict).toBe('fail');
+    const failedTests = report.stages.chaos.failures.map((f: { name: string }) => f.name);
+    expect(failedTests).toContain('retry with backoff: a primary that answers 503 twice is asked a third time, waits doubling');
+    expect(failedTests).toContain('provider failover and circuit breaker: the primary down, the fallback answers, the primary is soon left alone');
+  }, 120_000);
+});
