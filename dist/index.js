@@ -27,13 +27,14 @@ import {
   XMLParser,
   XMLValidator,
   json2xml_default,
+  loadConfig,
   merge,
   parseShard,
   periodic,
   renderSummary,
   run,
   trackGroups
-} from "./chunks/chunk-H2Y6UA53.js";
+} from "./chunks/chunk-VRYNWV73.js";
 import {
   __commonJS,
   __export,
@@ -98932,8 +98933,8 @@ function readInputs() {
     categories: getList(Inputs.categories),
     reportDir: getInput(Inputs.reportDir) || "chaos-gate-report",
     githubToken: getInput(Inputs.githubToken),
-    comment: getBoolean(Inputs.comment, true),
-    artifactName: getInput(Inputs.artifactName) || "chaos-gate-report",
+    comment: getBoolean(Inputs.comment),
+    artifactName: getInput(Inputs.artifactName) || void 0,
     workingDirectory: getInput(Inputs.workingDirectory) || ".",
     shard: getInput(Inputs.shard) ? parseShard(getInput(Inputs.shard)) : void 0,
     mode: getMode()
@@ -98947,9 +98948,9 @@ function getMode() {
 function getList(name) {
   return getInput(name).split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
 }
-function getBoolean(name, fallback) {
+function getBoolean(name) {
   const value = getInput(name).trim().toLowerCase();
-  if (value === "") return fallback;
+  if (value === "") return void 0;
   if (["true", "yes", "1"].includes(value)) return true;
   if (["false", "no", "0"].includes(value)) return false;
   throw new UsageError(`input ${name}: expected true or false, got "${value}"`);
@@ -99138,7 +99139,7 @@ async function publishReport(report, reportDir, options) {
 }
 
 // src/action/publish.ts
-async function publish(report, reportDir, inputs, baseline) {
+async function publish(report, reportDir, inputs, publishing, baseline) {
   for (const t of report.thresholds) {
     if (!t.ok) error(`${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`, { title: "chaos-gate threshold broken" });
   }
@@ -99147,8 +99148,8 @@ async function publish(report, reportDir, inputs, baseline) {
   }
   const outcome = await publishReport(report, reportDir, {
     token: inputs.githubToken,
-    artifactName: inputs.shard ? `${inputs.artifactName}-shard-${inputs.shard.index}` : inputs.artifactName,
-    comment: inputs.comment && !inputs.shard,
+    artifactName: inputs.shard ? `${publishing.artifactName}-shard-${inputs.shard.index}` : publishing.artifactName,
+    comment: publishing.comment && !inputs.shard,
     baseline
   });
   for (const warning2 of outcome.warnings) warning(warning2);
@@ -99224,8 +99225,13 @@ async function runAction() {
   try {
     const inputs = readInputs();
     const cwd = resolve2(inputs.workingDirectory);
-    const baseline = (branch) => findBaselineFor(branch, inputs);
-    const outcome = inputs.mode === "merge" ? await merge({ dirs: await downloadShards(inputs, cwd, log2), config: inputs.config, cwd, reportDir: inputs.reportDir, baseline }, log2) : await run(
+    const { report: reportConfig } = (await loadConfig(resolve2(cwd, inputs.config))).config;
+    const publishing = {
+      comment: inputs.comment ?? reportConfig.comment,
+      artifactName: inputs.artifactName ?? reportConfig.artifact
+    };
+    const baseline = (branch) => findBaselineFor(branch, inputs, publishing);
+    const outcome = inputs.mode === "merge" ? await merge({ dirs: await downloadShards(publishing, inputs, cwd, log2), config: inputs.config, cwd, reportDir: inputs.reportDir, baseline }, log2) : await run(
       {
         config: inputs.config,
         cwd,
@@ -99241,23 +99247,23 @@ async function runAction() {
     if (!outcome.report || !outcome.reportDir) return;
     setOutput(Outputs.verdict, outcome.verdict);
     setOutput(Outputs.reportDir, outcome.reportDir);
-    await publish(outcome.report, outcome.reportDir, inputs, outcome.baseline);
+    await publish(outcome.report, outcome.reportDir, inputs, publishing, outcome.baseline);
     if (outcome.verdict === "fail") setFailed("chaos-gate: the gate failed; see the job summary for what broke");
   } catch (error2) {
     if (error2 instanceof UserFacingError) setFailed(error2.message);
     else setFailed(`chaos-gate internal error: ${error2?.stack ?? String(error2)}`);
   }
 }
-async function downloadShards(inputs, cwd, log2) {
-  const dirs = await downloadShardReports(inputs.artifactName, resolve2(cwd, inputs.reportDir, "shards"));
-  if (dirs.length === 0) throw new UsageError(`mode: merge found no artifact named ${inputs.artifactName}-shard-* in this workflow run; do the shard jobs run with shard: I/N and come first (needs:)?`);
+async function downloadShards(publishing, inputs, cwd, log2) {
+  const dirs = await downloadShardReports(publishing.artifactName, resolve2(cwd, inputs.reportDir, "shards"));
+  if (dirs.length === 0) throw new UsageError(`mode: merge found no artifact named ${publishing.artifactName}-shard-* in this workflow run; do the shard jobs run with shard: I/N and come first (needs:)?`);
   log2.info(`downloaded ${dirs.length} shard reports`);
   return dirs;
 }
-async function findBaselineFor(branch, inputs) {
+async function findBaselineFor(branch, inputs, publishing) {
   const context5 = await readRunContext();
   if (!branch || !context5 || !inputs.githubToken) return void 0;
-  return findBaseline({ token: inputs.githubToken, repo: context5.repo, branch, artifactName: inputs.artifactName });
+  return findBaseline({ token: inputs.githubToken, repo: context5.repo, branch, artifactName: publishing.artifactName });
 }
 
 // src/action/index.ts

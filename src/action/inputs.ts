@@ -10,8 +10,10 @@ export interface ActionInputs {
   categories: string[];
   reportDir: string;
   githubToken: string;
-  comment: boolean;
-  artifactName: string;
+  /** Unset: as the config's report.comment says. */
+  comment?: boolean;
+  /** Unset: as the config's report.artifact says. */
+  artifactName?: string;
   workingDirectory: string;
   /** `2/4`: run this shard's share and upload `<artifact-name>-shard-2`, without a comment. */
   shard?: Shard;
@@ -26,8 +28,8 @@ export function readInputs(): ActionInputs {
     categories: getList(Inputs.categories),
     reportDir: core.getInput(Inputs.reportDir) || 'chaos-gate-report',
     githubToken: core.getInput(Inputs.githubToken),
-    comment: getBoolean(Inputs.comment, true),
-    artifactName: core.getInput(Inputs.artifactName) || 'chaos-gate-report',
+    comment: getBoolean(Inputs.comment),
+    artifactName: core.getInput(Inputs.artifactName) || undefined,
     workingDirectory: core.getInput(Inputs.workingDirectory) || '.',
     shard: core.getInput(Inputs.shard) ? parseShard(core.getInput(Inputs.shard)) : undefined,
     mode: getMode(),
@@ -49,9 +51,9 @@ function getList(name: string): string[] {
     .filter(Boolean);
 }
 
-function getBoolean(name: string, fallback: boolean): boolean {
+function getBoolean(name: string): boolean | undefined {
   const value = core.getInput(name).trim().toLowerCase();
-  if (value === '') return fallback;
+  if (value === '') return undefined;
   if (['true', 'yes', '1'].includes(value)) return true;
   if (['false', 'no', '0'].includes(value)) return false;
   throw new UsageError(`input ${name}: expected true or false, got "${value}"`);

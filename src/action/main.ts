@@ -13,7 +13,8 @@ import { trackGroups } from '../stages/spawn.js';
 import { Outputs, State } from './constants.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { actionLog } from './log.js';
-import { publish } from './publish.js';
+import { publish, type Publishing } from './publish.js';
+import { loadConfig } from '../config/load.js';
 import { findBaseline } from '../report/baseline.js';
 import { readRunContext } from '../report/github-context.js';
 import type { RunReport } from '../report/types.js';
@@ -27,10 +28,16 @@ export async function runAction(): Promise<void> {
   try {
     const inputs = readInputs();
     const cwd = resolve(inputs.workingDirectory);
-    const baseline = (branch: string | undefined) => findBaselineFor(branch, inputs);
+    // Inputs left empty follow the config's `report:` keys.
+    const { report: reportConfig } = (await loadConfig(resolve(cwd, inputs.config))).config;
+    const publishing: Publishing = {
+      comment: inputs.comment ?? reportConfig.comment,
+      artifactName: inputs.artifactName ?? reportConfig.artifact,
+    };
+    const baseline = (branch: string | undefined) => findBaselineFor(branch, inputs, publishing);
     const outcome =
       inputs.mode === 'merge'
-        ? await merge({ dirs: await downloadShards(inputs, cwd, log), config: inputs.config, cwd, reportDir: inputs.reportDir, baseline }, log)
+        ? await merge({ dirs: await downloadShards(publishing, inputs, cwd, log), config: inputs.config, cwd, reportDir: inputs.reportDir, baseline }, log)
         : await run(
             {
               config: inputs.config,
@@ -47,7 +54,7 @@ export async function runAction(): Promise<void> {
     if (!outcome.report || !outcome.reportDir) return;
     core.setOutput(Outputs.verdict, outcome.verdict);
     core.setOutput(Outputs.reportDir, outcome.reportDir);
-    await publish(outcome.report, outcome.reportDir, inputs, outcome.baseline);
+    await publish(outcome.report, outcome.reportDir, inputs, publishing, outcome.baseline);
     if (outcome.verdict === 'fail') core.setFailed('chaos-gate: the gate failed; see the job summary for what broke');
   } catch (error) {
     if (error instanceof UserFacingError) core.setFailed(error.message);
@@ -56,16 +63,16 @@ export async function runAction(): Promise<void> {
 }
 
 /** Every shard's artifact of this workflow run, downloaded; the folders to merge. */
-async function downloadShards(inputs: ActionInputs, cwd: string, log: Log): Promise<string[]> {
-  const dirs = await downloadShardReports(inputs.artifactName, resolve(cwd, inputs.reportDir, 'shards'));
-  if (dirs.length === 0) throw new UsageError(`mode: merge found no artifact named ${inputs.artifactName}-shard-* in this workflow run; do the shard jobs run with shard: I/N and come first (needs:)?`);
+async function downloadShards(publishing: Publishing, inputs: ActionInputs, cwd: string, log: Log): Promise<string[]> {
+  const dirs = await downloadShardReports(publishing.artifactName, resolve(cwd, inputs.reportDir, 'shards'));
+  if (dirs.length === 0) throw new UsageError(`mode: merge found no artifact named ${publishing.artifactName}-shard-* in this workflow run; do the shard jobs run with shard: I/N and come first (needs:)?`);
   log.info(`downloaded ${dirs.length} shard reports`);
   return dirs;
 }
 
 /** The latest successful run's report on `branch` (`report.baseline` in the config). */
-async function findBaselineFor(branch: string | undefined, inputs: ActionInputs): Promise<RunReport | undefined> {
+async function findBaselineFor(branch: string | undefined, inputs: ActionInputs, publishing: Publishing): Promise<RunReport | undefined> {
   const context = await readRunContext();
   if (!branch || !context || !inputs.githubToken) return undefined;
-  return findBaseline({ token: inputs.githubToken, repo: context.repo, branch, artifactName: inputs.artifactName });
+  return findBaseline({ token: inputs.githubToken, repo: context.repo, branch, artifactName: publishing.artifactName });
 }

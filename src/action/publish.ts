@@ -7,7 +7,13 @@ import { publishReport } from '../report/publish.js';
 import type { RunReport } from '../report/types.js';
 import type { ActionInputs } from './inputs.js';
 
-export async function publish(report: RunReport, reportDir: string, inputs: ActionInputs, baseline: RunReport | undefined): Promise<void> {
+/** Where the report goes: the inputs, or the config's `report:` keys where an input is empty. */
+export interface Publishing {
+  comment: boolean;
+  artifactName: string;
+}
+
+export async function publish(report: RunReport, reportDir: string, inputs: ActionInputs, publishing: Publishing, baseline: RunReport | undefined): Promise<void> {
   // Annotations reach reviewers even when the token is read-only (a pull request from a fork).
   for (const t of report.thresholds) {
     if (!t.ok) core.error(`${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`, { title: 'chaos-gate threshold broken' });
@@ -18,8 +24,8 @@ export async function publish(report: RunReport, reportDir: string, inputs: Acti
   // A shard uploads its own artifact for the merge job and leaves the one comment to it.
   const outcome = await publishReport(report, reportDir, {
     token: inputs.githubToken,
-    artifactName: inputs.shard ? `${inputs.artifactName}-shard-${inputs.shard.index}` : inputs.artifactName,
-    comment: inputs.comment && !inputs.shard,
+    artifactName: inputs.shard ? `${publishing.artifactName}-shard-${inputs.shard.index}` : publishing.artifactName,
+    comment: publishing.comment && !inputs.shard,
     baseline,
   });
   for (const warning of outcome.warnings) core.warning(warning);

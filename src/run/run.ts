@@ -20,7 +20,7 @@ import { reportLookup } from '../gate/report-metrics.js';
 import { judge } from '../gate/thresholds.js';
 import { decide } from '../gate/verdict.js';
 import { writeReports } from '../report/write.js';
-import type { ExperimentReport, FaultWindow, RunReport, SeriesPoint, StageName, StageReport, Verdict } from '../report/types.js';
+import { STAGE_ORDER, type ExperimentReport, type FaultWindow, type RunReport, type SeriesPoint, type StageName, type StageReport, type Verdict } from '../report/types.js';
 import { runCommandStage } from '../stages/command-stage.js';
 import type { JunitCase } from '../stages/junit.js';
 import { runLoadStage } from '../stages/load-stage.js';
@@ -213,12 +213,27 @@ class RunState {
     private readonly shard: Shard | undefined,
   ) {}
 
+  /**
+   * The thresholds this run can judge: one on a stage left out with --stage, or on an experiment
+   * left out with --category, is skipped rather than failed for want of data.
+   */
+  private selectedThresholds(): Config['thresholds'] {
+    const ran = new Set(this.experiments.map((e) => e.name));
+    const skipped = (address: string) => {
+      const [stage] = address.split('.');
+      if (address.includes('.') && (STAGE_ORDER as readonly string[]).includes(stage) && !(stage in this.stages)) return true;
+      const experiment = this.config.stages.chaos?.experiments?.find((e) => address.startsWith(`chaos.${e.name}.`));
+      return experiment !== undefined && !ran.has(experiment.name) && this.stages.chaos?.status !== 'cancelled';
+    };
+    return Object.fromEntries(Object.entries(this.config.thresholds).filter(([address]) => !skipped(address)));
+  }
+
   finish(baseline: RunReport | undefined): RunReport {
     const durationMs = Math.round(performance.now() - this.t0);
     // A shard sees part of the traffic: its thresholds are judged once, on the merged report.
     const thresholds = this.shard
       ? []
-      : judge(this.config.thresholds, (address) => this.store.lookup(address), { durationMs, baseline: baseline ? reportLookup(baseline) : undefined });
+      : judge(this.selectedThresholds(), (address) => this.store.lookup(address), { durationMs, baseline: baseline ? reportLookup(baseline) : undefined });
     const report: Omit<RunReport, 'verdict'> = {
       version: 1,
       started_at: new Date(this.startedAt).toISOString(),
