@@ -34,7 +34,7 @@ import {
   renderSummary,
   run,
   trackGroups
-} from "./chunks/chunk-VRYNWV73.js";
+} from "./chunks/chunk-UG6PEGW6.js";
 import {
   __commonJS,
   __export,

@@ -169,7 +169,10 @@ function describeFault(fault: FaultConfig): string {
 }
 
 function describeFaultConfig(fault: FaultConfig): Record<string, unknown> {
-  return fault.kind === 'proxy' ? { proxy: fault.proxy, ...fault.toxic } : { mock: fault.mock, ...fault.fault };
+  if (fault.kind === 'mock') return { mock: fault.mock, ...fault.fault };
+  // The toxic's name is chaos-gate's own (`experiment: <name>`), not the user's.
+  const { name: _name, ...toxic } = fault.toxic;
+  return { proxy: fault.proxy, ...toxic };
 }
 
 function seconds(ms: number): number {

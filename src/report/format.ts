@@ -1,5 +1,5 @@
 /** Numbers, faults and metric summaries as people read them in the summary and the HTML page. */
-import type { MetricSummary } from './types.js';
+import type { MetricSummary, TestCounts } from './types.js';
 
 const MINUS = '\u2212';
 
@@ -49,4 +49,10 @@ export function describeMetric(m: MetricSummary): string {
     .filter(([key, value]) => key !== 'type' && key !== 'hdr' && typeof value === 'number')
     .map(([key, value]) => `${key} ${num(value as number)}`)
     .join(', ');
+}
+
+/** A stage's test counts as table cells: tests, passed, failed (with errors), skipped; dashes without JUnit. */
+export function testCells(tests: TestCounts | undefined): string[] {
+  if (!tests) return ['–', '–', '–', '–'];
+  return [String(tests.total), String(tests.passed), String(tests.failed + tests.errors), String(tests.skipped)];
 }

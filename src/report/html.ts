@@ -10,7 +10,7 @@
  */
 import { bucketSeries, latencyLimits, successLimits } from './chart-data.js';
 import { computeDeltas } from './deltas.js';
-import { describeFault, describeMetric, ms, num, percent } from './format.js';
+import { describeFault, describeMetric, ms, num, percent, testCells } from './format.js';
 import { escapeHtml as e } from './html-escape.js';
 import { svgChart } from './svg-chart.js';
 import { STAGE_ORDER, type RunReport, type StageReport, type ThresholdResult } from './types.js';
@@ -135,10 +135,7 @@ function stagesSection(report: RunReport): string {
   const rows = stages.map(([name, r]) => [
     name,
     STAGE_STATUS[r.status],
-    r.tests ? String(r.tests.total) : '–',
-    r.tests ? String(r.tests.passed) : '–',
-    r.tests ? String(r.tests.failed + r.tests.errors) : '–',
-    r.tests ? String(r.tests.skipped) : '–',
+    ...testCells(r.tests),
     ms(r.duration_ms),
     r.exit_code === null ? '–' : String(r.exit_code),
     e(r.reason ?? ''),

@@ -10,7 +10,7 @@
  * whole, so a cut never leaves a broken table or an open code fence.
  */
 import { computeDeltas } from './deltas.js';
-import { describeFault, describeMetric, ms, num, percent } from './format.js';
+import { describeFault, describeMetric, ms, num, percent, testCells } from './format.js';
 import { codeBlock, table, text } from './markdown.js';
 import { mermaidCharts } from './mermaid.js';
 import { STAGE_ORDER, type ExperimentReport, type MetricSummary, type RunReport, type StageReport, type ThresholdResult } from './types.js';
@@ -228,10 +228,7 @@ function stageTable(stages: (readonly [string, StageReport])[]): string {
   const rows = stages.map(([name, r]) => [
     name,
     STATUS[r.status],
-    r.tests ? String(r.tests.total) : '–',
-    r.tests ? String(r.tests.passed) : '–',
-    r.tests ? String(r.tests.failed + r.tests.errors) : '–',
-    r.tests ? String(r.tests.skipped) : '–',
+    ...testCells(r.tests),
     ms(r.duration_ms),
     text(r.reason ?? ''),
   ]);

@@ -60745,7 +60745,9 @@ function describeFault(fault) {
   return fault.kind === "proxy" ? `${fault.toxic.type} on proxy ${fault.proxy} (${fault.toxic.stream})` : `a fault on mock ${fault.mock}`;
 }
 function describeFaultConfig(fault) {
-  return fault.kind === "proxy" ? { proxy: fault.proxy, ...fault.toxic } : { mock: fault.mock, ...fault.fault };
+  if (fault.kind === "mock") return { mock: fault.mock, ...fault.fault };
+  const { name: _name, ...toxic } = fault.toxic;
+  return { proxy: fault.proxy, ...toxic };
 }
 function seconds(ms2) {
   return Math.round(ms2) / 1e3;
@@ -60958,6 +60960,10 @@ function describeFault2(fault) {
 }
 function describeMetric(m) {
   return Object.entries(m).filter(([key, value]) => key !== "type" && key !== "hdr" && typeof value === "number").map(([key, value]) => `${key} ${num(value)}`).join(", ");
+}
+function testCells(tests) {
+  if (!tests) return ["\u2013", "\u2013", "\u2013", "\u2013"];
+  return [String(tests.total), String(tests.passed), String(tests.failed + tests.errors), String(tests.skipped)];
 }
 
 // src/report/deltas.ts
@@ -61204,10 +61210,7 @@ function stagesSection(report2) {
   const rows = stages.map(([name2, r]) => [
     name2,
     STAGE_STATUS[r.status],
-    r.tests ? String(r.tests.total) : "\u2013",
-    r.tests ? String(r.tests.passed) : "\u2013",
-    r.tests ? String(r.tests.failed + r.tests.errors) : "\u2013",
-    r.tests ? String(r.tests.skipped) : "\u2013",
+    ...testCells(r.tests),
     ms(r.duration_ms),
     r.exit_code === null ? "\u2013" : String(r.exit_code),
     escapeHtml(r.reason ?? ""),
@@ -61595,10 +61598,7 @@ function stageTable(stages) {
   const rows = stages.map(([name2, r]) => [
     name2,
     STATUS[r.status],
-    r.tests ? String(r.tests.total) : "\u2013",
-    r.tests ? String(r.tests.passed) : "\u2013",
-    r.tests ? String(r.tests.failed + r.tests.errors) : "\u2013",
-    r.tests ? String(r.tests.skipped) : "\u2013",
+    ...testCells(r.tests),
     ms(r.duration_ms),
     text(r.reason ?? "")
   ]);
