@@ -159,4 +159,19 @@ describe('chaos-gate run (the CLI, as a user runs it)', () => {
     expect(ran.stderr).toContain('chaos-gate.yml is valid');
     expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
+
+  it('judges thresholds relative to a baseline report and shows the deltas', async () => {
+    const stage = (ms: number) => `  unit: { run: "echo '{\\"name\\":\\"step\\",\\"type\\":\\"trend\\",\\"value\\":${ms}}' >> $CHAOS_GATE_METRICS" }`;
+    const extra = 'thresholds:\n  step: ["max<baseline*1.2"]\n';
+    const dir = await makeProject({ 'base.yml': base(stage(100), extra), 'slow.yml': base(stage(150), extra), 'fast.yml': base(stage(110), extra) });
+    expect((await cli(['run', '-c', 'base.yml', '-r', 'base'], dir)).code).toBe(1); // no baseline yet: "no baseline value"
+    const slow = await cli(['run', '-c', 'slow.yml', '-r', 'slow', '--baseline', 'base/metrics.json'], dir);
+    expect(slow.stderr).toContain('✘ step max<baseline*1.2: actual 150, limit 120');
+    expect(slow.code).toBe(1);
+    const fast = await cli(['run', '-c', 'fast.yml', '-r', 'fast', '--baseline', 'base/metrics.json'], dir);
+    expect(fast.code).toBe(0);
+    expect(await readFile(join(dir, 'fast/summary.md'), 'utf8')).toMatch(/\+10(\.0)?%/);
+    const missing = await cli(['run', '-c', 'fast.yml', '--baseline', 'nowhere.json'], dir);
+    expect(missing.stderr).toContain('could not read the baseline: --baseline: cannot read nowhere.json');
+  });
 });
