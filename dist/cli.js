@@ -3519,3 +3519,4 @@ function collect(value, previous) {
 
 // src/cli/index.ts
 process.exitCode = await main(process.argv.slice(2));
+setTimeout(() => process.exit(), 2e3).unref();
