@@ -13,7 +13,7 @@ import {
   periodic,
   run,
   selectStages
-} from "./chunks/chunk-UG6PEGW6.js";
+} from "./chunks/chunk-7YFBGY7H.js";
 import "./chunks/chunk-MWTDHI2K.js";
 
 // node_modules/commander/lib/error.js

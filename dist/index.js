@@ -34,7 +34,7 @@ import {
   renderSummary,
   run,
   trackGroups
-} from "./chunks/chunk-UG6PEGW6.js";
+} from "./chunks/chunk-7YFBGY7H.js";
 import {
   __commonJS,
   __export,

@@ -152,8 +152,9 @@ function successRate(set: MetricSet): number | undefined {
 
 function phase(set: MetricSet, durationMs: number): PhaseReport {
   const failed = set.metrics.get('http_req_failed');
+  const rate = successRate(set);
   return {
-    success_rate: successRate(set) === undefined ? null : Math.round(successRate(set)! * 1e4) / 1e4,
+    success_rate: rate === undefined ? null : Math.round(rate * 1e4) / 1e4,
     requests: failed && failed.type === 'rate' ? failed.total : 0,
     metrics: set.summary(durationMs),
   };

@@ -9,7 +9,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { splitHostPort } from '../address.js';
+import { listenOn } from '../address.js';
 import { ApiError } from './errors.js';
 import type { ApiRequest, ApiResponse, Router } from './router.js';
 
@@ -34,14 +34,7 @@ export class ControlServer {
 
   /** Starts listening; rejects with the OS error (EADDRINUSE…) when the address cannot be bound. */
   async start(): Promise<void> {
-    const { host, port } = splitHostPort(this.options.listen);
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(this.server, this.options.listen);
   }
 
   /** Base URL, e.g. `http://127.0.0.1:8474`. */

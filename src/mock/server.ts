@@ -13,7 +13,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { splitHostPort } from '../address.js';
+import { listenOn } from '../address.js';
 import { Content } from './content.js';
 import type { Dribble } from './dribble.js';
 import { UnknownRouteError } from './errors.js';
@@ -51,15 +51,7 @@ export class MockServer {
 
   /** Starts listening on `definition.listen`; rejects with the OS error (code EADDRINUSE…) when it cannot. */
   async listen(): Promise<void> {
-    const { host, port } = splitHostPort(this.definition.listen);
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        this.bound = this.server.address() as AddressInfo;
-        resolve();
-      });
-    });
+    this.bound = await listenOn(this.server, this.definition.listen);
   }
 
   /** Base URL, e.g. `http://127.0.0.1:18080` (what stages get as CHAOS_GATE_MOCK_<NAME>). */

@@ -9,7 +9,7 @@
  * Toxiproxy. Toxics added, changed or removed apply to live connections at once.
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { splitHostPort } from '../address.js';
+import { listenOn, splitHostPort } from '../address.js';
 import { ApiError } from '../control/errors.js';
 import { Connection, type DirectionBytes } from './connection.js';
 import { toxicSchema, validate, type ProxyDefinition, type ProxyUpdate, type Stream, type ToxicDefinition, type ToxicUpdate } from './schema.js';
@@ -70,17 +70,10 @@ export class Proxy {
   }
 
   private async bind(): Promise<void> {
-    const { host, port } = splitHostPort(this.listen);
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const bound = await listenOn(server, this.listen);
     this.server = server;
-    this.listen = formatAddress(server.address() as AddressInfo);
+    this.listen = formatAddress(bound);
     this.enabled = true;
   }
 

@@ -28089,6 +28089,17 @@ function splitHostPort(address) {
   if (port > 65535) throw new Error(`port ${port} is out of range 0..65535`);
   return { host: match[1] ?? (match[2] || "127.0.0.1"), port };
 }
+async function listenOn(server, address) {
+  const { host, port } = splitHostPort(address);
+  await new Promise((resolve9, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve9();
+    });
+  });
+  return server.address();
+}
 
 // src/config/consistency.ts
 function checkConsistency(config2) {
@@ -57486,14 +57497,7 @@ var ControlServer = class {
   server;
   /** Starts listening; rejects with the OS error (EADDRINUSE…) when the address cannot be bound. */
   async start() {
-    const { host, port } = splitHostPort(this.options.listen);
-    await new Promise((resolve9, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, host, () => {
-        this.server.off("error", reject);
-        resolve9();
-      });
-    });
+    await listenOn(this.server, this.options.listen);
   }
   /** Base URL, e.g. `http://127.0.0.1:8474`. */
   get url() {
@@ -58204,17 +58208,10 @@ var Proxy2 = class {
     return this.starting;
   }
   async bind() {
-    const { host, port } = splitHostPort(this.listen);
     const server = createServer2({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
-    await new Promise((resolve9, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => {
-        server.off("error", reject);
-        resolve9();
-      });
-    });
+    const bound = await listenOn(server, this.listen);
     this.server = server;
-    this.listen = formatAddress(server.address());
+    this.listen = formatAddress(bound);
     this.enabled = true;
   }
   /** Closes the listener and every connection (parked and half-opened ones too); resolves when all are closed. */
@@ -59405,15 +59402,7 @@ var MockServer = class {
   bound;
   /** Starts listening on `definition.listen`; rejects with the OS error (code EADDRINUSE…) when it cannot. */
   async listen() {
-    const { host, port } = splitHostPort(this.definition.listen);
-    await new Promise((resolve9, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, host, () => {
-        this.server.off("error", reject);
-        this.bound = this.server.address();
-        resolve9();
-      });
-    });
+    this.bound = await listenOn(this.server, this.definition.listen);
   }
   /** Base URL, e.g. `http://127.0.0.1:18080` (what stages get as CHAOS_GATE_MOCK_<NAME>). */
   get url() {
@@ -60732,8 +60721,9 @@ function successRate(set2) {
 }
 function phase(set2, durationMs) {
   const failed = set2.metrics.get("http_req_failed");
+  const rate2 = successRate(set2);
   return {
-    success_rate: successRate(set2) === void 0 ? null : Math.round(successRate(set2) * 1e4) / 1e4,
+    success_rate: rate2 === void 0 ? null : Math.round(rate2 * 1e4) / 1e4,
     requests: failed && failed.type === "rate" ? failed.total : 0,
     metrics: set2.summary(durationMs)
   };
