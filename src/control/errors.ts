@@ -2,19 +2,11 @@
  * API errors as Toxiproxy writes them: `{"error": "...", "status": N}`, and the one place where
  * the domain's errors (proxy/errors.ts, mock/errors.ts, a ListenError) become HTTP statuses.
  *
- *   registry throws UnknownProxyError ──► toApiError ──► 404 {"error": "proxy not found", "status": 404}
+ *   registry throws NotFoundError ──► toApiError ──► 404 {"error": "proxy not found", "status": 404}
  */
 import { ListenError } from '../address.js';
 import { MockExistsError, UnknownMockError, UnknownRouteError } from '../mock/errors.js';
-import {
-  InvalidProxyInputError,
-  ProxyExistsError,
-  ResetIncompleteError,
-  ToxicExistsError,
-  UnknownProxyError,
-  UnknownToxicError,
-  UpstreamRefusedError,
-} from '../proxy/errors.js';
+import { AlreadyExistsError, InvalidProxyInputError, NotFoundError, ResetIncompleteError, UpstreamRefusedError } from '../proxy/errors.js';
 
 export class ApiError extends Error {
   constructor(
@@ -51,10 +43,8 @@ const map = <E extends Error>(mapping: Mapping<E>): Mapping<Error> => mapping as
 
 /** Each domain error the API can meet, and its status. */
 const STATUSES: Mapping<Error>[] = [
-  map({ error: UnknownProxyError, status: 404 }),
-  map({ error: ProxyExistsError, status: 409 }),
-  map({ error: UnknownToxicError, status: 404 }),
-  map({ error: ToxicExistsError, status: 409 }),
+  map({ error: NotFoundError, status: 404 }),
+  map({ error: AlreadyExistsError, status: 409 }),
   map({ error: InvalidProxyInputError, status: 400 }),
   map({ error: UpstreamRefusedError, status: 403 }),
   map({ error: ResetIncompleteError, status: 400 }),

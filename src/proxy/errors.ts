@@ -3,35 +3,28 @@
  * (control/errors.ts). Messages are Toxiproxy's where it has one ("proxy not found").
  */
 
-/** No proxy by that name: 404. */
-export class UnknownProxyError extends Error {
-  override name = 'UnknownProxyError';
-  constructor(readonly proxy: string) {
-    super('proxy not found');
+/** What the registry holds: a proxy, or a toxic of one. */
+export type ProxyPart = 'proxy' | 'toxic';
+
+/** No proxy (or toxic of the proxy) by that name: 404. */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+  constructor(
+    readonly what: ProxyPart,
+    readonly named: string,
+  ) {
+    super(`${what} not found`);
   }
 }
 
-/** A proxy by that name already exists: 409. */
-export class ProxyExistsError extends Error {
-  override name = 'ProxyExistsError';
-  constructor(readonly proxy: string) {
-    super('proxy already exists');
-  }
-}
-
-/** The proxy has no toxic by that name: 404. */
-export class UnknownToxicError extends Error {
-  override name = 'UnknownToxicError';
-  constructor(readonly toxic: string) {
-    super('toxic not found');
-  }
-}
-
-/** The proxy already has a toxic by that name: 409. */
-export class ToxicExistsError extends Error {
-  override name = 'ToxicExistsError';
-  constructor(readonly toxic: string) {
-    super('toxic already exists');
+/** A proxy (or a toxic of the proxy) by that name already exists: 409. */
+export class AlreadyExistsError extends Error {
+  override name = 'AlreadyExistsError';
+  constructor(
+    readonly what: ProxyPart,
+    readonly named: string,
+  ) {
+    super(`${what} already exists`);
   }
 }
 

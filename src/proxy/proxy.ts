@@ -10,7 +10,7 @@
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { listenOn, splitHostPort } from '../address.js';
-import { InvalidProxyInputError, ToxicExistsError, UnknownToxicError } from './errors.js';
+import { AlreadyExistsError, InvalidProxyInputError, NotFoundError } from './errors.js';
 import { Connection, type DirectionBytes } from './connection.js';
 import { toxicSchema, validate, type ProxyDefinition, type ProxyUpdate, type Stream, type ToxicDefinition, type ToxicUpdate } from './schema.js';
 import { Toxic } from './toxic.js';
@@ -125,16 +125,16 @@ export class Proxy {
     return [...this.toxics.values()];
   }
 
-  /** The toxic named so; throws UnknownToxicError. */
+  /** The toxic named so; throws NotFoundError. */
   getToxic(name: string): Toxic {
     const toxic = this.toxics.get(name);
-    if (!toxic) throw new UnknownToxicError(name);
+    if (!toxic) throw new NotFoundError('toxic', name);
     return toxic;
   }
 
   /** Adds a toxic; live connections get it at once (each rolls its toxicity). */
   addToxic(definition: ToxicDefinition): Toxic {
-    if (this.toxics.has(definition.name)) throw new ToxicExistsError(definition.name);
+    if (this.toxics.has(definition.name)) throw new AlreadyExistsError('toxic', definition.name);
     const toxic = new Toxic(definition);
     this.toxics.set(toxic.name, toxic);
     for (const connection of this.connections) connection.link(toxic.stream).add(toxic);

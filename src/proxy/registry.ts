@@ -8,7 +8,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ListenError, splitHostPort } from '../address.js';
 import { FaultExpiry } from '../fault-expiry.js';
-import { InvalidProxyInputError, ProxyExistsError, ResetIncompleteError, UnknownProxyError, UpstreamRefusedError } from './errors.js';
+import { AlreadyExistsError, InvalidProxyInputError, NotFoundError, ResetIncompleteError, UpstreamRefusedError } from './errors.js';
 import { prometheusText } from './prometheus.js';
 import { Proxy } from './proxy.js';
 import type { ProxyDefinition, ProxyUpdate, ToxicDefinition, ToxicUpdate } from './schema.js';
@@ -32,11 +32,11 @@ export class ProxyRegistry {
 
   /**
    * Creates a proxy with its toxics and starts it (unless `enabled: false`). Rejects with
-   * ProxyExistsError, UpstreamRefusedError, InvalidProxyInputError (an upstream host that does
+   * AlreadyExistsError, UpstreamRefusedError, InvalidProxyInputError (an upstream host that does
    * not resolve) or ListenError (the listen address cannot be bound).
    */
   async create(definition: ProxyDefinition): Promise<Proxy> {
-    if (this.proxies.has(definition.name)) throw new ProxyExistsError(definition.name);
+    if (this.proxies.has(definition.name)) throw new AlreadyExistsError('proxy', definition.name);
     this.checkUpstream(definition.upstream, 'upstream');
     const proxy = new Proxy(definition);
     this.proxies.set(proxy.name, proxy); // the name is taken from now on, even while starting
@@ -50,10 +50,10 @@ export class ProxyRegistry {
     }
   }
 
-  /** The proxy named so; throws UnknownProxyError. */
+  /** The proxy named so; throws NotFoundError. */
   get(name: string): Proxy {
     const proxy = this.proxies.get(name);
-    if (!proxy) throw new UnknownProxyError(name);
+    if (!proxy) throw new NotFoundError('proxy', name);
     return proxy;
   }
 
@@ -136,7 +136,7 @@ export class ProxyRegistry {
     if (failures.length > 0) throw new ResetIncompleteError(failures);
   }
 
-  /** Adds a toxic to a proxy; its live connections get it at once. Throws UnknownProxyError, ToxicExistsError. */
+  /** Adds a toxic to a proxy; its live connections get it at once. Throws NotFoundError, AlreadyExistsError. */
   addToxic(proxyName: string, definition: ToxicDefinition): Toxic {
     const proxy = this.get(proxyName);
     const toxic = proxy.addToxic(definition);

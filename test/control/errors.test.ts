@@ -4,15 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listenError, ListenError, listenOn } from '../../src/address.js';
 import { ApiError, toApiError } from '../../src/control/errors.js';
 import { MockExistsError, UnknownMockError, UnknownRouteError } from '../../src/mock/errors.js';
-import {
-  InvalidProxyInputError,
-  ProxyExistsError,
-  ResetIncompleteError,
-  ToxicExistsError,
-  UnknownProxyError,
-  UnknownToxicError,
-  UpstreamRefusedError,
-} from '../../src/proxy/errors.js';
+import { AlreadyExistsError, InvalidProxyInputError, NotFoundError, ResetIncompleteError, UpstreamRefusedError } from '../../src/proxy/errors.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -31,10 +23,10 @@ const answer = (error: unknown) => {
 
 describe('toApiError', () => {
   it.each([
-    [new UnknownProxyError('db'), 404, 'proxy not found'],
-    [new ProxyExistsError('db'), 409, 'proxy already exists'],
-    [new UnknownToxicError('lag'), 404, 'toxic not found'],
-    [new ToxicExistsError('lag'), 409, 'toxic already exists'],
+    [new NotFoundError('proxy', 'db'), 404, 'proxy not found'],
+    [new AlreadyExistsError('proxy', 'db'), 409, 'proxy already exists'],
+    [new NotFoundError('toxic', 'lag'), 404, 'toxic not found'],
+    [new AlreadyExistsError('toxic', 'lag'), 409, 'toxic already exists'],
     [new InvalidProxyInputError('attributes.latency', 'expected a number'), 400, 'attributes.latency: expected a number'],
     [new InvalidProxyInputError(undefined, 'expected an object'), 400, 'expected an object'],
     [new UpstreamRefusedError('upstream', 'outside this machine'), 403, 'upstream: outside this machine'],
