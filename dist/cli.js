@@ -13,7 +13,7 @@ import {
   periodic,
   run,
   selectStages
-} from "./chunks/chunk-7YFBGY7H.js";
+} from "./chunks/chunk-2ETRL6OG.js";
 import "./chunks/chunk-MWTDHI2K.js";
 
 // node_modules/commander/lib/error.js

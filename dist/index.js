@@ -34,7 +34,7 @@ import {
   renderSummary,
   run,
   trackGroups
-} from "./chunks/chunk-7YFBGY7H.js";
+} from "./chunks/chunk-2ETRL6OG.js";
 import {
   __commonJS,
   __export,
