@@ -5,19 +5,25 @@
 import * as core from '@actions/core';
 import { resolve } from 'node:path';
 import { UsageError, UserFacingError } from '../errors.js';
+import { loadConfig } from '../config/load.js';
+import { findBaseline } from '../github/baseline.js';
+import { readRunContext } from '../github/context.js';
+import { publishReport } from '../github/publish.js';
+import { downloadShardReports } from '../github/shards.js';
+import type { Log } from '../log.js';
+import type { RunReport } from '../results/types.js';
 import { merge } from '../run/merge.js';
 import { run } from '../run/run.js';
-import type { Log } from '../run/log.js';
-import { downloadShardReports } from '../report/shards.js';
 import { trackGroups } from '../stages/spawn.js';
 import { Outputs, State } from './constants.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { actionLog } from './log.js';
-import { publish, type Publishing } from './publish.js';
-import { loadConfig } from '../config/load.js';
-import { findBaseline } from '../report/baseline.js';
-import { readRunContext } from '../report/github-context.js';
-import type { RunReport } from '../report/types.js';
+
+/** Where the report goes: the inputs, or the config's `report:` keys where an input is empty. */
+interface Publishing {
+  comment: boolean;
+  artifactName: string;
+}
 
 export async function runAction(): Promise<void> {
   const log = actionLog();
@@ -54,7 +60,14 @@ export async function runAction(): Promise<void> {
     if (!outcome.report || !outcome.reportDir) return;
     core.setOutput(Outputs.verdict, outcome.verdict);
     core.setOutput(Outputs.reportDir, outcome.reportDir);
-    await publish(outcome.report, outcome.reportDir, inputs, publishing, outcome.baseline);
+    // A shard uploads its own artifact for the merge job and leaves the one comment to it.
+    const published = await publishReport(outcome.report, outcome.reportDir, {
+      token: inputs.githubToken,
+      artifactName: inputs.shard ? `${publishing.artifactName}-shard-${inputs.shard.index}` : publishing.artifactName,
+      comment: publishing.comment && !inputs.shard,
+      baseline: outcome.baseline,
+    });
+    for (const warning of published.warnings) core.warning(warning);
     if (outcome.verdict === 'fail') core.setFailed('chaos-gate: the gate failed; see the job summary for what broke');
   } catch (error) {
     if (error instanceof UserFacingError) core.setFailed(error.message);

@@ -7,15 +7,15 @@
  * Samples are assigned to a phase by when they were due, so a slow response that straddles the
  * injection counts where it started. A fault is always reverted: on success, failure or stop.
  */
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../units/duration.js';
 import type { MetricSet } from '../gate/metrics.js';
 import type { MetricsStore } from '../gate/store.js';
 import { runLoad } from '../load/engine.js';
 import { formatProgress } from '../load/progress.js';
 import { LoadRecorder } from '../load/recorder.js';
-import type { ExperimentReport, FaultWindow, PhaseReport, SeriesPoint } from '../report/types.js';
+import type { ExperimentReport, FaultWindow, PhaseReport, SeriesPoint } from '../results/types.js';
 import type { Environment } from '../run/environment.js';
-import type { Log } from '../run/log.js';
+import type { Log } from '../log.js';
 import { RecoveryTracker, WINDOW_MS } from './recovery.js';
 import type { ExperimentConfig, FaultConfig } from './schema.js';
 

@@ -1,6 +1,6 @@
 /** The `thresholds:` values in chaos-gate.yml: one expression, a list, or k6's long form. */
 import { z } from 'zod';
-import { duration } from '../config/fields.js';
+import { duration } from '../units/fields.js';
 import { parseExpression } from './expression.js';
 
 const expression = z.string({ error: 'expected a threshold such as "rate<0.05"' }).superRefine((text, ctx) => {

@@ -14,7 +14,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { connect } from 'node:net';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../units/duration.js';
 import { Arrivals } from './arrivals.js';
 import { HttpConnection } from './http-connection.js';
 import type { Progress } from './progress.js';

@@ -14,8 +14,8 @@ import { EnvironmentError } from '../errors.js';
 import type { MetricSet } from '../gate/metrics.js';
 import { MockRegistry } from '../mock/registry.js';
 import { ProxyRegistry } from '../proxy/registry.js';
-import type { StageName } from '../report/types.js';
-import type { Log } from './log.js';
+import type { StageName } from '../results/types.js';
+import type { Log } from '../log.js';
 import { isRemote } from './safety.js';
 import { startService, type StartedService } from './services.js';
 

@@ -6,13 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
-import { mergeReports } from '../gate/merge.js';
+import { mergeReports } from '../gate/merge-reports.js';
 import { reportLookup } from '../gate/report-metrics.js';
 import { judge } from '../gate/thresholds.js';
 import { decide } from '../gate/verdict.js';
-import type { RunReport } from '../report/types.js';
+import type { RunReport } from '../results/types.js';
 import { writeReports } from '../report/write.js';
-import type { Log } from './log.js';
+import type { Log } from '../log.js';
 import { findBaseline, printVerdict, type RunOutcome } from './run.js';
 
 export interface MergeOptions {

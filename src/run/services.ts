@@ -8,7 +8,7 @@ import { splitHostPort } from '../address.js';
 import type { ServiceConfig } from '../config/schema.js';
 import { EnvironmentError } from '../errors.js';
 import { startCommand, type RunningCommand } from '../stages/spawn.js';
-import type { Log } from './log.js';
+import type { Log } from '../log.js';
 
 const POLL_MS = 100;
 

@@ -5,13 +5,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../units/duration.js';
 import type { CommandStageConfig } from '../config/schema.js';
 import { recordFile } from '../gate/lines.js';
 import type { MetricSet } from '../gate/metrics.js';
-import type { StageName, StageReport } from '../report/types.js';
-import type { Log } from '../run/log.js';
-import { readJunit, type JunitCase } from './junit.js';
+import type { JunitCase, StageName, StageReport } from '../results/types.js';
+import type { Log } from '../log.js';
+import { readJunit } from './junit.js';
 import { startCommand } from './spawn.js';
 
 export interface StageContext {

@@ -3,12 +3,12 @@
  * metric names. A target that dies mid-run shows up as failed requests; one that refuses every
  * connection from the start fails the stage with that cause.
  */
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../units/duration.js';
 import { runLoad } from '../load/engine.js';
 import { formatProgress } from '../load/progress.js';
 import { LoadRecorder } from '../load/recorder.js';
 import type { LoadStageConfig } from '../load/schema.js';
-import type { SeriesPoint, StageReport } from '../report/types.js';
+import type { SeriesPoint, StageReport } from '../results/types.js';
 import type { StageContext } from './command-stage.js';
 
 export async function runLoadStage(

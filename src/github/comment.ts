@@ -10,8 +10,8 @@
  * by integration") gets a warning that explains the `workflow_run` pattern.
  */
 import { getOctokit } from '@actions/github';
-import { DEFAULT_RETRY, RateLimitedError, withRetry, type RetryPolicy } from './github-retry.js';
-import { COMMENT_LIMIT } from './summary.js';
+import { DEFAULT_RETRY, RateLimitedError, withRetry, type RetryPolicy } from './retry.js';
+import { COMMENT_LIMIT } from '../report/summary.js';
 
 export interface CommentOptions {
   token: string;

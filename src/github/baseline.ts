@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { getOctokit } from '@actions/github';
-import { withRetry } from './github-retry.js';
-import type { RunReport } from './types.js';
+import { withRetry } from './retry.js';
+import type { RunReport } from '../results/types.js';
 
 export interface BaselineOptions {
   token: string;

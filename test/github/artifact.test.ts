@@ -7,13 +7,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/results/types.js';
 import { FakeGitHub, type FakeRun } from '../helpers/github-api.js';
-import { baselineRun, failingRun } from './fixtures.js';
+import { baselineRun, failingRun } from '../report/fixtures.js';
 
 let github: FakeGitHub;
-let artifact: typeof import('../../src/report/artifact.js');
-let baseline: typeof import('../../src/report/baseline.js');
+let artifact: typeof import('../../src/github/artifact.js');
+let baseline: typeof import('../../src/github/baseline.js');
 let html: typeof import('../../src/report/html.js');
 let summary: typeof import('../../src/report/summary.js');
 let work: string;
@@ -23,8 +23,8 @@ beforeAll(async () => {
   github = await FakeGitHub.start();
   // As on a runner: the toolkit reads these when first imported.
   Object.assign(process.env, github.env(), { GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '1000' });
-  artifact = await import('../../src/report/artifact.js');
-  baseline = await import('../../src/report/baseline.js');
+  artifact = await import('../../src/github/artifact.js');
+  baseline = await import('../../src/github/baseline.js');
   html = await import('../../src/report/html.js');
   summary = await import('../../src/report/summary.js');
   work = await mkdtemp(join(tmpdir(), 'chaos-gate-artifact-'));
