@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import { resolve } from 'node:path';
 import { UsageError, UserFacingError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
-import { findBaseline } from '../github/baseline.js';
+import { fetchBaseline } from '../github/baseline.js';
 import { readRunContext } from '../github/context.js';
 import { publishReport } from '../github/publish.js';
 import { downloadShardReports } from '../github/shards.js';
@@ -40,7 +40,7 @@ export async function runAction(): Promise<void> {
       comment: inputs.comment ?? reportConfig.comment,
       artifactName: inputs.artifactName ?? reportConfig.artifact,
     };
-    const baseline = (branch: string | undefined) => findBaselineFor(branch, inputs, publishing);
+    const baseline = (branch: string | undefined) => fetchBaselineFor(branch, inputs, publishing);
     const outcome =
       inputs.mode === 'merge'
         ? await merge({ dirs: await downloadShards(publishing, inputs, cwd, log), config: inputs.config, cwd, reportDir: inputs.reportDir, baseline }, log)
@@ -84,8 +84,8 @@ async function downloadShards(publishing: Publishing, inputs: ActionInputs, cwd:
 }
 
 /** The latest successful run's report on `branch` (`report.baseline` in the config). */
-async function findBaselineFor(branch: string | undefined, inputs: ActionInputs, publishing: Publishing): Promise<RunReport | undefined> {
+async function fetchBaselineFor(branch: string | undefined, inputs: ActionInputs, publishing: Publishing): Promise<RunReport | undefined> {
   const context = await readRunContext();
   if (!branch || !context || !inputs.githubToken) return undefined;
-  return findBaseline({ token: inputs.githubToken, repo: context.repo, branch, artifactName: publishing.artifactName });
+  return fetchBaseline({ token: inputs.githubToken, repo: context.repo, branch, artifactName: publishing.artifactName });
 }

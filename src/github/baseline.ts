@@ -38,7 +38,7 @@ export class BaselineError extends Error {
  * artifact. Throws BaselineError when GitHub cannot be asked or the artifact is unreadable.
  * The REST API is the one in GITHUB_API_URL.
  */
-export async function findBaseline(options: BaselineOptions): Promise<RunReport | undefined> {
+export async function fetchBaseline(options: BaselineOptions): Promise<RunReport | undefined> {
   const octokit = getOctokit(options.token);
   const { owner, repo } = options.repo;
   const current = Number(process.env.GITHUB_RUN_ID);

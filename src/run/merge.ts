@@ -13,7 +13,7 @@ import { decide } from '../gate/verdict.js';
 import type { RunReport } from '../results/types.js';
 import { writeReports } from '../report/write.js';
 import type { Log } from '../log.js';
-import { findBaseline, printVerdict, type RunOutcome } from './run.js';
+import { lookUpBaseline, printVerdict, type RunOutcome } from './run.js';
 
 export interface MergeOptions {
   /** Folders holding each shard's metrics.json. */
@@ -32,7 +32,7 @@ export async function merge(options: MergeOptions, log: Log): Promise<RunOutcome
   const shards = await Promise.all(options.dirs.map((dir) => readReport(resolve(cwd, dir))));
   log.info(`merging ${shards.length} shard reports: ${options.dirs.join(', ')}`);
 
-  const baseline = await findBaseline(options.baseline, config, log);
+  const baseline = await lookUpBaseline(options.baseline, config, log);
   const merged = mergeReports(shards);
   const thresholds = judge(config.thresholds, reportLookup({ ...merged, thresholds: [], verdict: 'pass' }), {
     durationMs: merged.duration_ms,

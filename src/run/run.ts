@@ -71,7 +71,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
     return { exitCode: 0 };
   }
 
-  const baseline = await findBaseline(options.baseline, config, log);
+  const baseline = await lookUpBaseline(options.baseline, config, log);
   const reportDir = resolve(cwd, options.reportDir ?? 'chaos-gate-report');
   await mkdir(join(reportDir, 'logs'), { recursive: true });
   const runState = new RunState(config, Date.now(), options.shard);
@@ -129,7 +129,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
 }
 
 /** A baseline that cannot be found is a warning: relative thresholds then fail as "no baseline value". */
-export async function findBaseline(provider: RunOptions['baseline'], config: Config, log: Log): Promise<RunReport | undefined> {
+export async function lookUpBaseline(provider: RunOptions['baseline'], config: Config, log: Log): Promise<RunReport | undefined> {
   if (!provider) return undefined;
   try {
     const baseline = await provider(config.report.baseline);
