@@ -4,12 +4,13 @@
  * 3 the environment could not start.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { UsageError, UserFacingError } from '../errors.js';
 import { MetricsStore } from '../gate/store.js';
 import { Environment } from '../run/environment.js';
+import { readRunReport } from '../results/read.js';
 import type { RunReport } from '../results/types.js';
 import type { Log } from '../log.js';
 import { describePlan, selectStages } from '../run/plan.js';
@@ -147,9 +148,9 @@ function exitCodeOf(error: unknown, log: Log): number {
 
 async function readBaseline(file: string): Promise<RunReport> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as RunReport;
+    return await readRunReport(file);
   } catch (error) {
-    throw new UsageError(`--baseline: cannot read ${file}: ${(error as Error).message}`);
+    throw new UsageError(`--baseline: ${(error as Error).message}`);
   }
 }
 

@@ -2,7 +2,6 @@
  * `chaos-gate merge DIR... --config F`: the shards' reports become one, thresholds are judged
  * once on the merged metrics, and the usual report files are written.
  */
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
@@ -10,6 +9,7 @@ import { mergeReports } from '../gate/merge-reports.js';
 import { reportLookup } from '../gate/report-metrics.js';
 import { judge } from '../gate/thresholds.js';
 import { decide } from '../gate/verdict.js';
+import { readRunReport } from '../results/read.js';
 import type { RunReport } from '../results/types.js';
 import { writeReports } from '../report/write.js';
 import type { Log } from '../log.js';
@@ -29,7 +29,7 @@ export async function merge(options: MergeOptions, log: Log): Promise<RunOutcome
   const cwd = resolve(options.cwd ?? process.cwd());
   const { config } = await loadConfig(resolve(cwd, options.config));
   if (options.dirs.length === 0) throw new UsageError('merge: name the folders of the shard reports, e.g. chaos-gate merge shards/* --config chaos-gate.yml');
-  const shards = await Promise.all(options.dirs.map((dir) => readReport(resolve(cwd, dir))));
+  const shards = await Promise.all(options.dirs.map((dir) => readShardReport(resolve(cwd, dir))));
   log.info(`merging ${shards.length} shard reports: ${options.dirs.join(', ')}`);
 
   const baseline = await lookUpBaseline(options.baseline, config, log);
@@ -46,15 +46,10 @@ export async function merge(options: MergeOptions, log: Log): Promise<RunOutcome
   return { exitCode: report.verdict === 'pass' ? 0 : 1, verdict: report.verdict, report, reportDir, baseline };
 }
 
-async function readReport(dir: string): Promise<RunReport> {
-  const file = join(dir, 'metrics.json');
-  let report: RunReport;
+async function readShardReport(dir: string): Promise<RunReport> {
   try {
-    report = JSON.parse(await readFile(file, 'utf8')) as RunReport;
+    return await readRunReport(join(dir, 'metrics.json'));
   } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new UsageError(`merge: cannot read ${file}: ${why}`);
+    throw new UsageError(`merge: ${(error as Error).message}`);
   }
-  if (report?.version !== 1 || typeof report.metrics !== 'object') throw new UsageError(`merge: ${file} is not a chaos-gate metrics.json (version 1)`);
-  return report;
 }
