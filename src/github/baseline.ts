@@ -10,10 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
-import { getOctokit } from '@actions/github';
-import { withRetry } from './retry.js';
 import { readRunReport } from '../results/read.js';
 import type { RunReport } from '../results/types.js';
+import { githubClient } from './octokit.js';
 
 export interface BaselineOptions {
   token: string;
@@ -40,18 +39,17 @@ export class BaselineError extends Error {
  * The REST API is the one in GITHUB_API_URL.
  */
 export async function fetchBaseline(options: BaselineOptions): Promise<RunReport | undefined> {
-  const octokit = getOctokit(options.token);
+  const octokit = githubClient(options.token);
   const { owner, repo } = options.repo;
   const current = Number(process.env.GITHUB_RUN_ID);
   try {
     const query = { owner, repo, branch: options.branch, status: 'success' as const, per_page: RUNS_SEARCHED };
-    const { data } = await withRetry(() =>
+    const { data } =
       options.workflow === undefined
-        ? octokit.rest.actions.listWorkflowRunsForRepo(query)
-        : octokit.rest.actions.listWorkflowRuns({ ...query, workflow_id: options.workflow }),
-    );
+        ? await octokit.rest.actions.listWorkflowRunsForRepo(query)
+        : await octokit.rest.actions.listWorkflowRuns({ ...query, workflow_id: options.workflow });
     for (const run of data.workflow_runs.filter((r) => r.id !== current)) {
-      const { data: found } = await withRetry(() => octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run.id, name: options.artifactName }));
+      const { data: found } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run.id, name: options.artifactName });
       const artifact = found.artifacts.filter((a) => a.name === options.artifactName && !a.expired).sort((a, b) => b.id - a.id)[0];
       if (artifact) return await download(options, run.id, artifact.id);
     }
