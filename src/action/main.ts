@@ -14,7 +14,7 @@ import type { Log } from '../log.js';
 import type { RunReport } from '../results/types.js';
 import { merge } from '../run/merge.js';
 import { run } from '../run/run.js';
-import { trackGroups } from '../stages/spawn.js';
+import { ProcessGroups } from '../stages/spawn.js';
 import { Outputs, State } from './constants.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { actionLog } from './log.js';
@@ -30,7 +30,9 @@ export async function runAction(): Promise<void> {
   // GitHub cancels a job with SIGINT, then SIGTERM: stop cleanly and still report.
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort(signal));
-  trackGroups((groups) => core.saveState(State.processGroups, groups.join(',')));
+  // Saved for the post step, which kills what a main step that died left behind.
+  const groups = new ProcessGroups((pids) => core.saveState(State.processGroups, pids.join(',')));
+  process.once('exit', () => groups.killAll());
   try {
     const inputs = readInputs();
     const cwd = resolve(inputs.workingDirectory);
@@ -53,6 +55,7 @@ export async function runAction(): Promise<void> {
               categories: inputs.categories,
               shard: inputs.shard,
               signal: stop.signal,
+              groups,
               baseline,
             },
             log,

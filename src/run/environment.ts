@@ -16,6 +16,7 @@ import { MockRegistry } from '../mock/registry.js';
 import { ProxyRegistry } from '../proxy/registry.js';
 import type { StageName } from '../results/types.js';
 import type { Log } from '../log.js';
+import type { ProcessGroups } from '../stages/spawn.js';
 import { isRemote } from './safety.js';
 import { startService, type StartedService } from './services.js';
 
@@ -29,6 +30,8 @@ export interface EnvironmentOptions {
   signal: AbortSignal;
   /** The metric set POST /metrics records into (the running stage's). */
   currentMetrics: () => MetricSet;
+  /** Where the services' process groups are tracked. */
+  groups?: ProcessGroups;
 }
 
 export class Environment {

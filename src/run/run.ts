@@ -23,6 +23,7 @@ import { writeReports } from '../report/write.js';
 import { STAGE_ORDER, type ExperimentReport, type FaultWindow, type RunReport, type SeriesPoint, type JunitCase, type StageName, type StageReport, type Verdict } from '../results/types.js';
 import { runCommandStage } from '../stages/command-stage.js';
 import { runLoadStage } from '../stages/load-stage.js';
+import type { ProcessGroups } from '../stages/spawn.js';
 import { Environment } from './environment.js';
 import type { Log } from '../log.js';
 import { describePlan, selectStages } from './plan.js';
@@ -46,6 +47,8 @@ export interface RunOptions {
   shard?: Shard;
   /** Aborting stops the run: faults reverted, processes killed, a partial report written. */
   signal?: AbortSignal;
+  /** Where the process groups of stages and services are tracked (the face kills them if it dies). */
+  groups?: ProcessGroups;
   /** Finds the report to compare with; given `report.baseline` (a branch) when the config sets it. */
   baseline?: (branch: string | undefined) => Promise<RunReport | undefined>;
 }
@@ -98,7 +101,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
   let environment: Environment | undefined;
   try {
     environment = await log.section('environment', () =>
-      Environment.start(config, { cwd, logDir: join(reportDir, 'logs'), log, signal: stop.signal, currentMetrics: () => runState.store.scope(runState.scope) }),
+      Environment.start(config, { cwd, logDir: join(reportDir, 'logs'), log, signal: stop.signal, groups: options.groups, currentMetrics: () => runState.store.scope(runState.scope) }),
     );
     let failures = 0;
     for (const stage of stages) {
@@ -108,7 +111,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
       }
       runState.scope = stage;
       const report = await log.section(`${stage} stage`, () =>
-        runStage(stage, config, environment!, runState, { cwd, reportDir, log, signal: stop.signal, categories: options.categories, shard: options.shard }),
+        runStage(stage, config, environment!, runState, { cwd, reportDir, log, signal: stop.signal, groups: options.groups, categories: options.categories, shard: options.shard }),
       );
       runState.stages[stage] = report;
       if (report.status !== 'passed') failures += 1;
@@ -146,6 +149,7 @@ interface StageOptions {
   reportDir: string;
   log: Log;
   signal: AbortSignal;
+  groups?: ProcessGroups;
   categories?: string[];
   shard?: Shard;
 }
