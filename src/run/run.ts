@@ -165,7 +165,9 @@ async function runStage(stage: StageName, config: Config, environment: Environme
   const started = performance.now();
   let report: Omit<StageReport, 'metrics'>;
   if (stage === 'load') {
-    report = await runLoadStage(config.stages.load!, { ...ctx, runStart: state.t0, series: state.series });
+    const result = await runLoadStage(config.stages.load!, { ...ctx, runStart: state.t0 });
+    report = result.report;
+    state.series.push(...result.series);
   } else {
     const stageConfig = config.stages[stage]!;
     report = { status: 'passed', exit_code: null, duration_ms: 0 };
@@ -175,16 +177,12 @@ async function runStage(stage: StageName, config: Config, environment: Environme
       state.cases[stage] = result.cases;
     }
     if (stage === 'chaos' && config.stages.chaos?.experiments?.length) {
-      const experiments = await runExperiments(config.stages.chaos.experiments, {
-        ...ctx,
-        environment,
-        store: state.store,
-        runStart: state.t0,
-        series: state.series,
-        windows: state.windows,
-      });
-      state.experiments.push(...experiments);
-      const failed = experiments.filter((e) => !e.ok);
+      const { proxies, mocks } = environment;
+      const experiments = await runExperiments(config.stages.chaos.experiments, { ...ctx, targets: { proxies, mocks }, store: state.store, runStart: state.t0 });
+      state.experiments.push(...experiments.reports);
+      state.series.push(...experiments.series);
+      state.windows.push(...experiments.windows);
+      const failed = experiments.reports.filter((e) => !e.ok);
       if (failed.length > 0) {
         report.status = report.status === 'passed' ? 'failed' : report.status;
         const why = `${failed.length} experiment${failed.length === 1 ? '' : 's'} did not recover in time`;
