@@ -574,8 +574,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -683,13 +683,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity3.isCollection(node2)) {
-        let count2 = 0;
+        let count3 = 0;
         for (const item of node2.items) {
           const c3 = getAliasCount(doc, item, anchors2);
-          if (c3 > count2)
-            count2 = c3;
+          if (c3 > count3)
+            count3 = c3;
         }
-        return count2;
+        return count3;
       } else if (identity3.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -3642,8 +3642,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -3720,12 +3720,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count3 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count3);
         error62.message += `:
 
 ${lineStr}
@@ -7870,13 +7870,13 @@ var require_JsHistogram = __commonJS({
         this.updateMinAndMax(value);
         this.incrementTotalCount();
       }
-      handleRecordException(count2, value) {
+      handleRecordException(count3, value) {
         if (!this.autoResize) {
           throw new Error("Value " + value + " is outside of histogram covered range");
         }
         this.resize(value);
         var countsIndex = this.countsArrayIndex(value);
-        this.addToCountAtIndex(countsIndex, count2);
+        this.addToCountAtIndex(countsIndex, count3);
         this.highestTrackableValue = this.highestEquivalentValue(this.valueFromIndex(this.countsArrayLength - 1));
       }
       countsArrayIndex(value) {
@@ -8159,15 +8159,15 @@ var require_JsHistogram = __commonJS({
           this.recordSingleValue(missingValue);
         }
       }
-      recordCountAtValue(count2, value) {
+      recordCountAtValue(count3, value) {
         const countsIndex = this.countsArrayIndex(value);
         if (countsIndex >= this.countsArrayLength) {
-          this.handleRecordException(count2, value);
+          this.handleRecordException(count3, value);
         } else {
-          this.addToCountAtIndex(countsIndex, count2);
+          this.addToCountAtIndex(countsIndex, count3);
         }
         this.updateMinAndMax(value);
-        this.addToTotalCount(count2);
+        this.addToTotalCount(count3);
       }
       /**
        * Record a value in the histogram (adding to the value's current count)
@@ -8176,8 +8176,8 @@ var require_JsHistogram = __commonJS({
        * @param count The number of occurrences of this value to record
        * @throws ArrayIndexOutOfBoundsException (may throw) if value is exceeds highestTrackableValue
        */
-      recordValueWithCount(value, count2) {
-        this.recordCountAtValue(count2, value);
+      recordValueWithCount(value, count3) {
+        this.recordCountAtValue(count3, value);
       }
       /**
        * Record a value in the histogram.
@@ -8203,13 +8203,13 @@ var require_JsHistogram = __commonJS({
       recordValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples) {
         this.recordSingleValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples);
       }
-      recordValueWithCountAndExpectedInterval(value, count2, expectedIntervalBetweenValueSamples) {
-        this.recordCountAtValue(count2, value);
+      recordValueWithCountAndExpectedInterval(value, count3, expectedIntervalBetweenValueSamples) {
+        this.recordCountAtValue(count3, value);
         if (expectedIntervalBetweenValueSamples <= 0) {
           return;
         }
         for (let missingValue = value - expectedIntervalBetweenValueSamples; missingValue >= expectedIntervalBetweenValueSamples; missingValue -= expectedIntervalBetweenValueSamples) {
-          this.recordCountAtValue(count2, missingValue);
+          this.recordCountAtValue(count3, missingValue);
         }
       }
       /**
@@ -9024,7 +9024,7 @@ var require_trees = __commonJS({
       var prevlen = -1;
       var curlen;
       var nextlen = tree[0 * 2 + 1];
-      var count2 = 0;
+      var count3 = 0;
       var max_count = 7;
       var min_count = 4;
       if (nextlen === 0) {
@@ -9035,21 +9035,21 @@ var require_trees = __commonJS({
       for (n2 = 0; n2 <= max_code; n2++) {
         curlen = nextlen;
         nextlen = tree[(n2 + 1) * 2 + 1];
-        if (++count2 < max_count && curlen === nextlen) {
+        if (++count3 < max_count && curlen === nextlen) {
           continue;
-        } else if (count2 < min_count) {
-          s.bl_tree[curlen * 2] += count2;
+        } else if (count3 < min_count) {
+          s.bl_tree[curlen * 2] += count3;
         } else if (curlen !== 0) {
           if (curlen !== prevlen) {
             s.bl_tree[curlen * 2]++;
           }
           s.bl_tree[REP_3_6 * 2]++;
-        } else if (count2 <= 10) {
+        } else if (count3 <= 10) {
           s.bl_tree[REPZ_3_10 * 2]++;
         } else {
           s.bl_tree[REPZ_11_138 * 2]++;
         }
-        count2 = 0;
+        count3 = 0;
         prevlen = curlen;
         if (nextlen === 0) {
           max_count = 138;
@@ -9068,7 +9068,7 @@ var require_trees = __commonJS({
       var prevlen = -1;
       var curlen;
       var nextlen = tree[0 * 2 + 1];
-      var count2 = 0;
+      var count3 = 0;
       var max_count = 7;
       var min_count = 4;
       if (nextlen === 0) {
@@ -9078,27 +9078,27 @@ var require_trees = __commonJS({
       for (n2 = 0; n2 <= max_code; n2++) {
         curlen = nextlen;
         nextlen = tree[(n2 + 1) * 2 + 1];
-        if (++count2 < max_count && curlen === nextlen) {
+        if (++count3 < max_count && curlen === nextlen) {
           continue;
-        } else if (count2 < min_count) {
+        } else if (count3 < min_count) {
           do {
             send_code(s, curlen, s.bl_tree);
-          } while (--count2 !== 0);
+          } while (--count3 !== 0);
         } else if (curlen !== 0) {
           if (curlen !== prevlen) {
             send_code(s, curlen, s.bl_tree);
-            count2--;
+            count3--;
           }
           send_code(s, REP_3_6, s.bl_tree);
-          send_bits(s, count2 - 3, 2);
-        } else if (count2 <= 10) {
+          send_bits(s, count3 - 3, 2);
+        } else if (count3 <= 10) {
           send_code(s, REPZ_3_10, s.bl_tree);
-          send_bits(s, count2 - 3, 3);
+          send_bits(s, count3 - 3, 3);
         } else {
           send_code(s, REPZ_11_138, s.bl_tree);
-          send_bits(s, count2 - 11, 7);
+          send_bits(s, count3 - 11, 7);
         }
-        count2 = 0;
+        count3 = 0;
         prevlen = curlen;
         if (nextlen === 0) {
           max_count = 138;
@@ -11080,20 +11080,20 @@ var require_inftrees = __commonJS({
       var base = null;
       var base_index = 0;
       var end;
-      var count2 = new utils.Buf16(MAXBITS + 1);
+      var count3 = new utils.Buf16(MAXBITS + 1);
       var offs = new utils.Buf16(MAXBITS + 1);
       var extra = null;
       var extra_index = 0;
       var here_bits, here_op, here_val;
       for (len = 0; len <= MAXBITS; len++) {
-        count2[len] = 0;
+        count3[len] = 0;
       }
       for (sym = 0; sym < codes; sym++) {
-        count2[lens[lens_index + sym]]++;
+        count3[lens[lens_index + sym]]++;
       }
       root = bits;
       for (max2 = MAXBITS; max2 >= 1; max2--) {
-        if (count2[max2] !== 0) {
+        if (count3[max2] !== 0) {
           break;
         }
       }
@@ -11107,7 +11107,7 @@ var require_inftrees = __commonJS({
         return 0;
       }
       for (min = 1; min < max2; min++) {
-        if (count2[min] !== 0) {
+        if (count3[min] !== 0) {
           break;
         }
       }
@@ -11117,7 +11117,7 @@ var require_inftrees = __commonJS({
       left = 1;
       for (len = 1; len <= MAXBITS; len++) {
         left <<= 1;
-        left -= count2[len];
+        left -= count3[len];
         if (left < 0) {
           return -1;
         }
@@ -11127,7 +11127,7 @@ var require_inftrees = __commonJS({
       }
       offs[1] = 0;
       for (len = 1; len < MAXBITS; len++) {
-        offs[len + 1] = offs[len] + count2[len];
+        offs[len + 1] = offs[len] + count3[len];
       }
       for (sym = 0; sym < codes; sym++) {
         if (lens[lens_index + sym] !== 0) {
@@ -11190,7 +11190,7 @@ var require_inftrees = __commonJS({
           huff = 0;
         }
         sym++;
-        if (--count2[len] === 0) {
+        if (--count3[len] === 0) {
           if (len === max2) {
             break;
           }
@@ -11204,7 +11204,7 @@ var require_inftrees = __commonJS({
           curr = len - drop;
           left = 1 << curr;
           while (curr + drop < max2) {
-            left -= count2[curr + drop];
+            left -= count3[curr + drop];
             if (left <= 0) {
               break;
             }
@@ -13285,8 +13285,8 @@ var require_wasm = __commonJS({
       recordValue(value) {
         this._wasmHistogram.recordValue(value);
       }
-      recordValueWithCount(value, count2) {
-        this._wasmHistogram.recordValueWithCount(value, count2);
+      recordValueWithCount(value, count3) {
+        this._wasmHistogram.recordValueWithCount(value, count3);
       }
       recordValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples) {
         this._wasmHistogram.recordValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples);
@@ -14285,12 +14285,12 @@ var require_JsHistogram_encoding = __commonJS({
       const countsLimit = self2.countsArrayIndex(self2.maxValue) + 1;
       let srcIndex = 0;
       while (srcIndex < countsLimit) {
-        const count2 = self2.getCountAtIndex(srcIndex++);
-        if (count2 < 0) {
-          throw new Error("Cannot encode histogram containing negative counts (" + count2 + ") at index " + srcIndex + ", corresponding the value range [" + self2.lowestEquivalentValue(self2.valueFromIndex(srcIndex)) + "," + self2.nextNonEquivalentValue(self2.valueFromIndex(srcIndex)) + ")");
+        const count3 = self2.getCountAtIndex(srcIndex++);
+        if (count3 < 0) {
+          throw new Error("Cannot encode histogram containing negative counts (" + count3 + ") at index " + srcIndex + ", corresponding the value range [" + self2.lowestEquivalentValue(self2.valueFromIndex(srcIndex)) + "," + self2.nextNonEquivalentValue(self2.valueFromIndex(srcIndex)) + ")");
         }
         let zerosCount = 0;
-        if (count2 == 0) {
+        if (count3 == 0) {
           zerosCount = 1;
           while (srcIndex < countsLimit && self2.getCountAtIndex(srcIndex) == 0) {
             zerosCount++;
@@ -14300,7 +14300,7 @@ var require_JsHistogram_encoding = __commonJS({
         if (zerosCount > 1) {
           ZigZagEncoding_1.default.encode(buffer, -zerosCount);
         } else {
-          ZigZagEncoding_1.default.encode(buffer, count2);
+          ZigZagEncoding_1.default.encode(buffer, count3);
         }
       }
     }
@@ -14329,12 +14329,12 @@ var require_JsHistogram_encoding = __commonJS({
       const endPosition = sourceBuffer.position + lengthInBytes;
       while (sourceBuffer.position < endPosition) {
         let zerosCount = 0;
-        let count2 = ZigZagEncoding_1.default.decode(sourceBuffer);
-        if (count2 < 0) {
-          zerosCount = -count2;
+        let count3 = ZigZagEncoding_1.default.decode(sourceBuffer);
+        if (count3 < 0) {
+          zerosCount = -count3;
           dstIndex += zerosCount;
         } else {
-          self2.setCountAtIndex(dstIndex++, count2);
+          self2.setCountAtIndex(dstIndex++, count3);
         }
       }
       return dstIndex;
@@ -14717,8 +14717,8 @@ var require_Recorder = __commonJS({
        * @param count The number of occurrences of this value to record
        * @throws ArrayIndexOutOfBoundsException (may throw) if value is exceeds highestTrackableValue
        */
-      recordValueWithCount(value, count2) {
-        this.activeHistogram.recordValueWithCount(value, count2);
+      recordValueWithCount(value, count3) {
+        this.activeHistogram.recordValueWithCount(value, count3);
       }
       /**
        * Record a value
@@ -19239,16 +19239,16 @@ var require_dist3 = __commonJS({
             return setToString(wrapper, insertWrapDetails(source, updateWrapDetails(getWrapDetails(source), bitmask)));
           }
           function shortOut(func) {
-            var count2 = 0, lastCalled = 0;
+            var count3 = 0, lastCalled = 0;
             return function() {
               var stamp = nativeNow(), remaining = HOT_SPAN - (stamp - lastCalled);
               lastCalled = stamp;
               if (remaining > 0) {
-                if (++count2 >= HOT_COUNT) {
+                if (++count3 >= HOT_COUNT) {
                   return arguments[0];
                 }
               } else {
-                count2 = 0;
+                count3 = 0;
               }
               return func.apply(undefined$1, arguments);
             };
@@ -22407,7 +22407,7 @@ var require_dist3 = __commonJS({
               return Object.create(this);
             }
             // DOM level 1 functions to be implemented later
-            substringData(offset, count2) {
+            substringData(offset, count3) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
             appendData(arg) {
@@ -22416,10 +22416,10 @@ var require_dist3 = __commonJS({
             insertData(offset, arg) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
-            deleteData(offset, count2) {
+            deleteData(offset, count3) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
-            replaceData(offset, count2, arg) {
+            replaceData(offset, count3, arg) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
             isEqualNode(node2) {
@@ -25988,7 +25988,7 @@ var require_dist3 = __commonJS({
        */
       _sumTestCaseCounts(counterFunction) {
         var counts = this._children.map(counterFunction);
-        return counts.reduce((sum, count2) => sum + count2, 0);
+        return counts.reduce((sum, count3) => sum + count3, 0);
       }
       /**
        * @param parentElement - the parent element
@@ -26976,12 +26976,12 @@ var require_parse = __commonJS({
     };
     var normalizeSimpleBranch = (branch) => {
       let value = branch.trim();
-      let changed2 = true;
-      while (changed2 === true) {
-        changed2 = false;
+      let changed = true;
+      while (changed === true) {
+        changed = false;
         if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
           value = value.slice(2, -1);
-          changed2 = true;
+          changed = true;
         }
       }
       if (!isPlainBranch(value)) {
@@ -27215,13 +27215,13 @@ var require_parse = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count2 = 1;
+        let count3 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count2++;
+          count3++;
         }
-        if (count2 % 2 === 0) {
+        if (count3 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -29424,14 +29424,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count2 = units;
+  let count3 = units;
   for (let i2 = 0; i2 < units - 1; i2++) {
     if ((str.charCodeAt(i2) & 64512) === 55296 && (str.charCodeAt(i2 + 1) & 64512) === 56320) {
-      count2--;
+      count3--;
       i2++;
     }
   }
-  return count2;
+  return count3;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -33814,8 +33814,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count2, one2, few, many) {
-  const absCount = Math.abs(count2);
+function getBelarusianPlural(count3, one2, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -36462,8 +36462,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count2, one2, many) {
-  return Math.abs(count2) === 1 ? one2 : many;
+function getArmenianPlural(count3, one2, many) {
+  return Math.abs(count3) === 1 ? one2 : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -39201,8 +39201,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count2, one2, few, many) {
-  const absCount = Math.abs(count2);
+function getRussianPlural(count3, one2, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -47723,21 +47723,21 @@ function visit(schema, fnOrHandlers) {
       case "object": {
         const oldShape = def.shape;
         const keys = Object.keys(oldShape);
-        let changed2 = false;
+        let changed = false;
         const newShape = {};
         for (const k of keys) {
           const mapped = run2(oldShape[k]);
           if (mapped !== oldShape[k])
-            changed2 = true;
+            changed = true;
           newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
           newCatchall = run2(def.catchall);
           if (newCatchall !== def.catchall)
-            changed2 = true;
+            changed = true;
         }
-        return changed2 ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
+        return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
         const mapped = run2(def.element);
@@ -47745,21 +47745,21 @@ function visit(schema, fnOrHandlers) {
       }
       case "tuple": {
         const oldItems = def.items;
-        let changed2 = false;
+        let changed = false;
         const newItems = [];
         for (const item of oldItems) {
           const mapped = run2(item);
           if (mapped !== item)
-            changed2 = true;
+            changed = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
           newRest = run2(def.rest);
           if (newRest !== def.rest)
-            changed2 = true;
+            changed = true;
         }
-        return changed2 ? clone(s, { ...def, items: newItems, rest: newRest }) : s;
+        return changed ? clone(s, { ...def, items: newItems, rest: newRest }) : s;
       }
       case "record":
       case "map": {
@@ -47773,15 +47773,15 @@ function visit(schema, fnOrHandlers) {
       }
       case "union": {
         const oldOptions = def.options;
-        let changed2 = false;
+        let changed = false;
         const newOptions = [];
         for (const opt of oldOptions) {
           const mapped = run2(opt);
           if (mapped !== opt)
-            changed2 = true;
+            changed = true;
           newOptions.push(mapped);
         }
-        return changed2 ? clone(s, { ...def, options: newOptions }) : s;
+        return changed ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
         const newLeft = run2(def.left);
@@ -47914,7 +47914,7 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/config/duration.ts
+// src/units/duration.ts
 var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
 var DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 var PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
@@ -47933,7 +47933,7 @@ function formatDuration(ms2) {
   return seconds2 ? `${minutes}m${seconds2}s` : `${minutes}m`;
 }
 
-// src/config/fields.ts
+// src/units/fields.ts
 var duration3 = external_exports.string({ error: "expected a duration like 250ms, 30s or 10m" }).transform((text2, ctx) => {
   const ms2 = parseDuration(text2);
   if (ms2 === void 0) {
@@ -49324,6 +49324,80 @@ function lowerFirst(text2) {
 function displayPath(file2) {
   const rel = relative(process.cwd(), file2);
   return rel.startsWith("..") ? file2 : rel;
+}
+
+// src/results/read.ts
+import { readFile as readFile2 } from "node:fs/promises";
+var RunReportError = class extends Error {
+  name = "RunReportError";
+};
+var stageName = external_exports.enum(["unit", "integration", "load", "chaos"]);
+var metrics = external_exports.record(external_exports.string(), external_exports.looseObject({ type: external_exports.enum(["counter", "gauge", "rate", "trend"]) }));
+var count = external_exports.number().int().nonnegative();
+var phase = external_exports.object({ success_rate: external_exports.number().nullable(), requests: count, metrics });
+var runReport = external_exports.object({
+  version: external_exports.literal(1),
+  verdict: external_exports.enum(["pass", "fail"]),
+  started_at: external_exports.string(),
+  duration_ms: external_exports.number(),
+  shard: external_exports.object({ index: count, total: count }).optional(),
+  stages: external_exports.partialRecord(
+    stageName,
+    external_exports.object({
+      status: external_exports.enum(["passed", "failed", "timed_out", "cancelled", "not_run"]),
+      exit_code: external_exports.number().nullable(),
+      duration_ms: external_exports.number(),
+      tests: external_exports.object({ total: count, passed: count, failed: count, errors: count, skipped: count }).optional(),
+      failures: external_exports.array(external_exports.object({ suite: external_exports.string(), name: external_exports.string(), message: external_exports.string() })).optional(),
+      reason: external_exports.string().optional(),
+      log: external_exports.string().optional(),
+      metrics
+    })
+  ),
+  metrics,
+  experiments: external_exports.array(
+    external_exports.object({
+      name: external_exports.string(),
+      fault: external_exports.record(external_exports.string(), external_exports.unknown()),
+      recovery_time_ms: external_exports.number().nullable(),
+      recover_within_ms: external_exports.number().optional(),
+      ok: external_exports.boolean(),
+      phases: external_exports.object({ steady: phase, fault: phase, recovery: phase })
+    })
+  ),
+  thresholds: external_exports.array(
+    external_exports.object({ metric: external_exports.string(), expression: external_exports.string(), actual: external_exports.number().nullable(), limit: external_exports.number().nullable(), ok: external_exports.boolean(), reason: external_exports.string().optional() })
+  ),
+  timeline: external_exports.object({
+    series: external_exports.array(external_exports.object({ t: external_exports.number(), requests: count, failures: count, p50: external_exports.number(), p99: external_exports.number() })),
+    windows: external_exports.array(external_exports.object({ experiment: external_exports.string(), start: external_exports.number(), end: external_exports.number() }))
+  }),
+  errors: external_exports.array(external_exports.string())
+});
+async function readRunReport(file2, name2 = file2) {
+  let text2;
+  try {
+    text2 = await readFile2(file2, "utf8");
+  } catch (error62) {
+    const why = error62.code === "ENOENT" ? "no such file" : error62.message;
+    throw new RunReportError(`cannot read ${name2}: ${why}`);
+  }
+  let value;
+  try {
+    value = JSON.parse(text2);
+  } catch (error62) {
+    throw new RunReportError(`${name2} is not JSON: ${error62.message}`);
+  }
+  return parseRunReport(value, name2);
+}
+function parseRunReport(value, name2) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new RunReportError(`${name2}: expected a JSON object`);
+  const version2 = value.version;
+  if (version2 !== 1) throw new RunReportError(`${name2}: expected version 1, found ${JSON.stringify(version2) ?? "none"}`);
+  const parsed = runReport.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue2 = parsed.error.issues[0];
+  throw new RunReportError(`${name2}: ${issue2.path.join(".") || "(top)"}: ${issue2.message}`);
 }
 
 // src/gate/metrics.ts
@@ -51389,13 +51463,13 @@ var handleSendStrict = ({ anyProcess, channel, isSubprocess, message, strict }) 
   const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
   const hasListeners = hasMessageListeners(anyProcess, ipcEmitter);
   return {
-    id: count++,
+    id: count2++,
     type: REQUEST_TYPE,
     message,
     hasListeners
   };
 };
-var count = 0;
+var count2 = 0;
 var validateStrictDeadlock = (outgoingMessages, wrappedMessage) => {
   if (!isStrictRequest(wrappedMessage) || wrappedMessage.hasListeners) {
     return;
@@ -53124,7 +53198,7 @@ function parseMilliseconds(milliseconds3) {
 
 // node_modules/pretty-ms/index.js
 var isZero = (value) => value === 0 || value === 0n;
-var pluralize = (word, count2) => count2 === 1 || count2 === 1n ? word : `${word}s`;
+var pluralize = (word, count3) => count3 === 1 || count3 === 1n ? word : `${word}s`;
 var SECOND_ROUNDING_EPSILON = 1e-7;
 var ONE_DAY_IN_MILLISECONDS = 24n * 60n * 60n * 1000n;
 function prettyMilliseconds(milliseconds3, options) {
@@ -55649,12 +55723,12 @@ var SignalExit = class extends SignalExitBase {
     for (const sig of signals) {
       this.#sigListeners[sig] = () => {
         const listeners = this.#process.listeners(sig);
-        let { count: count2 } = this.#emitter;
+        let { count: count3 } = this.#emitter;
         const p = process14;
         if (typeof p.__signal_exit_emitter__ === "object" && typeof p.__signal_exit_emitter__.count === "number") {
-          count2 += p.__signal_exit_emitter__.count;
+          count3 += p.__signal_exit_emitter__.count;
         }
-        if (listeners.length === count2) {
+        if (listeners.length === count3) {
           this.unload();
           const ret = this.#emitter.emit("exit", null, sig);
           const s = sig === "SIGHUP" ? this.#hupSig : sig;
@@ -57381,17 +57455,29 @@ var {
 } = getIpcExport();
 
 // src/stages/spawn.ts
-var live = /* @__PURE__ */ new Set();
-var onGroupsChange;
-function trackGroups(listener) {
-  onGroupsChange = listener;
-}
-function changed() {
-  onGroupsChange?.([...live].map((c3) => c3.pid));
-}
-process.on("exit", () => {
-  for (const command of live) signalGroup(command.pid, "SIGKILL");
-});
+var ProcessGroups = class {
+  /** `onChange` gets the group ids alive whenever they change (the action saves them for its post step). */
+  constructor(onChange) {
+    this.onChange = onChange;
+  }
+  onChange;
+  live = /* @__PURE__ */ new Set();
+  get pids() {
+    return [...this.live];
+  }
+  add(pid) {
+    this.live.add(pid);
+    this.onChange?.(this.pids);
+  }
+  delete(pid) {
+    this.live.delete(pid);
+    this.onChange?.(this.pids);
+  }
+  /** SIGKILL to every group at once; synchronous, so it works in a process 'exit' handler. */
+  killAll() {
+    for (const pid of this.live) signalGroup(pid, "SIGKILL");
+  }
+};
 function startCommand(command, options) {
   const started = performance.now();
   const subprocess = execa({
@@ -57429,8 +57515,7 @@ function startCommand(command, options) {
     clearTimeout(timeout);
     clearTimeout(killTimer);
     options.signal?.removeEventListener("abort", onAbort);
-    live.delete(running);
-    changed();
+    options.groups?.delete(pid);
     if (log2) await new Promise((resolve9) => log2.end(resolve9));
     const killed = timedOut || cancelled || result.signal !== void 0;
     return { exitCode: killed ? null : result.exitCode ?? null, timedOut, cancelled, durationMs: Math.round(performance.now() - started) };
@@ -57444,8 +57529,7 @@ function startCommand(command, options) {
       return done;
     }
   };
-  live.add(running);
-  changed();
+  options.groups?.add(pid);
   if (options.signal?.aborted) onAbort();
   return running;
 }
@@ -57582,7 +57666,7 @@ function parseJson(raw) {
 }
 
 // src/gate/lines.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 var TYPES = ["counter", "gauge", "rate", "trend"];
 var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function parseMetricLine(text2) {
@@ -57623,7 +57707,7 @@ function recordLines(text2, set2, source) {
 async function recordFile(file2, set2) {
   let text2;
   try {
-    text2 = await readFile2(file2, "utf8");
+    text2 = await readFile3(file2, "utf8");
   } catch {
     return [];
   }
@@ -58312,11 +58396,11 @@ var Proxy2 = class {
     return connections.length;
   }
   /** Resolves with the connection count once it reaches `count`, or after `timeoutMs` with whatever it is. */
-  waitForConnections(count2, timeoutMs) {
-    if (this.connections.size >= count2) return Promise.resolve(this.connections.size);
+  waitForConnections(count3, timeoutMs) {
+    if (this.connections.size >= count3) return Promise.resolve(this.connections.size);
     return new Promise((resolve9) => {
       const waiter = {
-        count: count2,
+        count: count3,
         settle: () => {
           clearTimeout(timer);
           this.waiters.delete(waiter);
@@ -58632,9 +58716,9 @@ function proxyRoutes(router, proxies) {
     if (!query.has("wait")) return ok({ count: proxy.connectionCount });
     const wanted = wholeNumber2(query.get("wait"), "wait");
     const timeout = query.has("timeout") ? wholeNumber2(query.get("timeout"), "timeout") : DEFAULT_WAIT_MS2;
-    const count2 = await proxy.waitForConnections(wanted, timeout);
-    if (count2 < wanted) throw new ApiError(408, `timed out after ${timeout} ms waiting for ${wanted} connections (have ${count2})`);
-    return ok({ count: count2 });
+    const count3 = await proxy.waitForConnections(wanted, timeout);
+    if (count3 < wanted) throw new ApiError(408, `timed out after ${timeout} ms waiting for ${wanted} connections (have ${count3})`);
+    return ok({ count: count3 });
   });
 }
 function wholeNumber2(text2, field) {
@@ -59048,11 +59132,11 @@ var Journal = class {
     return out;
   }
   /** Resolves once `count` entries match the filter, or after `timeoutMs` (then with fewer): the caller checks. */
-  async waitFor(count2, filter, timeoutMs) {
+  async waitFor(count3, filter, timeoutMs) {
     const seen = this.list(filter).length;
-    if (seen < count2) {
+    if (seen < count3) {
       await new Promise((resolve9) => {
-        const waiter = { filter, count: count2, seen, resolve: () => void 0 };
+        const waiter = { filter, count: count3, seen, resolve: () => void 0 };
         const timer = setTimeout(() => waiter.resolve(), timeoutMs);
         waiter.resolve = () => {
           clearTimeout(timer);
@@ -59608,6 +59692,7 @@ async function startService(service, options) {
     cwd: resolve3(options.cwd, service.working_directory ?? "."),
     env: { ...options.env, ...service.env },
     logFile: join(options.logDir, `service-${service.name}.log`),
+    groups: options.groups,
     onLine: (line) => {
       tail.push(line);
       if (tail.length > 20) tail.shift();
@@ -59745,7 +59830,7 @@ async function bind(what, listen) {
   }
 }
 
-// src/report/types.ts
+// src/results/types.ts
 var STAGE_ORDER = ["unit", "integration", "load", "chaos"];
 
 // src/run/plan.ts
@@ -60053,6 +60138,19 @@ function classifySocketError(error62) {
 
 // src/load/http-connection.ts
 var READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+var Origin = class {
+  constructor(host, port) {
+    this.host = host;
+    this.port = port;
+  }
+  host;
+  port;
+  /** Connections free for the next request; dead ones are dropped when taken. */
+  idle = [];
+  get address() {
+    return `${this.host.includes(":") ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+};
 var HttpConnection = class {
   constructor(origin, events) {
     this.origin = origin;
@@ -60134,19 +60232,6 @@ var HttpConnection = class {
 };
 
 // src/load/target.ts
-var Origin = class {
-  constructor(host, port) {
-    this.host = host;
-    this.port = port;
-  }
-  host;
-  port;
-  /** Connections free for the next request; dead ones are dropped when taken. */
-  idle = [];
-  get address() {
-    return `${this.host.includes(":") ? `[${this.host}]` : this.host}:${this.port}`;
-  }
-};
 function prepareTargets(targets) {
   const origins = /* @__PURE__ */ new Map();
   return targets.map((target) => {
@@ -60619,12 +60704,15 @@ var RecoveryTracker = class {
 var DEFAULT_RECOVERY_MS = 1e4;
 async function runExperiments(experiments, ctx) {
   const selected = ctx.categories?.length ? experiments.filter((e) => e.tags.some((t) => ctx.categories.includes(t))) : experiments;
-  const reports = [];
+  const outcome = { reports: [], series: [], windows: [] };
   for (const experiment of selected) {
     if (ctx.signal.aborted) break;
-    reports.push(await runExperiment(experiment, ctx));
+    const { report: report2, series, window: window2 } = await runExperiment(experiment, ctx);
+    outcome.reports.push(report2);
+    outcome.series.push(...series);
+    if (window2) outcome.windows.push(window2);
   }
-  return reports;
+  return outcome;
 }
 async function runExperiment(e, ctx) {
   const scope = `chaos.${e.name}`;
@@ -60643,8 +60731,8 @@ async function runExperiment(e, ctx) {
     durationMs: e.steady + e.hold + recoveryMax,
     signal: stopLoad.signal,
     onSample: (sample) => {
-      const phase2 = sample.start >= bounds.recovery ? "recovery" : sample.start >= bounds.fault ? "fault" : "steady";
-      if (phase2 !== recording) recorder.into(sets[recording = phase2]);
+      const phase3 = sample.start >= bounds.recovery ? "recovery" : sample.start >= bounds.fault ? "fault" : "steady";
+      if (phase3 !== recording) recorder.into(sets[recording = phase3]);
       recorder.record(sample);
       tracker?.add(sample);
     },
@@ -60652,16 +60740,18 @@ async function runExperiment(e, ctx) {
     onProgress: (p) => ctx.log.progress(formatProgress(p))
   });
   let recoveryTime;
+  let window2;
+  let series = [];
   try {
     await delay(e.steady, ctx.signal);
-    const revert = await inject(e, ctx.environment);
+    const revert = await inject(e, ctx.targets);
     bounds.fault = performance.now();
     try {
       await delay(e.hold, ctx.signal);
     } finally {
       await revert();
       bounds.recovery = performance.now();
-      ctx.windows.push({ experiment: e.name, start: seconds(bounds.fault - ctx.runStart), end: seconds(bounds.recovery - ctx.runStart) });
+      window2 = { experiment: e.name, start: seconds(bounds.fault - ctx.runStart), end: seconds(bounds.recovery - ctx.runStart) };
     }
     tracker = new RecoveryTracker(bounds.recovery);
     const steady = successRate(sets.steady) ?? 1;
@@ -60676,7 +60766,7 @@ async function runExperiment(e, ctx) {
     await load2;
     ctx.log.progress(void 0);
     ctx.signal.removeEventListener("abort", onAbort);
-    ctx.series.push(...recorder.points());
+    series = recorder.points();
   }
   if (recoveryTime !== void 0) ctx.store.scope(scope).trend("recovery_time").add(recoveryTime);
   const ok = recoveryTime !== void 0 && (e.recover_within === void 0 || recoveryTime <= e.recover_within);
@@ -60686,30 +60776,30 @@ async function runExperiment(e, ctx) {
     fault: describeFaultConfig(e.fault),
     recovery_time_ms: recoveryTime ?? null,
     ok,
-    phases: { steady: phase(sets.steady, phaseMs.steady), fault: phase(sets.fault, phaseMs.fault), recovery: phase(sets.recovery, phaseMs.recovery) }
+    phases: { steady: phase2(sets.steady, phaseMs.steady), fault: phase2(sets.fault, phaseMs.fault), recovery: phase2(sets.recovery, phaseMs.recovery) }
   };
   if (e.recover_within !== void 0) report2.recover_within_ms = e.recover_within;
   ctx.log.info(
     `experiment "${e.name}": ${recoveryTime === void 0 ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`} (success: steady ${pct(report2.phases.steady.success_rate)}, fault ${pct(report2.phases.fault.success_rate)}, recovery ${pct(report2.phases.recovery.success_rate)})`
   );
-  return report2;
+  return { report: report2, series, window: window2 };
 }
-async function inject(e, environment) {
+async function inject(e, targets) {
   const { fault } = e;
   if (fault.kind === "proxy") {
     const name2 = `experiment: ${e.name}`;
-    environment.proxies.addToxic(fault.proxy, { ...fault.toxic, name: name2 });
+    targets.proxies.addToxic(fault.proxy, { ...fault.toxic, name: name2 });
     return async () => {
       try {
-        environment.proxies.removeToxic(fault.proxy, name2);
+        targets.proxies.removeToxic(fault.proxy, name2);
       } catch {
       }
     };
   }
-  const id = environment.mocks.addFault(fault.mock, fault.fault);
+  const id = targets.mocks.addFault(fault.mock, fault.fault);
   return async () => {
     try {
-      environment.mocks.removeFault(fault.mock, id);
+      targets.mocks.removeFault(fault.mock, id);
     } catch {
     }
   };
@@ -60719,7 +60809,7 @@ function successRate(set2) {
   if (!failed || failed.type !== "rate" || failed.total === 0) return void 0;
   return 1 - failed.rate;
 }
-function phase(set2, durationMs) {
+function phase2(set2, durationMs) {
   const failed = set2.metrics.get("http_req_failed");
   const rate2 = successRate(set2);
   return {
@@ -61073,8 +61163,8 @@ function svgChart(spec) {
     "</figure>"
   ].join("\n");
 }
-function ticks(low, high, count2) {
-  const step = niceCeil((high - low) / count2);
+function ticks(low, high, count3) {
+  const step = niceCeil((high - low) / count3);
   const out = [];
   for (let v = Math.ceil(low / step) * step; v <= high + 1e-9; v += step) out.push(+v.toFixed(6));
   return out;
@@ -61629,8 +61719,8 @@ function experimentTable(experiments) {
   ]);
   return table2(["", "experiment", "fault", "recovered in", "limit", "steady", "during fault", "after"], rows, ["l", "l", "l", "r", "r", "r", "r", "r"]);
 }
-function metricTable(metrics) {
-  const rows = metrics.map(([name2, m]) => [text(name2), m.type, text(describeMetric(m))]);
+function metricTable(metrics2) {
+  const rows = metrics2.map(([name2, m]) => [text(name2), m.type, text(describeMetric(m))]);
   return table2(["metric", "type", "values"], rows);
 }
 function longestList(report2, baseline) {
@@ -61662,7 +61752,7 @@ import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join3, resolve as resolve6 } from "node:path";
 
 // src/stages/junit.ts
-import { readFile as readFile3, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
 
 // node_modules/fast-xml-parser/src/util.js
 var nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
@@ -62019,9 +62109,9 @@ function validateAmpersand(xmlData, i2) {
     i2++;
     return validateNumberAmpersand(xmlData, i2);
   }
-  let count2 = 0;
-  for (; i2 < xmlData.length; i2++, count2++) {
-    if (xmlData[i2].match(/\w/) && count2 < 20)
+  let count3 = 0;
+  for (; i2 < xmlData.length; i2++, count3++) {
+    if (xmlData[i2].match(/\w/) && count3 < 20)
       continue;
     if (xmlData[i2] === ";")
       break;
@@ -67404,7 +67494,7 @@ async function readJunit(globs, cwd, since = 0) {
     }
     let document;
     try {
-      document = parser.parse(await readFile3(file2, "utf8"), true);
+      document = parser.parse(await readFile4(file2, "utf8"), true);
     } catch (error62) {
       ignored.push({ file: file2, why: `not valid XML: ${error62.message.split("\n")[0]}` });
       continue;
@@ -67471,6 +67561,7 @@ async function runCommandStage(name2, stage, ctx) {
     logFile,
     timeoutMs: stage.timeout,
     signal: ctx.signal,
+    groups: ctx.groups,
     onLine: (line) => ctx.log.output(name2, line)
   }).done;
   for (const problem of await recordFile(metricsFile, ctx.metrics)) ctx.log.warn(`metrics line skipped: ${problem}`);
@@ -67523,14 +67614,13 @@ async function runLoadStage(load2, ctx) {
     onProgress: (p) => ctx.log.progress(formatProgress(p))
   });
   ctx.log.progress(void 0);
-  ctx.series.push(...recorder.points());
   const report2 = { status: "passed", exit_code: null, duration_ms: Math.round(summary.elapsedMs) };
   if (ctx.signal.aborted) report2.status = "cancelled";
   else if (summary.unreachable) {
     report2.status = "failed";
     report2.reason = `${summary.unreachable}; is the service running?`;
   }
-  return report2;
+  return { report: report2, series: recorder.points() };
 }
 
 // src/run/run.ts
@@ -67545,7 +67635,7 @@ async function run(options, log2) {
     log2.info("dry run: the config is valid; nothing was started");
     return { exitCode: 0 };
   }
-  const baseline = await findBaseline(options.baseline, config2, log2);
+  const baseline = await lookUpBaseline(options.baseline, config2, log2);
   const reportDir = resolve7(cwd, options.reportDir ?? "chaos-gate-report");
   await mkdir3(join4(reportDir, "logs"), { recursive: true });
   const runState = new RunState(config2, Date.now(), options.shard);
@@ -67570,7 +67660,7 @@ async function run(options, log2) {
   try {
     environment = await log2.section(
       "environment",
-      () => Environment.start(config2, { cwd, logDir: join4(reportDir, "logs"), log: log2, signal: stop.signal, currentMetrics: () => runState.store.scope(runState.scope) })
+      () => Environment.start(config2, { cwd, logDir: join4(reportDir, "logs"), log: log2, signal: stop.signal, groups: options.groups, currentMetrics: () => runState.store.scope(runState.scope) })
     );
     let failures = 0;
     for (const stage of stages) {
@@ -67581,7 +67671,7 @@ async function run(options, log2) {
       runState.scope = stage;
       const report3 = await log2.section(
         `${stage} stage`,
-        () => runStage(stage, config2, environment, runState, { cwd, reportDir, log: log2, signal: stop.signal, categories: options.categories, shard: options.shard })
+        () => runStage(stage, config2, environment, runState, { cwd, reportDir, log: log2, signal: stop.signal, groups: options.groups, categories: options.categories, shard: options.shard })
       );
       runState.stages[stage] = report3;
       if (report3.status !== "passed") failures += 1;
@@ -67599,7 +67689,7 @@ async function run(options, log2) {
   printVerdict(report2, reportDir, cwd, log2);
   return { exitCode: report2.verdict === "pass" ? 0 : 1, verdict: report2.verdict, report: report2, reportDir, baseline };
 }
-async function findBaseline(provider, config2, log2) {
+async function lookUpBaseline(provider, config2, log2) {
   if (!provider) return void 0;
   try {
     const baseline = await provider(config2.report.baseline);
@@ -67611,15 +67701,17 @@ async function findBaseline(provider, config2, log2) {
   }
 }
 async function runStage(stage, config2, environment, state, options) {
-  const metrics = state.store.scope(stage);
+  const metrics2 = state.store.scope(stage);
   const env2 = environment.variables(stage);
   if (options.categories?.length) env2.CHAOS_GATE_CATEGORIES = options.categories.join(",");
   if (options.shard) env2.CHAOS_GATE_SHARD = `${options.shard.index}/${options.shard.total}`;
-  const ctx = { ...options, env: env2, metrics };
+  const ctx = { ...options, env: env2, metrics: metrics2 };
   const started = performance.now();
   let report2;
   if (stage === "load") {
-    report2 = await runLoadStage(config2.stages.load, { ...ctx, runStart: state.t0, series: state.series });
+    const result = await runLoadStage(config2.stages.load, { ...ctx, runStart: state.t0 });
+    report2 = result.report;
+    state.series.push(...result.series);
   } else {
     const stageConfig = config2.stages[stage];
     report2 = { status: "passed", exit_code: null, duration_ms: 0 };
@@ -67629,16 +67721,12 @@ async function runStage(stage, config2, environment, state, options) {
       state.cases[stage] = result.cases;
     }
     if (stage === "chaos" && config2.stages.chaos?.experiments?.length) {
-      const experiments = await runExperiments(config2.stages.chaos.experiments, {
-        ...ctx,
-        environment,
-        store: state.store,
-        runStart: state.t0,
-        series: state.series,
-        windows: state.windows
-      });
-      state.experiments.push(...experiments);
-      const failed = experiments.filter((e) => !e.ok);
+      const { proxies, mocks } = environment;
+      const experiments = await runExperiments(config2.stages.chaos.experiments, { ...ctx, targets: { proxies, mocks }, store: state.store, runStart: state.t0 });
+      state.experiments.push(...experiments.reports);
+      state.series.push(...experiments.series);
+      state.windows.push(...experiments.windows);
+      const failed = experiments.reports.filter((e) => !e.ok);
       if (failed.length > 0) {
         report2.status = report2.status === "passed" ? "failed" : report2.status;
         const why = `${failed.length} experiment${failed.length === 1 ? "" : "s"} did not recover in time`;
@@ -67648,7 +67736,7 @@ async function runStage(stage, config2, environment, state, options) {
     }
     report2.duration_ms = Math.round(performance.now() - started);
   }
-  return { ...report2, metrics: metrics.summary(report2.duration_ms) };
+  return { ...report2, metrics: metrics2.summary(report2.duration_ms) };
 }
 var RunState = class {
   constructor(config2, startedAt, shard) {
@@ -67721,10 +67809,9 @@ ${head}  ${passedStages}/${stages.length} stages passed, ${held}/${report2.thres
 }
 
 // src/run/merge.ts
-import { readFile as readFile4 } from "node:fs/promises";
 import { join as join5, resolve as resolve8 } from "node:path";
 
-// src/gate/merge.ts
+// src/gate/merge-reports.ts
 var SEVERITY = ["failed", "timed_out", "cancelled", "passed", "not_run"];
 function mergeReports(reports) {
   const durationMs = Math.max(0, ...reports.map((r) => r.duration_ms));
@@ -67788,9 +67875,9 @@ async function merge2(options, log2) {
   const cwd = resolve8(options.cwd ?? process.cwd());
   const { config: config2 } = await loadConfig(resolve8(cwd, options.config));
   if (options.dirs.length === 0) throw new UsageError("merge: name the folders of the shard reports, e.g. chaos-gate merge shards/* --config chaos-gate.yml");
-  const shards = await Promise.all(options.dirs.map((dir) => readReport(resolve8(cwd, dir))));
+  const shards = await Promise.all(options.dirs.map((dir) => readShardReport(resolve8(cwd, dir))));
   log2.info(`merging ${shards.length} shard reports: ${options.dirs.join(", ")}`);
-  const baseline = await findBaseline(options.baseline, config2, log2);
+  const baseline = await lookUpBaseline(options.baseline, config2, log2);
   const merged = mergeReports(shards);
   const thresholds = judge(config2.thresholds, reportLookup({ ...merged, thresholds: [], verdict: "pass" }), {
     durationMs: merged.duration_ms,
@@ -67803,20 +67890,15 @@ async function merge2(options, log2) {
   printVerdict(report2, reportDir, cwd, log2);
   return { exitCode: report2.verdict === "pass" ? 0 : 1, verdict: report2.verdict, report: report2, reportDir, baseline };
 }
-async function readReport(dir) {
-  const file2 = join5(dir, "metrics.json");
-  let report2;
+async function readShardReport(dir) {
   try {
-    report2 = JSON.parse(await readFile4(file2, "utf8"));
+    return await readRunReport(join5(dir, "metrics.json"));
   } catch (error62) {
-    const why = error62.code === "ENOENT" ? "no such file" : error62.message;
-    throw new UsageError(`merge: cannot read ${file2}: ${why}`);
+    throw new UsageError(`merge: ${error62.message}`);
   }
-  if (report2?.version !== 1 || typeof report2.metrics !== "object") throw new UsageError(`merge: ${file2} is not a chaos-gate metrics.json (version 1)`);
-  return report2;
 }
 
-// src/run/log.ts
+// src/log.ts
 var PROGRESS_EVERY_MS2 = 1e4;
 function periodic(print) {
   let last = 0;
@@ -67837,14 +67919,15 @@ export {
   UserFacingError,
   UsageError,
   loadConfig,
+  XMLParser,
+  json2xml_default,
+  XMLValidator,
+  readRunReport,
   COMMENT_LIMIT,
   JOB_SUMMARY_LIMIT,
   renderSummary,
   MetricsStore,
-  XMLParser,
-  json2xml_default,
-  XMLValidator,
-  trackGroups,
+  ProcessGroups,
   checkSafety,
   Environment,
   selectStages,
