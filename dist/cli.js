@@ -3,6 +3,7 @@ import { createRequire as __cgRequire } from 'node:module'; const require = __cg
 import {
   Environment,
   MetricsStore,
+  ProcessGroups,
   UsageError,
   UserFacingError,
   checkSafety,
@@ -11,9 +12,10 @@ import {
   merge,
   parseShard,
   periodic,
+  readRunReport,
   run,
   selectStages
-} from "./chunks/chunk-IFT3IM3I.js";
+} from "./chunks/chunk-OAJQOFQL.js";
 import "./chunks/chunk-MWTDHI2K.js";
 
 // node_modules/commander/lib/error.js
@@ -3389,7 +3391,7 @@ function useColor() {
 var program = new Command();
 
 // src/cli/main.ts
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 
 // src/cli/log.ts
@@ -3430,6 +3432,8 @@ function terminalLog(stream = process.stderr) {
 async function main(argv) {
   const log = terminalLog();
   const stop = stopOnSignals(log);
+  const groups = new ProcessGroups();
+  process.once("exit", () => groups.killAll());
   let exitCode = 0;
   const program2 = new Command("chaos-gate").description("Gate a change on resilience: chaos proxy, mocks, load and chaos stages, thresholds, report.").version(typeof CHAOS_GATE_VERSION === "string" ? CHAOS_GATE_VERSION : "dev").exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(text) });
   program2.command("run").description("run the stages, judge the thresholds, write the report").requiredOption("-c, --config <file>", "chaos-gate.yml").addOption(new Option("-s, --stage <name>", "run only this stage (repeatable)").argParser(collect).default([])).addOption(new Option("--category <name>", "run only experiments tagged with this category (repeatable)").argParser(collect).default([])).option("-r, --report-dir <dir>", "where the report goes", "chaos-gate-report").option("--baseline <metrics.json>", "compare with an earlier run: deltas and thresholds such as p(99)<baseline*1.2").option("--dry-run", "validate and print the plan; start nothing").option("--shard <I/N>", "run this shard's share: experiments dealt out, load divided, CHAOS_GATE_SHARD for test runners").action(async (opts) => {
@@ -3444,6 +3448,7 @@ async function main(argv) {
         dryRun: opts.dryRun,
         shard,
         signal: stop,
+        groups,
         baseline: baselineFile ? () => readBaseline(baselineFile) : void 0
       },
       log
@@ -3463,7 +3468,7 @@ async function main(argv) {
     log.info(`${file} is valid`);
   });
   program2.command("serve").description("keep the proxies, mocks, control API and services up until Ctrl-C, for writing tests").requiredOption("-c, --config <file>", "chaos-gate.yml").option("-r, --report-dir <dir>", "where service logs go", "chaos-gate-report").action(async (opts) => {
-    await serve(opts.config, resolve(opts.reportDir, "logs"), log, stop);
+    await serve(opts.config, resolve(opts.reportDir, "logs"), log, stop, groups);
   });
   try {
     await program2.parseAsync(argv, { from: "user" });
@@ -3472,12 +3477,12 @@ async function main(argv) {
   }
   return exitCode;
 }
-async function serve(configFile, logDir, log, signal) {
+async function serve(configFile, logDir, log, signal, groups) {
   const { config } = await loadConfig(resolve(configFile));
   checkSafety(config);
   await mkdir(logDir, { recursive: true });
   const store = new MetricsStore();
-  const environment = await Environment.start(config, { cwd: process.cwd(), logDir, log, signal, currentMetrics: () => store.scope("serve") });
+  const environment = await Environment.start(config, { cwd: process.cwd(), logDir, log, signal, groups, currentMetrics: () => store.scope("serve") });
   try {
     log.info(Object.entries(environment.variables()).map(([k, v]) => `${k}=${v}`).join("\n"));
     log.info("serving; Ctrl-C to stop");
@@ -3510,9 +3515,9 @@ function exitCodeOf(error, log) {
 }
 async function readBaseline(file) {
   try {
-    return JSON.parse(await readFile(file, "utf8"));
+    return await readRunReport(file);
   } catch (error) {
-    throw new UsageError(`--baseline: cannot read ${file}: ${error.message}`);
+    throw new UsageError(`--baseline: ${error.message}`);
   }
 }
 function collect(value, previous) {

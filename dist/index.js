@@ -22,6 +22,7 @@ import {
 import {
   COMMENT_LIMIT,
   JOB_SUMMARY_LIMIT,
+  ProcessGroups,
   UsageError,
   UserFacingError,
   XMLParser,
@@ -31,10 +32,10 @@ import {
   merge,
   parseShard,
   periodic,
+  readRunReport,
   renderSummary,
-  run,
-  trackGroups
-} from "./chunks/chunk-IFT3IM3I.js";
+  run
+} from "./chunks/chunk-OAJQOFQL.js";
 import {
   __commonJS,
   __export,
@@ -9435,8 +9436,8 @@ var require_graceful_fs = __commonJS({
       fs7.createReadStream = createReadStream2;
       fs7.createWriteStream = createWriteStream2;
       var fs$readFile = fs7.readFile;
-      fs7.readFile = readFile3;
-      function readFile3(path4, options, cb) {
+      fs7.readFile = readFile2;
+      function readFile2(path4, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path4, options, cb);
@@ -60929,6 +60930,11 @@ var require_light = __commonJS({
 // src/action/main.ts
 import { resolve as resolve2 } from "node:path";
 
+// src/github/baseline.ts
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join2 } from "node:path";
+
 // node_modules/@actions/artifact/lib/internal/shared/config.js
 import os from "os";
 function getUploadChunkSize() {
@@ -98909,8 +98915,229 @@ If the error persists, please check whether Actions and API requests are operati
 // node_modules/@actions/artifact/lib/artifact.js
 var client = new DefaultArtifactClient();
 
-// src/report/shards.ts
-import { join as join2 } from "node:path";
+// src/github/octokit.ts
+var DEFAULT_RETRY = { attempts: 4, backoffMs: 1e3, maxWaitMs: 6e4 };
+function githubClient(token, options = {}) {
+  const policy = options.retry ?? DEFAULT_RETRY;
+  return getOctokit(
+    token,
+    {
+      baseUrl: options.apiUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com",
+      // 429 is left to waitOutRateLimits, which knows how long to wait.
+      retry: { retries: policy.attempts - 1, retryAfterBaseValue: policy.backoffMs, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+      rateLimitPolicy: policy
+    },
+    // Its error hook must sit inside the retry plugin's, which schedules what it asks for.
+    waitOutRateLimits,
+    retry
+  );
+}
+function waitOutRateLimits(...[octokit, options]) {
+  const policy = options.rateLimitPolicy;
+  octokit.hook.error("request", (error2) => {
+    const wait = rateLimitWait(error2);
+    if (wait === void 0 || wait > policy.maxWaitMs) throw error2;
+    throw octokit.retry.retryRequest(error2, policy.attempts - 1, Math.ceil(wait / policy.backoffMs));
+  });
+  return {};
+}
+function rateLimitWait(error2) {
+  if (!(error2 instanceof Error) || typeof error2.status !== "number") return void 0;
+  const { status, message, response } = error2;
+  const headers = response?.headers ?? {};
+  const secondary = /secondary rate limit|abuse detection/i.test(message);
+  const primary = (status === 403 || status === 429) && String(headers["x-ratelimit-remaining"]) === "0";
+  if (status !== 429 && !secondary && !primary) return void 0;
+  const retryAfter = Number(headers["retry-after"]);
+  if (Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1e3;
+  const reset = Number(headers["x-ratelimit-reset"]);
+  if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1e3 - Date.now()) + 250;
+  return 6e4;
+}
+function rateLimitTooLong(error2, policy) {
+  const wait = rateLimitWait(error2);
+  if (wait === void 0 || wait <= policy.maxWaitMs) return void 0;
+  return `GitHub rate limit: it resets in ${Math.ceil(wait / 1e3)} s, longer than chaos-gate waits (${policy.maxWaitMs / 1e3} s)`;
+}
+
+// src/github/baseline.ts
+var RUNS_SEARCHED = 10;
+var BaselineError = class extends Error {
+  name = "BaselineError";
+};
+async function fetchBaseline(options) {
+  const octokit = githubClient(options.token);
+  const { owner, repo } = options.repo;
+  const current = Number(process.env.GITHUB_RUN_ID);
+  try {
+    const query = { owner, repo, branch: options.branch, status: "success", per_page: RUNS_SEARCHED };
+    const { data } = options.workflow === void 0 ? await octokit.rest.actions.listWorkflowRunsForRepo(query) : await octokit.rest.actions.listWorkflowRuns({ ...query, workflow_id: options.workflow });
+    for (const run2 of data.workflow_runs.filter((r) => r.id !== current)) {
+      const { data: found } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run2.id, name: options.artifactName });
+      const artifact = found.artifacts.filter((a) => a.name === options.artifactName && !a.expired).sort((a, b) => b.id - a.id)[0];
+      if (artifact) return await download(options, run2.id, artifact.id);
+    }
+    return void 0;
+  } catch (error2) {
+    if (error2 instanceof BaselineError) throw error2;
+    throw new BaselineError(`could not fetch the baseline from ${options.branch}: ${error2 instanceof Error ? error2.message : String(error2)}`);
+  }
+}
+async function download(options, runId, artifactId) {
+  const dir = await mkdtemp(join2(tmpdir(), "chaos-gate-baseline-"));
+  try {
+    await new DefaultArtifactClient().downloadArtifact(artifactId, {
+      path: dir,
+      findBy: { token: options.token, workflowRunId: runId, repositoryOwner: options.repo.owner, repositoryName: options.repo.repo }
+    });
+    try {
+      return await readRunReport(join2(dir, "metrics.json"), `metrics.json of artifact "${options.artifactName}" from run ${runId}`);
+    } catch (error2) {
+      throw new BaselineError(error2.message);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// src/github/context.ts
+import { readFile } from "node:fs/promises";
+async function readRunContext(env = process.env) {
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  if (!owner || !repo) return void 0;
+  const event = await readEvent(env.GITHUB_EVENT_PATH);
+  const pr = event?.pull_request;
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  return {
+    repo: { owner, repo },
+    pullRequest: typeof pr?.number === "number" ? pr.number : void 0,
+    baseBranch: typeof pr?.base?.ref === "string" ? pr.base.ref : env.GITHUB_REF_NAME || void 0,
+    runUrl: env.GITHUB_RUN_ID ? `${server}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : void 0,
+    job: `${env.GITHUB_WORKFLOW ?? "workflow"} / ${env.GITHUB_JOB ?? "job"}`
+  };
+}
+async function readEvent(path4) {
+  if (!path4) return void 0;
+  try {
+    return JSON.parse(await readFile(path4, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+
+// src/github/artifact.ts
+import { readdir } from "node:fs/promises";
+import { join as join3 } from "node:path";
+async function uploadReport(name, dir) {
+  try {
+    const files = await listFiles(dir);
+    if (files.length === 0) return { ok: false, warning: `chaos-gate did not upload the report: ${dir} holds no files` };
+    const { id, size } = await new DefaultArtifactClient().uploadArtifact(name, files, dir);
+    if (id === void 0) return { ok: false, warning: `chaos-gate could not upload the report artifact "${name}": the artifact service returned no id` };
+    return { ok: true, id, size: size ?? 0, files: files.length, url: artifactUrl(id) };
+  } catch (error2) {
+    return { ok: false, warning: `chaos-gate could not upload the report artifact "${name}": ${error2 instanceof Error ? error2.message : String(error2)}` };
+  }
+}
+function artifactUrl(id) {
+  const { GITHUB_SERVER_URL: server = "https://github.com", GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run2 } = process.env;
+  return repo && run2 ? `${server}/${repo}/actions/runs/${run2}/artifacts/${id}` : void 0;
+}
+async function listFiles(dir) {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join3(e.parentPath, e.name)).sort();
+}
+
+// src/github/comment.ts
+var READ_ONLY_WARNING = "chaos-gate could not comment on the pull request: the token is read-only (403 Resource not accessible by integration), which is how GitHub runs workflows for pull requests from forks. The verdict is unchanged and the full summary is in the job summary and the report artifact. To comment on fork pull requests, keep this workflow on `pull_request`, and add a second workflow triggered `on: workflow_run` (types: [completed]) with `permissions: pull-requests: write`: it runs in the base repository with a write token, downloads the report artifact of the triggering run and posts its summary.md.";
+function commentMarker(job) {
+  return `<!-- chaos-gate: ${job.replace(/--+/g, "-").replace(/>/g, "")} -->`;
+}
+function commentBudget(marker2) {
+  return COMMENT_LIMIT - Buffer.byteLength(`${marker2}
+`, "utf8");
+}
+async function postComment(options) {
+  const body2 = options.body.includes(options.marker) ? options.body : `${options.marker}
+${options.body}`;
+  if (body2.length > COMMENT_LIMIT) {
+    return { ok: false, reason: "too-long", warning: `chaos-gate did not comment: the summary has ${body2.length} characters, over GitHub's ${COMMENT_LIMIT}` };
+  }
+  const policy = options.retry ?? DEFAULT_RETRY;
+  const octokit = githubClient(options.token, { apiUrl: options.apiUrl, retry: policy });
+  const { owner, repo } = options.repo;
+  try {
+    const existing = await findComment(octokit, options);
+    if (existing !== void 0) {
+      const { data: data2 } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body: body2 });
+      return { ok: true, action: "updated", id: data2.id, url: data2.html_url };
+    }
+    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: options.issueNumber, body: body2 });
+    return { ok: true, action: "created", id: data.id, url: data.html_url };
+  } catch (error2) {
+    return failure(error2, policy);
+  }
+}
+async function findComment(octokit, options) {
+  const { owner, repo } = options.repo;
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: options.issueNumber, per_page: 100 });
+  for await (const { data } of pages) {
+    const found = data.find((c) => c.body?.includes(options.marker));
+    if (found) return found.id;
+  }
+  return void 0;
+}
+function failure(error2, policy) {
+  const status = error2.status;
+  const message = error2 instanceof Error ? error2.message : String(error2);
+  if (rateLimitWait(error2) !== void 0 || /rate limit/i.test(message)) {
+    return { ok: false, reason: "rate-limited", warning: `chaos-gate could not comment on the pull request: ${rateLimitTooLong(error2, policy) ?? message}` };
+  }
+  if (status === 403 && /not accessible by (integration|personal access token)/i.test(message)) {
+    return { ok: false, reason: "read-only", warning: READ_ONLY_WARNING };
+  }
+  return { ok: false, reason: "failed", warning: `chaos-gate could not comment on the pull request${typeof status === "number" ? ` (HTTP ${status})` : ""}: ${message}` };
+}
+
+// src/github/publish.ts
+async function publishReport(report, reportDir, options) {
+  annotate(report);
+  const warnings = [];
+  const context5 = await readRunContext();
+  const artifact = await uploadReport(options.artifactName, reportDir);
+  if (!artifact.ok) warnings.push(artifact.warning);
+  const links = { run: context5?.runUrl, artifact: artifact.ok ? artifact.url : void 0 };
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    try {
+      await summary.addRaw(renderSummary(report, { budget: JOB_SUMMARY_LIMIT, links, baseline: options.baseline })).write();
+    } catch (error2) {
+      warnings.push(`chaos-gate could not write the job summary: ${error2 instanceof Error ? error2.message : String(error2)}`);
+    }
+  }
+  let comment;
+  if (options.comment && context5?.pullRequest !== void 0) {
+    if (!options.token) {
+      warnings.push("chaos-gate did not comment on the pull request: the github-token input is empty");
+    } else {
+      const marker2 = commentMarker(`${context5.job} / ${options.artifactName}`);
+      const body2 = renderSummary(report, { budget: commentBudget(marker2), links, baseline: options.baseline });
+      comment = await postComment({ token: options.token, repo: context5.repo, issueNumber: context5.pullRequest, body: body2, marker: marker2 });
+      if (!comment.ok) warnings.push(comment.warning);
+    }
+  }
+  return { artifact, comment, warnings };
+}
+function annotate(report) {
+  for (const t of report.thresholds) {
+    if (!t.ok) error(`${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`, { title: "chaos-gate threshold broken" });
+  }
+  for (const [stage, s] of Object.entries(report.stages)) {
+    if (s.status !== "passed" && s.status !== "not_run") error(`${stage}: ${s.reason ?? s.status}`, { title: `chaos-gate ${stage} stage ${s.status}` });
+  }
+}
+
+// src/github/shards.ts
+import { join as join4 } from "node:path";
 async function downloadShardReports(prefix2, dir) {
   const client2 = new DefaultArtifactClient();
   const pattern = new RegExp(`^${prefix2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-shard-(\\d+)$`);
@@ -98918,7 +99145,7 @@ async function downloadShardReports(prefix2, dir) {
   const shards = artifacts.map((artifact) => ({ artifact, index: Number(pattern.exec(artifact.name)?.[1]) })).filter(({ index }) => Number.isInteger(index)).sort((a, b) => a.index - b.index);
   const dirs = [];
   for (const { artifact } of shards) {
-    const path4 = join2(dir, artifact.name);
+    const path4 = join4(dir, artifact.name);
     await client2.downloadArtifact(artifact.id, { path: path4 });
     dirs.push(path4);
   }
@@ -98968,260 +99195,13 @@ function actionLog() {
   };
 }
 
-// src/report/artifact.ts
-import { readdir } from "node:fs/promises";
-import { join as join3 } from "node:path";
-async function uploadReport(name, dir) {
-  try {
-    const files = await listFiles(dir);
-    if (files.length === 0) return { ok: false, warning: `chaos-gate did not upload the report: ${dir} holds no files` };
-    const { id, size } = await new DefaultArtifactClient().uploadArtifact(name, files, dir);
-    if (id === void 0) return { ok: false, warning: `chaos-gate could not upload the report artifact "${name}": the artifact service returned no id` };
-    return { ok: true, id, size: size ?? 0, files: files.length, url: artifactUrl(id) };
-  } catch (error2) {
-    return { ok: false, warning: `chaos-gate could not upload the report artifact "${name}": ${error2 instanceof Error ? error2.message : String(error2)}` };
-  }
-}
-function artifactUrl(id) {
-  const { GITHUB_SERVER_URL: server = "https://github.com", GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run2 } = process.env;
-  return repo && run2 ? `${server}/${repo}/actions/runs/${run2}/artifacts/${id}` : void 0;
-}
-async function listFiles(dir) {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join3(e.parentPath, e.name)).sort();
-}
-
-// src/report/github-retry.ts
-import { setTimeout as sleep } from "node:timers/promises";
-var DEFAULT_RETRY = { attempts: 4, backoffMs: 1e3, maxWaitMs: 6e4 };
-var RateLimitedError = class extends Error {
-  name = "RateLimitedError";
-};
-async function withRetry(call, policy = DEFAULT_RETRY) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error2) {
-      if (!isHttpError(error2) || attempt >= policy.attempts) throw error2;
-      const limitWait = rateLimitWait(error2);
-      if (limitWait !== void 0) {
-        if (limitWait > policy.maxWaitMs) {
-          throw new RateLimitedError(`GitHub rate limit: it resets in ${Math.ceil(limitWait / 1e3)} s, longer than chaos-gate waits (${policy.maxWaitMs / 1e3} s)`);
-        }
-        await sleep(limitWait);
-      } else if (error2.status >= 500) {
-        await sleep(policy.backoffMs * 2 ** (attempt - 1));
-      } else {
-        throw error2;
-      }
-    }
-  }
-}
-function isHttpError(error2) {
-  return error2 instanceof Error && typeof error2.status === "number";
-}
-function rateLimitWait(error2) {
-  const headers = error2.response?.headers ?? {};
-  const retryAfter = Number(headers["retry-after"]);
-  const secondary = /secondary rate limit|abuse detection/i.test(error2.message);
-  const primary = (error2.status === 403 || error2.status === 429) && String(headers["x-ratelimit-remaining"]) === "0";
-  if (error2.status !== 429 && !secondary && !primary) return void 0;
-  if (Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1e3;
-  const reset = Number(headers["x-ratelimit-reset"]);
-  if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1e3 - Date.now()) + 250;
-  return 6e4;
-}
-
-// src/report/comment.ts
-var READ_ONLY_WARNING = "chaos-gate could not comment on the pull request: the token is read-only (403 Resource not accessible by integration), which is how GitHub runs workflows for pull requests from forks. The verdict is unchanged and the full summary is in the job summary and the report artifact. To comment on fork pull requests, keep this workflow on `pull_request`, and add a second workflow triggered `on: workflow_run` (types: [completed]) with `permissions: pull-requests: write`: it runs in the base repository with a write token, downloads the report artifact of the triggering run and posts its summary.md.";
-function commentMarker(job) {
-  return `<!-- chaos-gate: ${job.replace(/--+/g, "-").replace(/>/g, "")} -->`;
-}
-function commentBudget(marker2) {
-  return COMMENT_LIMIT - Buffer.byteLength(`${marker2}
-`, "utf8");
-}
-async function postComment(options) {
-  const body2 = options.body.includes(options.marker) ? options.body : `${options.marker}
-${options.body}`;
-  if (body2.length > COMMENT_LIMIT) {
-    return { ok: false, reason: "too-long", warning: `chaos-gate did not comment: the summary has ${body2.length} characters, over GitHub's ${COMMENT_LIMIT}` };
-  }
-  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com" });
-  const policy = options.retry ?? DEFAULT_RETRY;
-  const { owner, repo } = options.repo;
-  try {
-    const existing = await findComment(octokit, options, policy);
-    if (existing !== void 0) {
-      const { data: data2 } = await withRetry(() => octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body: body2 }), policy);
-      return { ok: true, action: "updated", id: data2.id, url: data2.html_url };
-    }
-    const { data } = await withRetry(() => octokit.rest.issues.createComment({ owner, repo, issue_number: options.issueNumber, body: body2 }), policy);
-    return { ok: true, action: "created", id: data.id, url: data.html_url };
-  } catch (error2) {
-    return failure(error2);
-  }
-}
-async function findComment(octokit, options, policy) {
-  const { owner, repo } = options.repo;
-  let response = await withRetry(() => octokit.rest.issues.listComments({ owner, repo, issue_number: options.issueNumber, per_page: 100 }), policy);
-  for (; ; ) {
-    const found = response.data.find((c) => c.body?.includes(options.marker));
-    if (found) return found.id;
-    const next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.link ?? "")?.[1];
-    if (!next) return void 0;
-    response = await withRetry(() => octokit.request({ method: "GET", url: next }), policy);
-  }
-}
-function failure(error2) {
-  const status = error2.status;
-  const message = error2 instanceof Error ? error2.message : String(error2);
-  if (error2 instanceof RateLimitedError || /rate limit/i.test(message)) {
-    return { ok: false, reason: "rate-limited", warning: `chaos-gate could not comment on the pull request: ${message}` };
-  }
-  if (status === 403 && /not accessible by (integration|personal access token)/i.test(message)) {
-    return { ok: false, reason: "read-only", warning: READ_ONLY_WARNING };
-  }
-  return { ok: false, reason: "failed", warning: `chaos-gate could not comment on the pull request${typeof status === "number" ? ` (HTTP ${status})` : ""}: ${message}` };
-}
-
-// src/report/github-context.ts
-import { readFile } from "node:fs/promises";
-async function readRunContext(env = process.env) {
-  const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
-  if (!owner || !repo) return void 0;
-  const event = await readEvent(env.GITHUB_EVENT_PATH);
-  const pr = event?.pull_request;
-  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
-  return {
-    repo: { owner, repo },
-    pullRequest: typeof pr?.number === "number" ? pr.number : void 0,
-    baseBranch: typeof pr?.base?.ref === "string" ? pr.base.ref : env.GITHUB_REF_NAME || void 0,
-    runUrl: env.GITHUB_RUN_ID ? `${server}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : void 0,
-    job: `${env.GITHUB_WORKFLOW ?? "workflow"} / ${env.GITHUB_JOB ?? "job"}`
-  };
-}
-async function readEvent(path4) {
-  if (!path4) return void 0;
-  try {
-    return JSON.parse(await readFile(path4, "utf8"));
-  } catch {
-    return void 0;
-  }
-}
-
-// src/report/publish.ts
-async function publishReport(report, reportDir, options) {
-  const warnings = [];
-  const context5 = await readRunContext();
-  const artifact = await uploadReport(options.artifactName, reportDir);
-  if (!artifact.ok) warnings.push(artifact.warning);
-  const links = { run: context5?.runUrl, artifact: artifact.ok ? artifact.url : void 0 };
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    try {
-      await summary.addRaw(renderSummary(report, { budget: JOB_SUMMARY_LIMIT, links, baseline: options.baseline })).write();
-    } catch (error2) {
-      warnings.push(`chaos-gate could not write the job summary: ${error2 instanceof Error ? error2.message : String(error2)}`);
-    }
-  }
-  let comment;
-  if (options.comment && context5?.pullRequest !== void 0) {
-    if (!options.token) {
-      warnings.push("chaos-gate did not comment on the pull request: the github-token input is empty");
-    } else {
-      const marker2 = commentMarker(`${context5.job} / ${options.artifactName}`);
-      const body2 = renderSummary(report, { budget: commentBudget(marker2), links, baseline: options.baseline });
-      comment = await postComment({ token: options.token, repo: context5.repo, issueNumber: context5.pullRequest, body: body2, marker: marker2 });
-      if (!comment.ok) warnings.push(comment.warning);
-    }
-  }
-  return { artifact, comment, warnings };
-}
-
-// src/action/publish.ts
-async function publish(report, reportDir, inputs, publishing, baseline) {
-  for (const t of report.thresholds) {
-    if (!t.ok) error(`${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`, { title: "chaos-gate threshold broken" });
-  }
-  for (const [stage, s] of Object.entries(report.stages)) {
-    if (s.status !== "passed" && s.status !== "not_run") error(`${stage}: ${s.reason ?? s.status}`, { title: `chaos-gate ${stage} stage ${s.status}` });
-  }
-  const outcome = await publishReport(report, reportDir, {
-    token: inputs.githubToken,
-    artifactName: inputs.shard ? `${publishing.artifactName}-shard-${inputs.shard.index}` : publishing.artifactName,
-    comment: publishing.comment && !inputs.shard,
-    baseline
-  });
-  for (const warning2 of outcome.warnings) warning(warning2);
-}
-
-// src/report/baseline.ts
-import { mkdtemp, readFile as readFile2, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join4 } from "node:path";
-var RUNS_SEARCHED = 10;
-var BaselineError = class extends Error {
-  name = "BaselineError";
-};
-async function findBaseline(options) {
-  const octokit = getOctokit(options.token);
-  const { owner, repo } = options.repo;
-  const current = Number(process.env.GITHUB_RUN_ID);
-  try {
-    const query = { owner, repo, branch: options.branch, status: "success", per_page: RUNS_SEARCHED };
-    const { data } = await withRetry(
-      () => options.workflow === void 0 ? octokit.rest.actions.listWorkflowRunsForRepo(query) : octokit.rest.actions.listWorkflowRuns({ ...query, workflow_id: options.workflow })
-    );
-    for (const run2 of data.workflow_runs.filter((r) => r.id !== current)) {
-      const { data: found } = await withRetry(() => octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run2.id, name: options.artifactName }));
-      const artifact = found.artifacts.filter((a) => a.name === options.artifactName && !a.expired).sort((a, b) => b.id - a.id)[0];
-      if (artifact) return await download(options, run2.id, artifact.id);
-    }
-    return void 0;
-  } catch (error2) {
-    if (error2 instanceof BaselineError) throw error2;
-    throw new BaselineError(`could not fetch the baseline from ${options.branch}: ${error2 instanceof Error ? error2.message : String(error2)}`);
-  }
-}
-async function download(options, runId, artifactId) {
-  const dir = await mkdtemp(join4(tmpdir(), "chaos-gate-baseline-"));
-  try {
-    await new DefaultArtifactClient().downloadArtifact(artifactId, {
-      path: dir,
-      findBy: { token: options.token, workflowRunId: runId, repositoryOwner: options.repo.owner, repositoryName: options.repo.repo }
-    });
-    const where2 = `metrics.json of artifact "${options.artifactName}" from run ${runId}`;
-    let parsed;
-    try {
-      parsed = JSON.parse(await readFile2(join4(dir, "metrics.json"), "utf8"));
-    } catch (error2) {
-      throw new BaselineError(`${where2} could not be read: ${error2 instanceof Error ? error2.message : String(error2)}`);
-    }
-    return asRunReport(parsed, where2);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-function asRunReport(value, where2) {
-  const r = value;
-  if (typeof r !== "object" || r === null) throw new BaselineError(`${where2}: expected a JSON object`);
-  if (r.version !== 1) throw new BaselineError(`${where2}: expected version 1, found ${JSON.stringify(r.version)}`);
-  for (const [key, ok] of [
-    ["metrics", typeof r.metrics === "object" && r.metrics !== null],
-    ["thresholds", Array.isArray(r.thresholds)],
-    ["experiments", Array.isArray(r.experiments)]
-  ]) {
-    if (!ok) throw new BaselineError(`${where2}: expected "${key}" to be ${key === "metrics" ? "an object" : "an array"}`);
-  }
-  return r;
-}
-
 // src/action/main.ts
 async function runAction() {
   const log2 = actionLog();
   const stop = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => stop.abort(signal));
-  trackGroups((groups) => saveState(State.processGroups, groups.join(",")));
+  const groups = new ProcessGroups((pids) => saveState(State.processGroups, pids.join(",")));
+  process.once("exit", () => groups.killAll());
   try {
     const inputs = readInputs();
     const cwd = resolve2(inputs.workingDirectory);
@@ -99231,7 +99211,7 @@ async function runAction() {
       comment: inputs.comment ?? reportConfig.comment,
       artifactName: inputs.artifactName ?? reportConfig.artifact
     };
-    const baseline = (branch) => findBaselineFor(branch, inputs, publishing);
+    const baseline = (branch) => fetchBaselineFor(branch, inputs, publishing);
     const outcome = inputs.mode === "merge" ? await merge({ dirs: await downloadShards(publishing, inputs, cwd, log2), config, cwd, reportDir: inputs.reportDir, baseline }, log2) : await run(
       {
         config,
@@ -99241,6 +99221,7 @@ async function runAction() {
         categories: inputs.categories,
         shard: inputs.shard,
         signal: stop.signal,
+        groups,
         baseline
       },
       log2
@@ -99248,7 +99229,13 @@ async function runAction() {
     if (!outcome.report || !outcome.reportDir) return;
     setOutput(Outputs.verdict, outcome.verdict);
     setOutput(Outputs.reportDir, outcome.reportDir);
-    await publish(outcome.report, outcome.reportDir, inputs, publishing, outcome.baseline);
+    const published = await publishReport(outcome.report, outcome.reportDir, {
+      token: inputs.githubToken,
+      artifactName: inputs.shard ? `${publishing.artifactName}-shard-${inputs.shard.index}` : publishing.artifactName,
+      comment: publishing.comment && !inputs.shard,
+      baseline: outcome.baseline
+    });
+    for (const warning2 of published.warnings) warning(warning2);
     if (outcome.verdict === "fail") setFailed("chaos-gate: the gate failed; see the job summary for what broke");
   } catch (error2) {
     if (error2 instanceof UserFacingError) setFailed(error2.message);
@@ -99261,10 +99248,10 @@ async function downloadShards(publishing, inputs, cwd, log2) {
   log2.info(`downloaded ${dirs.length} shard reports`);
   return dirs;
 }
-async function findBaselineFor(branch, inputs, publishing) {
+async function fetchBaselineFor(branch, inputs, publishing) {
   const context5 = await readRunContext();
   if (!branch || !context5 || !inputs.githubToken) return void 0;
-  return findBaseline({ token: inputs.githubToken, repo: context5.repo, branch, artifactName: publishing.artifactName });
+  return fetchBaseline({ token: inputs.githubToken, repo: context5.repo, branch, artifactName: publishing.artifactName });
 }
 
 // src/action/index.ts

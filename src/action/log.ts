@@ -1,6 +1,6 @@
 /** The action log: collapsible groups per section, annotations for warnings and errors. */
 import * as core from '@actions/core';
-import { periodic, type Log } from '../run/log.js';
+import { periodic, type Log } from '../log.js';
 
 export function actionLog(): Log {
   return {

@@ -5,26 +5,34 @@
 import * as core from '@actions/core';
 import { resolve } from 'node:path';
 import { UsageError, UserFacingError } from '../errors.js';
+import { loadConfig } from '../config/load.js';
+import { fetchBaseline } from '../github/baseline.js';
+import { readRunContext } from '../github/context.js';
+import { publishReport } from '../github/publish.js';
+import { downloadShardReports } from '../github/shards.js';
+import type { Log } from '../log.js';
+import type { RunReport } from '../results/types.js';
 import { merge } from '../run/merge.js';
 import { run } from '../run/run.js';
-import type { Log } from '../run/log.js';
-import { downloadShardReports } from '../report/shards.js';
-import { trackGroups } from '../stages/spawn.js';
+import { ProcessGroups } from '../stages/spawn.js';
 import { Outputs, State } from './constants.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { actionLog } from './log.js';
-import { publish, type Publishing } from './publish.js';
-import { loadConfig } from '../config/load.js';
-import { findBaseline } from '../report/baseline.js';
-import { readRunContext } from '../report/github-context.js';
-import type { RunReport } from '../report/types.js';
+
+/** Where the report goes: the inputs, or the config's `report:` keys where an input is empty. */
+interface Publishing {
+  comment: boolean;
+  artifactName: string;
+}
 
 export async function runAction(): Promise<void> {
   const log = actionLog();
   // GitHub cancels a job with SIGINT, then SIGTERM: stop cleanly and still report.
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort(signal));
-  trackGroups((groups) => core.saveState(State.processGroups, groups.join(',')));
+  // Saved for the post step, which kills what a main step that died left behind.
+  const groups = new ProcessGroups((pids) => core.saveState(State.processGroups, pids.join(',')));
+  process.once('exit', () => groups.killAll());
   try {
     const inputs = readInputs();
     const cwd = resolve(inputs.workingDirectory);
@@ -35,7 +43,7 @@ export async function runAction(): Promise<void> {
       comment: inputs.comment ?? reportConfig.comment,
       artifactName: inputs.artifactName ?? reportConfig.artifact,
     };
-    const baseline = (branch: string | undefined) => findBaselineFor(branch, inputs, publishing);
+    const baseline = (branch: string | undefined) => fetchBaselineFor(branch, inputs, publishing);
     const outcome =
       inputs.mode === 'merge'
         ? await merge({ dirs: await downloadShards(publishing, inputs, cwd, log), config, cwd, reportDir: inputs.reportDir, baseline }, log)
@@ -48,6 +56,7 @@ export async function runAction(): Promise<void> {
               categories: inputs.categories,
               shard: inputs.shard,
               signal: stop.signal,
+              groups,
               baseline,
             },
             log,
@@ -55,7 +64,14 @@ export async function runAction(): Promise<void> {
     if (!outcome.report || !outcome.reportDir) return;
     core.setOutput(Outputs.verdict, outcome.verdict);
     core.setOutput(Outputs.reportDir, outcome.reportDir);
-    await publish(outcome.report, outcome.reportDir, inputs, publishing, outcome.baseline);
+    // A shard uploads its own artifact for the merge job and leaves the one comment to it.
+    const published = await publishReport(outcome.report, outcome.reportDir, {
+      token: inputs.githubToken,
+      artifactName: inputs.shard ? `${publishing.artifactName}-shard-${inputs.shard.index}` : publishing.artifactName,
+      comment: publishing.comment && !inputs.shard,
+      baseline: outcome.baseline,
+    });
+    for (const warning of published.warnings) core.warning(warning);
     if (outcome.verdict === 'fail') core.setFailed('chaos-gate: the gate failed; see the job summary for what broke');
   } catch (error) {
     if (error instanceof UserFacingError) core.setFailed(error.message);
@@ -72,8 +88,8 @@ async function downloadShards(publishing: Publishing, inputs: ActionInputs, cwd:
 }
 
 /** The latest successful run's report on `branch` (`report.baseline` in the config). */
-async function findBaselineFor(branch: string | undefined, inputs: ActionInputs, publishing: Publishing): Promise<RunReport | undefined> {
+async function fetchBaselineFor(branch: string | undefined, inputs: ActionInputs, publishing: Publishing): Promise<RunReport | undefined> {
   const context = await readRunContext();
   if (!branch || !context || !inputs.githubToken) return undefined;
-  return findBaseline({ token: inputs.githubToken, repo: context.repo, branch, artifactName: publishing.artifactName });
+  return fetchBaseline({ token: inputs.githubToken, repo: context.repo, branch, artifactName: publishing.artifactName });
 }

@@ -7,44 +7,59 @@
  * Samples are assigned to a phase by when they were due, so a slow response that straddles the
  * injection counts where it started. A fault is always reverted: on success, failure or stop.
  */
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../units/duration.js';
 import type { MetricSet } from '../gate/metrics.js';
 import type { MetricsStore } from '../gate/store.js';
 import { runLoad } from '../load/engine.js';
 import { formatProgress } from '../load/progress.js';
 import { LoadRecorder } from '../load/recorder.js';
-import type { ExperimentReport, FaultWindow, PhaseReport, SeriesPoint } from '../report/types.js';
-import type { Environment } from '../run/environment.js';
-import type { Log } from '../run/log.js';
+import type { Log } from '../log.js';
+import type { MockRegistry } from '../mock/registry.js';
+import type { ProxyRegistry } from '../proxy/registry.js';
+import type { ExperimentReport, FaultWindow, PhaseReport, SeriesPoint } from '../results/types.js';
 import { RecoveryTracker, WINDOW_MS } from './recovery.js';
 import type { ExperimentConfig, FaultConfig } from './schema.js';
 
+/** What experiments inject their faults into: the run's proxies and mocks. */
+export interface FaultTargets {
+  proxies: Pick<ProxyRegistry, 'addToxic' | 'removeToxic'>;
+  mocks: Pick<MockRegistry, 'addFault' | 'removeFault'>;
+}
+
 export interface ExperimentContext {
-  environment: Environment;
+  targets: FaultTargets;
   store: MetricsStore;
   /** performance.now() when the run began; timeline times are seconds since then. */
   runStart: number;
-  series: SeriesPoint[];
-  windows: FaultWindow[];
   log: Log;
   signal: AbortSignal;
   /** Run only experiments tagged with one of these (all when empty). */
   categories?: string[];
 }
 
-const DEFAULT_RECOVERY_MS = 10_000;
-
-export async function runExperiments(experiments: ExperimentConfig[], ctx: ExperimentContext): Promise<ExperimentReport[]> {
-  const selected = ctx.categories?.length ? experiments.filter((e) => e.tags.some((t) => ctx.categories!.includes(t))) : experiments;
-  const reports: ExperimentReport[] = [];
-  for (const experiment of selected) {
-    if (ctx.signal.aborted) break;
-    reports.push(await runExperiment(experiment, ctx));
-  }
-  return reports;
+/** What the experiments that ran give the report: a verdict each, their traffic and their fault windows. */
+export interface ExperimentsOutcome {
+  reports: ExperimentReport[];
+  series: SeriesPoint[];
+  windows: FaultWindow[];
 }
 
-async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promise<ExperimentReport> {
+const DEFAULT_RECOVERY_MS = 10_000;
+
+export async function runExperiments(experiments: ExperimentConfig[], ctx: ExperimentContext): Promise<ExperimentsOutcome> {
+  const selected = ctx.categories?.length ? experiments.filter((e) => e.tags.some((t) => ctx.categories!.includes(t))) : experiments;
+  const outcome: ExperimentsOutcome = { reports: [], series: [], windows: [] };
+  for (const experiment of selected) {
+    if (ctx.signal.aborted) break;
+    const { report, series, window } = await runExperiment(experiment, ctx);
+    outcome.reports.push(report);
+    outcome.series.push(...series);
+    if (window) outcome.windows.push(window);
+  }
+  return outcome;
+}
+
+async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promise<{ report: ExperimentReport; series: SeriesPoint[]; window?: FaultWindow }> {
   const scope = `chaos.${e.name}`;
   const sets = { steady: ctx.store.scope(`${scope}.steady`), fault: ctx.store.scope(`${scope}.fault`), recovery: ctx.store.scope(`${scope}.recovery`) };
   const recoveryMax = e.recovery ?? (e.recover_within !== undefined ? Math.max(2 * e.recover_within, 2 * WINDOW_MS) : DEFAULT_RECOVERY_MS);
@@ -73,16 +88,18 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   });
 
   let recoveryTime: number | undefined;
+  let window: FaultWindow | undefined;
+  let series: SeriesPoint[] = [];
   try {
     await delay(e.steady, ctx.signal);
-    const revert = await inject(e, ctx.environment);
+    const revert = await inject(e, ctx.targets);
     bounds.fault = performance.now();
     try {
       await delay(e.hold, ctx.signal);
     } finally {
       await revert();
       bounds.recovery = performance.now();
-      ctx.windows.push({ experiment: e.name, start: seconds(bounds.fault - ctx.runStart), end: seconds(bounds.recovery - ctx.runStart) });
+      window = { experiment: e.name, start: seconds(bounds.fault - ctx.runStart), end: seconds(bounds.recovery - ctx.runStart) };
     }
     tracker = new RecoveryTracker(bounds.recovery);
     // Samples of the recovery phase already recorded before the tracker existed are none: it starts at the revert.
@@ -99,7 +116,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     await load;
     ctx.log.progress(undefined);
     ctx.signal.removeEventListener('abort', onAbort);
-    ctx.series.push(...recorder.points());
+    series = recorder.points();
   }
 
   if (recoveryTime !== undefined) ctx.store.scope(scope).trend('recovery_time').add(recoveryTime);
@@ -117,27 +134,27 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     `experiment "${e.name}": ${recoveryTime === undefined ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`}` +
       ` (success: steady ${pct(report.phases.steady.success_rate)}, fault ${pct(report.phases.fault.success_rate)}, recovery ${pct(report.phases.recovery.success_rate)})`,
   );
-  return report;
+  return { report, series, window };
 }
 
 /** Applies the fault; returns its revert, which never throws (a fault removed by hand is fine). */
-async function inject(e: ExperimentConfig, environment: Environment): Promise<() => Promise<void>> {
+async function inject(e: ExperimentConfig, targets: FaultTargets): Promise<() => Promise<void>> {
   const { fault } = e;
   if (fault.kind === 'proxy') {
     const name = `experiment: ${e.name}`;
-    environment.proxies.addToxic(fault.proxy, { ...fault.toxic, name });
+    targets.proxies.addToxic(fault.proxy, { ...fault.toxic, name });
     return async () => {
       try {
-        environment.proxies.removeToxic(fault.proxy, name);
+        targets.proxies.removeToxic(fault.proxy, name);
       } catch {
         // Already removed (a test reset the proxies); nothing is left faulted.
       }
     };
   }
-  const id = environment.mocks.addFault(fault.mock, fault.fault);
+  const id = targets.mocks.addFault(fault.mock, fault.fault);
   return async () => {
     try {
-      environment.mocks.removeFault(fault.mock, id);
+      targets.mocks.removeFault(fault.mock, id);
     } catch {
       // Already removed by a reset.
     }

@@ -4,7 +4,7 @@
  *   load ──► steady ──► inject fault ──► hold ──► revert ──► recovery (until back at steady level)
  */
 import { z } from 'zod';
-import { duration } from '../config/fields.js';
+import { duration } from '../units/fields.js';
 import { trafficSchema } from '../load/schema.js';
 import { mockFaultSchema } from '../mock/schema.js';
 import { toxicSchema } from '../proxy/schema.js';

@@ -1,5 +1,5 @@
 /** The terminal's log: `[stage] line` prefixes, colours on a TTY, a status line redrawn in place. */
-import { periodic, type Log } from '../run/log.js';
+import { periodic, type Log } from '../log.js';
 
 export function terminalLog(stream: NodeJS.WriteStream = process.stderr): Log {
   const tty = stream.isTTY === true && !process.env.NO_COLOR;

@@ -4,19 +4,21 @@
  * 3 the environment could not start.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { UsageError, UserFacingError } from '../errors.js';
 import { MetricsStore } from '../gate/store.js';
 import { Environment } from '../run/environment.js';
-import type { RunReport } from '../report/types.js';
-import type { Log } from '../run/log.js';
+import { readRunReport } from '../results/read.js';
+import type { RunReport } from '../results/types.js';
+import type { Log } from '../log.js';
 import { describePlan, selectStages } from '../run/plan.js';
 import { merge } from '../run/merge.js';
 import { run } from '../run/run.js';
 import { parseShard } from '../run/shard.js';
 import { checkSafety } from '../run/safety.js';
+import { ProcessGroups } from '../stages/spawn.js';
 import { terminalLog } from './log.js';
 
 declare const CHAOS_GATE_VERSION: string | undefined;
@@ -24,6 +26,9 @@ declare const CHAOS_GATE_VERSION: string | undefined;
 export async function main(argv: string[]): Promise<number> {
   const log = terminalLog();
   const stop = stopOnSignals(log);
+  // Stage and service groups are detached: if we exit at once (a second Ctrl-C), they go with us.
+  const groups = new ProcessGroups();
+  process.once('exit', () => groups.killAll());
   let exitCode = 0;
   const program = new Command('chaos-gate')
     .description('Gate a change on resilience: chaos proxy, mocks, load and chaos stages, thresholds, report.')
@@ -53,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
           dryRun: opts.dryRun,
           shard,
           signal: stop,
+          groups,
           baseline: baselineFile ? () => readBaseline(baselineFile) : undefined,
         },
         log,
@@ -91,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('-c, --config <file>', 'chaos-gate.yml')
     .option('-r, --report-dir <dir>', 'where service logs go', 'chaos-gate-report')
     .action(async (opts: { config: string; reportDir: string }) => {
-      await serve(opts.config, resolve(opts.reportDir, 'logs'), log, stop);
+      await serve(opts.config, resolve(opts.reportDir, 'logs'), log, stop, groups);
     });
 
   try {
@@ -102,13 +108,13 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-async function serve(configFile: string, logDir: string, log: Log, signal: AbortSignal): Promise<void> {
+async function serve(configFile: string, logDir: string, log: Log, signal: AbortSignal, groups: ProcessGroups): Promise<void> {
   const { config } = await loadConfig(resolve(configFile));
   checkSafety(config);
   // Services write their logs here (run() makes its report dir; serve has none otherwise).
   await mkdir(logDir, { recursive: true });
   const store = new MetricsStore();
-  const environment = await Environment.start(config, { cwd: process.cwd(), logDir, log, signal, currentMetrics: () => store.scope('serve') });
+  const environment = await Environment.start(config, { cwd: process.cwd(), logDir, log, signal, groups, currentMetrics: () => store.scope('serve') });
   try {
     log.info(Object.entries(environment.variables()).map(([k, v]) => `${k}=${v}`).join('\n'));
     log.info('serving; Ctrl-C to stop');
@@ -149,9 +155,9 @@ function exitCodeOf(error: unknown, log: Log): number {
 
 async function readBaseline(file: string): Promise<RunReport> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as RunReport;
+    return await readRunReport(file);
   } catch (error) {
-    throw new UsageError(`--baseline: cannot read ${file}: ${(error as Error).message}`);
+    throw new UsageError(`--baseline: ${(error as Error).message}`);
   }
 }
 

@@ -9,7 +9,7 @@ import { loadStageSchema } from '../load/schema.js';
 import { mockSchema } from '../mock/schema.js';
 import { proxySchema } from '../proxy/schema.js';
 import { thresholdSchema } from '../gate/schema.js';
-import { duration, hostPort, name } from './fields.js';
+import { duration, hostPort, name } from '../units/fields.js';
 
 const junitGlobs = z
   .union([z.string(), z.array(z.string())], { error: 'expected a glob or a list of globs, e.g. "reports/unit/*.xml"' })

@@ -2,7 +2,7 @@
  * k6's `abort_on_fail`: thresholds judged while the run goes, once a second; the first one broken
  * after its `delay_abort_eval` stops the run. A metric nobody has produced yet is not a reason to stop.
  */
-import type { ThresholdResult } from '../report/types.js';
+import type { ThresholdResult } from '../results/types.js';
 import type { ThresholdConfig } from './schema.js';
 import { judgeOne, type MetricLookup } from './thresholds.js';
 

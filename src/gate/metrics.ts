@@ -5,7 +5,7 @@
  * their HDR histograms, gauges keep the latest value with the extremes.
  */
 import * as hdr from 'hdr-histogram-js';
-import type { MetricSummaries } from '../report/types.js';
+import type { MetricSummaries } from '../results/types.js';
 
 export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 

@@ -2,7 +2,7 @@
  * Reads metrics back out of a metrics.json (a baseline run, a shard) by the same addresses
  * thresholds use: `http_req_duration`, `load.http_req_duration`, `chaos.<experiment>.fault.x`.
  */
-import type { RunReport } from '../report/types.js';
+import type { RunReport } from '../results/types.js';
 import { MetricSet, type Metric } from './metrics.js';
 import type { MetricLookup } from './thresholds.js';
 

@@ -3,7 +3,7 @@
  * expression is parsed here, once; judging and abort_on_fail read the parsed structure.
  */
 import { z } from 'zod';
-import { duration } from '../config/fields.js';
+import { duration } from '../units/fields.js';
 import { parseExpression } from './expression.js';
 
 const expression = z.string({ error: 'expected a threshold such as "rate<0.05"' }).transform((text, ctx) => {

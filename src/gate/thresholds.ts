@@ -2,7 +2,7 @@
  * Judges thresholds against the metrics of a run: each expression gives the actual value, the
  * limit, and whether it held. A metric nobody produced fails as "no data", never passes silently.
  */
-import type { ThresholdResult } from '../report/types.js';
+import type { ThresholdResult } from '../results/types.js';
 import { compare, mismatch, type Expression } from './expression.js';
 import { Counter, Gauge, Rate, Trend, type Metric } from './metrics.js';
 import type { ThresholdConfig } from './schema.js';

@@ -1,5 +1,5 @@
 /** The verdict: fail when a stage failed, a threshold broke, an experiment did not recover, or the run itself went wrong. */
-import type { RunReport, Verdict } from '../report/types.js';
+import type { RunReport, Verdict } from '../results/types.js';
 
 export function decide(report: Omit<RunReport, 'verdict'>): Verdict {
   const failed =

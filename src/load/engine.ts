@@ -14,13 +14,13 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { connect } from 'node:net';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../units/duration.js';
 import { Arrivals } from './arrivals.js';
-import { HttpConnection } from './http-connection.js';
+import { HttpConnection, type Origin } from './http-connection.js';
 import type { Progress } from './progress.js';
 import { classifyStatus, type ErrorClass, type Sample } from './sample.js';
 import type { Traffic } from './schema.js';
-import { prepareTargets, TargetPicker, type Origin, type PreparedTarget } from './target.js';
+import { prepareTargets, TargetPicker, type PreparedTarget } from './target.js';
 import { Ticker } from './ticker.js';
 
 export interface LoadOptions {

@@ -12,7 +12,6 @@
 import { connect, type Socket } from 'node:net';
 import { ResponseParseError, ResponseParser } from './response-parser.js';
 import { classifySocketError, type ErrorClass } from './sample.js';
-import type { Origin } from './target.js';
 
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
@@ -21,6 +20,19 @@ export interface ConnectionEvents {
   done(connection: HttpConnection, status: number, error: ErrorClass | undefined): void;
   /** The socket closed; the connection is dead. */
   closed(connection: HttpConnection): void;
+}
+
+/** A host:port and its idle keep-alive connections. */
+export class Origin {
+  /** Connections free for the next request; dead ones are dropped when taken. */
+  readonly idle: HttpConnection[] = [];
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {}
+  get address(): string {
+    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  }
 }
 
 export class HttpConnection {

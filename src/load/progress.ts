@@ -1,8 +1,8 @@
 /**
  * The live line while load runs: a terminal redraws it in place, the action log prints it
- * every ~10 s (see src/run/log.ts).
+ * every ~10 s (see src/log.ts).
  */
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../units/duration.js';
 
 /** A snapshot of a run, about once a second. */
 export interface Progress {

@@ -10,7 +10,7 @@
  * steady / fault / recovery phases; the series runs on across swaps.
  */
 import type { Counter, MetricSet, Rate, Trend } from '../gate/metrics.js';
-import type { SeriesPoint } from '../report/types.js';
+import type { SeriesPoint } from '../results/types.js';
 import type { ErrorClass, Sample } from './sample.js';
 import { SecondSeries } from './series.js';
 

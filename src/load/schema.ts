@@ -9,7 +9,7 @@
  *                 rate (req/s) XOR connections, ramp_up, timeout, max_in_flight, expect }
  */
 import { z } from 'zod';
-import { duration } from '../config/fields.js';
+import { duration } from '../units/fields.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Enough for a 1 s stall at 1,000/s to be measured rather than dropped. */

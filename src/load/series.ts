@@ -4,7 +4,7 @@
  * never the samples, so an hour of load costs a few MB at most.
  */
 import * as hdr from 'hdr-histogram-js';
-import type { SeriesPoint } from '../report/types.js';
+import type { SeriesPoint } from '../results/types.js';
 
 interface Second {
   requests: number;

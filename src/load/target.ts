@@ -2,21 +2,8 @@
  * Targets turned into what the hot path needs: the request's bytes written once, the origin whose
  * keep-alive connections it can reuse, and a weighted picker that is exact rather than random.
  */
-import type { HttpConnection } from './http-connection.js';
+import { Origin } from './http-connection.js';
 import type { LoadTarget } from './schema.js';
-
-/** A host:port and its idle keep-alive connections. */
-export class Origin {
-  /** Connections free for the next request; dead ones are dropped when taken. */
-  readonly idle: HttpConnection[] = [];
-  constructor(
-    readonly host: string,
-    readonly port: number,
-  ) {}
-  get address(): string {
-    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
-  }
-}
 
 export interface PreparedTarget {
   url: string;

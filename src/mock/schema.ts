@@ -15,7 +15,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { duration, hostPort, name, probability } from '../config/fields.js';
+import { duration, hostPort, name, probability } from '../units/fields.js';
 import { FAULT_NAMES } from './faults/fault.js';
 import { paramsRead, TEMPLATE_HELP, unknownExpressions } from './template.js';
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { splitHostPort } from '../address.js';
-import { hostPort, name, probability } from '../config/fields.js';
+import { hostPort, name, probability } from '../units/fields.js';
 import { InvalidProxyInputError } from './errors.js';
 import { TOXIC_TYPES, toxicKind, type ToxicType } from './toxics/index.js';
 

@@ -7,7 +7,7 @@
  *   timeline.windows             ──► bucket.fault (the bucket overlaps a fault window)
  *   thresholds on http_req_duration / http_req_failed ──► limit lines
  */
-import type { FaultWindow, RunReport, SeriesPoint } from './types.js';
+import type { FaultWindow, RunReport, SeriesPoint } from '../results/types.js';
 
 export interface Bucket {
   /** Seconds since the run began: first and last second folded into this bucket. */

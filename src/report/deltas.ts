@@ -4,7 +4,7 @@
  * points (`−0.3 pt`), throughput and recovery times relative, other counters as a difference.
  */
 import { ms, num, percent, signed } from './format.js';
-import type { MetricSummary, RunReport } from './types.js';
+import type { MetricSummary, RunReport } from '../results/types.js';
 
 export interface Delta {
   /** What is compared, e.g. `http_req_duration p99`, `recovery: postgres connection loss`. */

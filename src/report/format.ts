@@ -1,5 +1,5 @@
 /** Numbers, faults and metric summaries as people read them in the summary and the HTML page. */
-import type { MetricSummary, TestCounts } from './types.js';
+import type { MetricSummary, TestCounts } from '../results/types.js';
 
 const MINUS = '\u2212';
 

@@ -13,7 +13,7 @@ import { computeDeltas } from './deltas.js';
 import { describeFault, describeMetric, ms, num, percent, testCells } from './format.js';
 import { escapeHtml as e } from './html-escape.js';
 import { svgChart } from './svg-chart.js';
-import { STAGE_ORDER, type RunReport, type StageReport, type ThresholdResult } from './types.js';
+import { STAGE_ORDER, type RunReport, type StageReport, type ThresholdResult } from '../results/types.js';
 
 /** One point per second up to 10 minutes of traffic; longer runs are folded. */
 const MAX_POINTS = 600;

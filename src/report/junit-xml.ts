@@ -4,9 +4,8 @@
  * threshold is a failed case.
  */
 import junitModule, { type Builder } from 'junit-report-builder';
-import type { JunitCase } from '../stages/junit.js';
-import type { RunReport, StageName } from './types.js';
-import { STAGE_ORDER } from './types.js';
+import type { JunitCase, RunReport, StageName } from '../results/types.js';
+import { STAGE_ORDER } from '../results/types.js';
 
 // The package is CommonJS whose module.exports is the builder; its types describe an ES default.
 const junit = junitModule as unknown as Builder;

@@ -5,7 +5,7 @@
  * blocks need no escaping.
  */
 import { bucketSeries, latencyLimits, niceCeil, successLimits, type Bucket } from './chart-data.js';
-import type { RunReport } from './types.js';
+import type { RunReport } from '../results/types.js';
 
 /** Enough points to show a spike, few enough to keep the comment small. */
 const MAX_POINTS = 60;

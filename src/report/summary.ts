@@ -13,7 +13,7 @@ import { computeDeltas } from './deltas.js';
 import { describeFault, describeMetric, ms, num, percent, testCells } from './format.js';
 import { codeBlock, table, text } from './markdown.js';
 import { mermaidCharts } from './mermaid.js';
-import { STAGE_ORDER, type ExperimentReport, type MetricSummary, type RunReport, type StageReport, type ThresholdResult } from './types.js';
+import { STAGE_ORDER, type ExperimentReport, type MetricSummary, type RunReport, type StageReport, type ThresholdResult } from '../results/types.js';
 
 /** GitHub's limit on an issue comment body, characters. */
 export const COMMENT_LIMIT = 65_536;

@@ -1,11 +1,10 @@
 /** Writes a run's report files into the report dir: metrics.json, junit.xml, summary.md, report.html. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JunitCase } from '../stages/junit.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit-xml.js';
 import { JOB_SUMMARY_LIMIT, renderSummary } from './summary.js';
-import type { RunReport, StageName } from './types.js';
+import type { JunitCase, RunReport, StageName } from '../results/types.js';
 
 /** `baseline`: the base branch's report, for the deltas in summary.md and report.html. */
 export async function writeReports(dir: string, report: RunReport, cases: Partial<Record<StageName, JunitCase[]>>, baseline?: RunReport): Promise<void> {

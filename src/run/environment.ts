@@ -15,8 +15,9 @@ import { EnvironmentError } from '../errors.js';
 import type { MetricSet } from '../gate/metrics.js';
 import { MockRegistry } from '../mock/registry.js';
 import { ProxyRegistry } from '../proxy/registry.js';
-import type { StageName } from '../report/types.js';
-import type { Log } from './log.js';
+import type { StageName } from '../results/types.js';
+import type { Log } from '../log.js';
+import type { ProcessGroups } from '../stages/spawn.js';
 import { isRemote } from './safety.js';
 import { startService, type StartedService } from './services.js';
 
@@ -30,6 +31,8 @@ export interface EnvironmentOptions {
   signal: AbortSignal;
   /** The metric set POST /metrics records into (the running stage's). */
   currentMetrics: () => MetricSet;
+  /** Where the services' process groups are tracked. */
+  groups?: ProcessGroups;
 }
 
 export class Environment {

@@ -2,18 +2,18 @@
  * `chaos-gate merge DIR... --config F`: the shards' reports become one, thresholds are judged
  * once on the merged metrics, and the usual report files are written.
  */
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
-import { mergeReports } from '../gate/merge.js';
+import { mergeReports } from '../gate/merge-reports.js';
 import { reportLookup } from '../gate/report-metrics.js';
 import { judge } from '../gate/thresholds.js';
 import { decide } from '../gate/verdict.js';
-import type { RunReport } from '../report/types.js';
+import { readRunReport } from '../results/read.js';
+import type { RunReport } from '../results/types.js';
 import { writeReports } from '../report/write.js';
-import type { Log } from './log.js';
-import { findBaseline, printVerdict, type RunOutcome } from './run.js';
+import type { Log } from '../log.js';
+import { lookUpBaseline, printVerdict, type RunOutcome } from './run.js';
 
 export interface MergeOptions {
   /** Folders holding each shard's metrics.json. */
@@ -30,10 +30,10 @@ export async function merge(options: MergeOptions, log: Log): Promise<RunOutcome
   const cwd = resolve(options.cwd ?? process.cwd());
   const { config } = options.config;
   if (options.dirs.length === 0) throw new UsageError('merge: name the folders of the shard reports, e.g. chaos-gate merge shards/* --config chaos-gate.yml');
-  const shards = await Promise.all(options.dirs.map((dir) => readReport(resolve(cwd, dir))));
+  const shards = await Promise.all(options.dirs.map((dir) => readShardReport(resolve(cwd, dir))));
   log.info(`merging ${shards.length} shard reports: ${options.dirs.join(', ')}`);
 
-  const baseline = await findBaseline(options.baseline, config, log);
+  const baseline = await lookUpBaseline(options.baseline, config, log);
   const merged = mergeReports(shards);
   const thresholds = judge(config.thresholds, reportLookup({ ...merged, thresholds: [], verdict: 'pass' }), {
     durationMs: merged.duration_ms,
@@ -47,15 +47,10 @@ export async function merge(options: MergeOptions, log: Log): Promise<RunOutcome
   return { exitCode: report.verdict === 'pass' ? 0 : 1, verdict: report.verdict, report, reportDir, baseline };
 }
 
-async function readReport(dir: string): Promise<RunReport> {
-  const file = join(dir, 'metrics.json');
-  let report: RunReport;
+async function readShardReport(dir: string): Promise<RunReport> {
   try {
-    report = JSON.parse(await readFile(file, 'utf8')) as RunReport;
+    return await readRunReport(join(dir, 'metrics.json'));
   } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new UsageError(`merge: cannot read ${file}: ${why}`);
+    throw new UsageError(`merge: ${(error as Error).message}`);
   }
-  if (report?.version !== 1 || typeof report.metrics !== 'object') throw new UsageError(`merge: ${file} is not a chaos-gate metrics.json (version 1)`);
-  return report;
 }

@@ -1,7 +1,7 @@
 /** Which stages a run will execute, and the plan `--dry-run` prints. */
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../units/duration.js';
 import type { Config } from '../config/schema.js';
-import { STAGE_ORDER, type StageName } from '../report/types.js';
+import { STAGE_ORDER, type StageName } from '../results/types.js';
 import { UsageError } from '../errors.js';
 
 /** The configured stages in run order, narrowed to `only` when given; unknown or unconfigured names are usage errors. */

@@ -11,7 +11,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { runExperiments } from '../chaos/experiments.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../units/duration.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { MetricsStore } from '../gate/store.js';
@@ -20,12 +20,12 @@ import { reportLookup } from '../gate/report-metrics.js';
 import { judge } from '../gate/thresholds.js';
 import { decide } from '../gate/verdict.js';
 import { writeReports } from '../report/write.js';
-import { STAGE_ORDER, type ExperimentReport, type FaultWindow, type RunReport, type SeriesPoint, type StageName, type StageReport, type Verdict } from '../report/types.js';
+import { STAGE_ORDER, type ExperimentReport, type FaultWindow, type RunReport, type SeriesPoint, type JunitCase, type StageName, type StageReport, type Verdict } from '../results/types.js';
 import { runCommandStage } from '../stages/command-stage.js';
-import type { JunitCase } from '../stages/junit.js';
 import { runLoadStage } from '../stages/load-stage.js';
+import type { ProcessGroups } from '../stages/spawn.js';
 import { Environment } from './environment.js';
-import type { Log } from './log.js';
+import type { Log } from '../log.js';
 import { describePlan, selectStages } from './plan.js';
 import { checkSafety } from './safety.js';
 import { shardConfig, type Shard } from './shard.js';
@@ -47,6 +47,8 @@ export interface RunOptions {
   shard?: Shard;
   /** Aborting stops the run: faults reverted, processes killed, a partial report written. */
   signal?: AbortSignal;
+  /** Where the process groups of stages and services are tracked (the face kills them if it dies). */
+  groups?: ProcessGroups;
   /** Finds the report to compare with; given `report.baseline` (a branch) when the config sets it. */
   baseline?: (branch: string | undefined) => Promise<RunReport | undefined>;
 }
@@ -71,7 +73,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
     return { exitCode: 0 };
   }
 
-  const baseline = await findBaseline(options.baseline, config, log);
+  const baseline = await lookUpBaseline(options.baseline, config, log);
   const reportDir = resolve(cwd, options.reportDir ?? 'chaos-gate-report');
   await mkdir(join(reportDir, 'logs'), { recursive: true });
   const runState = new RunState(config, Date.now(), options.shard);
@@ -98,7 +100,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
   let environment: Environment | undefined;
   try {
     environment = await log.section('environment', () =>
-      Environment.start(config, { cwd, logDir: join(reportDir, 'logs'), log, signal: stop.signal, currentMetrics: () => runState.store.scope(runState.scope) }),
+      Environment.start(config, { cwd, logDir: join(reportDir, 'logs'), log, signal: stop.signal, groups: options.groups, currentMetrics: () => runState.store.scope(runState.scope) }),
     );
     let failures = 0;
     for (const stage of stages) {
@@ -108,7 +110,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
       }
       runState.scope = stage;
       const report = await log.section(`${stage} stage`, () =>
-        runStage(stage, config, environment!, runState, { cwd, reportDir, log, signal: stop.signal, categories: options.categories, shard: options.shard }),
+        runStage(stage, config, environment!, runState, { cwd, reportDir, log, signal: stop.signal, groups: options.groups, categories: options.categories, shard: options.shard }),
       );
       runState.stages[stage] = report;
       if (report.status !== 'passed') failures += 1;
@@ -129,7 +131,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
 }
 
 /** A baseline that cannot be found is a warning: relative thresholds then fail as "no baseline value". */
-export async function findBaseline(provider: RunOptions['baseline'], config: Config, log: Log): Promise<RunReport | undefined> {
+export async function lookUpBaseline(provider: RunOptions['baseline'], config: Config, log: Log): Promise<RunReport | undefined> {
   if (!provider) return undefined;
   try {
     const baseline = await provider(config.report.baseline);
@@ -146,6 +148,7 @@ interface StageOptions {
   reportDir: string;
   log: Log;
   signal: AbortSignal;
+  groups?: ProcessGroups;
   categories?: string[];
   shard?: Shard;
 }
@@ -161,7 +164,9 @@ async function runStage(stage: StageName, config: Config, environment: Environme
   const started = performance.now();
   let report: Omit<StageReport, 'metrics'>;
   if (stage === 'load') {
-    report = await runLoadStage(config.stages.load!, { ...ctx, runStart: state.t0, series: state.series });
+    const result = await runLoadStage(config.stages.load!, { ...ctx, runStart: state.t0 });
+    report = result.report;
+    state.series.push(...result.series);
   } else {
     const stageConfig = config.stages[stage]!;
     report = { status: 'passed', exit_code: null, duration_ms: 0 };
@@ -171,16 +176,12 @@ async function runStage(stage: StageName, config: Config, environment: Environme
       state.cases[stage] = result.cases;
     }
     if (stage === 'chaos' && config.stages.chaos?.experiments?.length) {
-      const experiments = await runExperiments(config.stages.chaos.experiments, {
-        ...ctx,
-        environment,
-        store: state.store,
-        runStart: state.t0,
-        series: state.series,
-        windows: state.windows,
-      });
-      state.experiments.push(...experiments);
-      const failed = experiments.filter((e) => !e.ok);
+      const { proxies, mocks } = environment;
+      const experiments = await runExperiments(config.stages.chaos.experiments, { ...ctx, targets: { proxies, mocks }, store: state.store, runStart: state.t0 });
+      state.experiments.push(...experiments.reports);
+      state.series.push(...experiments.series);
+      state.windows.push(...experiments.windows);
+      const failed = experiments.reports.filter((e) => !e.ok);
       if (failed.length > 0) {
         report.status = report.status === 'passed' ? 'failed' : report.status;
         const why = `${failed.length} experiment${failed.length === 1 ? '' : 's'} did not recover in time`;

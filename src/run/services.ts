@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import { splitHostPort } from '../address.js';
 import type { ServiceConfig } from '../config/schema.js';
 import { EnvironmentError } from '../errors.js';
-import { startCommand, type RunningCommand } from '../stages/spawn.js';
-import type { Log } from './log.js';
+import { startCommand, type ProcessGroups, type RunningCommand } from '../stages/spawn.js';
+import type { Log } from '../log.js';
 
 const POLL_MS = 100;
 
@@ -23,13 +23,14 @@ export interface StartedService {
  */
 export async function startService(
   service: ServiceConfig,
-  options: { cwd: string; env: Record<string, string>; logDir: string; log: Log; signal: AbortSignal },
+  options: { cwd: string; env: Record<string, string>; logDir: string; log: Log; signal: AbortSignal; groups?: ProcessGroups },
 ): Promise<StartedService> {
   const tail: string[] = [];
   const command = startCommand(service.run, {
     cwd: resolve(options.cwd, service.working_directory ?? '.'),
     env: { ...options.env, ...service.env },
     logFile: join(options.logDir, `service-${service.name}.log`),
+    groups: options.groups,
     onLine: (line) => {
       tail.push(line);
       if (tail.length > 20) tail.shift();

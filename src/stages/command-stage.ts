@@ -5,14 +5,14 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../units/duration.js';
 import type { CommandStageConfig } from '../config/schema.js';
 import { recordFile } from '../gate/lines.js';
 import type { MetricSet } from '../gate/metrics.js';
-import type { StageName, StageReport } from '../report/types.js';
-import type { Log } from '../run/log.js';
-import { readJunit, type JunitCase } from './junit.js';
-import { startCommand } from './spawn.js';
+import type { JunitCase, StageName, StageReport } from '../results/types.js';
+import type { Log } from '../log.js';
+import { readJunit } from './junit.js';
+import { startCommand, type ProcessGroups } from './spawn.js';
 
 export interface StageContext {
   cwd: string;
@@ -23,6 +23,8 @@ export interface StageContext {
   signal: AbortSignal;
   /** Where this stage's metrics go. */
   metrics: MetricSet;
+  /** Where the command's process group is tracked. */
+  groups?: ProcessGroups;
 }
 
 export interface CommandStageResult {
@@ -48,6 +50,7 @@ export async function runCommandStage(name: StageName, stage: CommandStageConfig
     logFile,
     timeoutMs: stage.timeout,
     signal: ctx.signal,
+    groups: ctx.groups,
     onLine: (line) => ctx.log.output(name, line),
   }).done;
 

@@ -6,17 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { XMLParser } from 'fast-xml-parser';
 import { glob } from 'tinyglobby';
-import type { TestCounts, TestFailure } from '../report/types.js';
-
-/** One test case as read; re-emitted into chaos-gate's own junit.xml. */
-export interface JunitCase {
-  suite: string;
-  name: string;
-  status: 'passed' | 'failed' | 'error' | 'skipped';
-  /** Seconds, as JUnit writes it. */
-  time?: number;
-  message?: string;
-}
+import type { JunitCase, TestCounts, TestFailure } from '../results/types.js';
 
 export interface JunitResult {
   counts: TestCounts;

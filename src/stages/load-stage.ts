@@ -3,18 +3,21 @@
  * metric names. A target that dies mid-run shows up as failed requests; one that refuses every
  * connection from the start fails the stage with that cause.
  */
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../units/duration.js';
 import { runLoad } from '../load/engine.js';
 import { formatProgress } from '../load/progress.js';
 import { LoadRecorder } from '../load/recorder.js';
 import type { LoadStageConfig } from '../load/schema.js';
-import type { SeriesPoint, StageReport } from '../report/types.js';
+import type { SeriesPoint, StageReport } from '../results/types.js';
 import type { StageContext } from './command-stage.js';
 
-export async function runLoadStage(
-  load: LoadStageConfig,
-  ctx: StageContext & { runStart: number; series: SeriesPoint[] },
-): Promise<Omit<StageReport, 'metrics'>> {
+export interface LoadStageResult {
+  report: Omit<StageReport, 'metrics'>;
+  /** Its traffic second by second, for the charts. */
+  series: SeriesPoint[];
+}
+
+export async function runLoadStage(load: LoadStageConfig, ctx: StageContext & { runStart: number }): Promise<LoadStageResult> {
   const recorder = new LoadRecorder(ctx.metrics, ctx.runStart);
   const model = load.rate !== undefined ? `${load.rate}/s` : `${load.connections} connections`;
   ctx.log.info(`load: ${model} for ${formatDuration(load.duration)} → ${load.targets.map((t) => `${t.method} ${t.url}`).join(', ')}`);
@@ -26,12 +29,11 @@ export async function runLoadStage(
     onProgress: (p) => ctx.log.progress(formatProgress(p)),
   });
   ctx.log.progress(undefined);
-  ctx.series.push(...recorder.points());
   const report: Omit<StageReport, 'metrics'> = { status: 'passed', exit_code: null, duration_ms: Math.round(summary.elapsedMs) };
   if (ctx.signal.aborted) report.status = 'cancelled';
   else if (summary.unreachable) {
     report.status = 'failed';
     report.reason = `${summary.unreachable}; is the service running?`;
   }
-  return report;
+  return { report, series: recorder.points() };
 }

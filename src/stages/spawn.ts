@@ -1,7 +1,8 @@
 /**
  * Runs a shell command as its own process group, so a timeout or a stop kills the whole tree
  * (`npm test` → node → workers), not just the shell. Output arrives line by line and is kept in
- * a log file. Every group still alive is tracked, so an emergency stop can kill them all.
+ * a log file. The groups still alive are tracked in the ProcessGroups the caller passes, so an
+ * emergency stop can kill them all.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -18,6 +19,8 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** Aborting kills the group. */
   signal?: AbortSignal;
+  /** Tracks the group while it is alive. */
+  groups?: ProcessGroups;
 }
 
 export interface CommandResult {
@@ -36,27 +39,35 @@ export interface RunningCommand {
   stop(graceMs?: number): Promise<CommandResult>;
 }
 
-const live = new Set<RunningCommand>();
-let onGroupsChange: ((groups: number[]) => void) | undefined;
+/**
+ * The process groups of the commands still running. Groups are detached, so a terminal's Ctrl-C
+ * never reaches them: a process that exits at once (a second Ctrl-C, a crash) must kill them
+ * itself with killAll(), or they outlive it. The faces own one and pass it down.
+ */
+export class ProcessGroups {
+  private readonly live = new Set<number>();
 
-/** Calls `listener` with the process group ids alive whenever they change (the action saves them for its post step). */
-export function trackGroups(listener: (groups: number[]) => void): void {
-  onGroupsChange = listener;
-}
+  /** `onChange` gets the group ids alive whenever they change (the action saves them for its post step). */
+  constructor(private readonly onChange?: (pids: number[]) => void) {}
 
-function changed(): void {
-  onGroupsChange?.([...live].map((c) => c.pid));
-}
+  get pids(): number[] {
+    return [...this.live];
+  }
 
-// Groups are detached, so a terminal's Ctrl-C never reaches them: a process that exits at once
-// (a second Ctrl-C, a crash) must kill them itself, or they outlive it.
-process.on('exit', () => {
-  for (const command of live) signalGroup(command.pid, 'SIGKILL');
-});
+  add(pid: number): void {
+    this.live.add(pid);
+    this.onChange?.(this.pids);
+  }
 
-/** Stops every command still running. */
-export async function stopAll(graceMs = 1000): Promise<void> {
-  await Promise.all([...live].map((c) => c.stop(graceMs)));
+  delete(pid: number): void {
+    this.live.delete(pid);
+    this.onChange?.(this.pids);
+  }
+
+  /** SIGKILL to every group at once; synchronous, so it works in a process 'exit' handler. */
+  killAll(): void {
+    for (const pid of this.live) signalGroup(pid, 'SIGKILL');
+  }
 }
 
 export function startCommand(command: string, options: SpawnOptions): RunningCommand {
@@ -99,8 +110,7 @@ export function startCommand(command: string, options: SpawnOptions): RunningCom
     clearTimeout(timeout);
     clearTimeout(killTimer);
     options.signal?.removeEventListener('abort', onAbort);
-    live.delete(running);
-    changed();
+    options.groups?.delete(pid);
     if (log) await new Promise((resolve) => log.end(resolve));
     const killed = timedOut || cancelled || result.signal !== undefined;
     return { exitCode: killed ? null : (result.exitCode ?? null), timedOut, cancelled, durationMs: Math.round(performance.now() - started) };
@@ -114,8 +124,7 @@ export function startCommand(command: string, options: SpawnOptions): RunningCom
       return done;
     },
   };
-  live.add(running);
-  changed();
+  options.groups?.add(pid);
   if (options.signal?.aborted) onAbort();
   return running;
 }

@@ -12,8 +12,8 @@
  * Regenerate: UPDATE_DOCS=1 npx vitest run test/docs/config-docs.test.ts
  */
 import { z } from 'zod';
-import { formatDuration } from '../../src/config/duration.js';
-import { duration, hostPort, name } from '../../src/config/fields.js';
+import { formatDuration } from '../../src/units/duration.js';
+import { duration, hostPort, name } from '../../src/units/fields.js';
 import { configSchema } from '../../src/config/schema.js';
 import { mockFaultSchema } from '../../src/mock/schema.js';
 import { toxicSchema } from '../../src/proxy/schema.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { MetricSet } from '../../src/gate/metrics.js';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/results/types.js';
 import { shardConfig } from '../../src/run/shard.js';
 import { FakeGitHub } from '../helpers/github-api.js';
 import { cli, makeProject, readJson, runNode } from '../helpers/project.js';

@@ -3,7 +3,7 @@
  * stage, an experiment that did not recover, a timeline with fault windows), a hostile one whose
  * untrusted text tries to break out of the markdown, a huge one for the budget, and a baseline.
  */
-import type { FaultWindow, RunReport, SeriesPoint, StageReport } from '../../src/report/types.js';
+import type { FaultWindow, RunReport, SeriesPoint, StageReport } from '../../src/results/types.js';
 
 /** A small deterministic PRNG (mulberry32), so every fixture is the same on every run. */
 function seeded(seed: number): () => number {

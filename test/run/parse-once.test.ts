@@ -10,7 +10,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parseConfig, type LoadedConfig } from '../../src/config/load.js';
 import type { Expression } from '../../src/gate/expression.js';
 import type { ThresholdConfig } from '../../src/gate/schema.js';
-import type { Log } from '../../src/run/log.js';
+import type { Log } from '../../src/log.js';
 import type { MergeOptions } from '../../src/run/merge.js';
 import { run, type RunOptions } from '../../src/run/run.js';
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startCommand } from '../../src/stages/spawn.js';
+import { ProcessGroups, startCommand } from '../../src/stages/spawn.js';
 
 /** A killed process may linger as a zombie until its new parent reaps it; that counts as dead. */
 function alive(pid: number): boolean {
@@ -77,5 +77,23 @@ describe('startCommand', () => {
     const result = await running.done;
     expect(result.cancelled).toBe(true);
     expect(await gone(running.pid)).toBe(true);
+  });
+
+  it('tracks its group in the ProcessGroups given, until it is gone; killAll kills what is left', async () => {
+    const seen: number[][] = [];
+    const groups = new ProcessGroups((pids) => seen.push(pids));
+    const finished = startCommand('exit 0', { cwd: '.', env: {}, groups, onLine: () => undefined });
+    await finished.done;
+    expect(seen).toEqual([[finished.pid], []]);
+
+    let ready!: () => void;
+    const started = new Promise<void>((resolve) => (ready = resolve));
+    const running = startCommand('echo ready; sleep 300', { cwd: '.', env: {}, groups, onLine: (line) => line === 'ready' && ready() });
+    await started;
+    expect(groups.pids).toEqual([running.pid]);
+    groups.killAll();
+    expect((await running.done).exitCode).toBeNull();
+    expect(await gone(running.pid)).toBe(true);
+    expect(groups.pids).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * Bits to flip are found by geometric skips, so cost follows the flips, not the bytes.
  */
 import { z } from 'zod';
-import { probability } from '../../config/fields.js';
+import { probability } from '../../units/fields.js';
 import type { Random } from '../../random.js';
 import type { ToxicStage, ToxicStageContext } from '../toxic-stage.js';
 

@@ -31,6 +31,16 @@ export interface TestFailure {
   message: string;
 }
 
+/** One test case as read; re-emitted into chaos-gate's own junit.xml (not part of metrics.json). */
+export interface JunitCase {
+  suite: string;
+  name: string;
+  status: 'passed' | 'failed' | 'error' | 'skipped';
+  /** Seconds, as JUnit writes it. */
+  time?: number;
+  message?: string;
+}
+
 export interface StageReport {
   status: StageStatus;
   /** null when the command did not exit on its own (killed on timeout, cancelled) or there is no command. */

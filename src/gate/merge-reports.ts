@@ -4,8 +4,8 @@
  * percentiles), stages take their worst outcome, experiments and fault windows are collected.
  * Thresholds are judged once, afterwards, on the merged metrics.
  */
-import type { MetricSummaries, RunReport, SeriesPoint, StageReport, StageStatus } from '../report/types.js';
-import { STAGE_ORDER } from '../report/types.js';
+import type { MetricSummaries, RunReport, SeriesPoint, StageReport, StageStatus } from '../results/types.js';
+import { STAGE_ORDER } from '../results/types.js';
 import { MetricSet } from './metrics.js';
 
 /** Worst first: the merged stage shows the worst any shard saw. */

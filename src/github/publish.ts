@@ -1,17 +1,19 @@
 /**
  * Puts a finished run's report where reviewers look, in the order that lets each link the next:
  *
- *   report dir ──► artifact (upload) ──► job summary (links: run, artifact) ──► sticky PR comment
+ *   annotations ──► report dir ──► artifact (upload) ──► job summary (links: run, artifact) ──► sticky PR comment
  *
+ * Annotations come first: they reach reviewers even when the token is read-only (a pull request
+ * from a fork).
  * Nothing here changes the verdict: whatever fails becomes a warning in the outcome, for the
  * action to print.
  */
 import * as core from '@actions/core';
 import { uploadReport, type UploadOutcome } from './artifact.js';
 import { commentBudget, commentMarker, postComment, type CommentOutcome } from './comment.js';
-import { readRunContext } from './github-context.js';
-import { JOB_SUMMARY_LIMIT, renderSummary } from './summary.js';
-import type { RunReport } from './types.js';
+import { readRunContext } from './context.js';
+import { JOB_SUMMARY_LIMIT, renderSummary } from '../report/summary.js';
+import type { RunReport } from '../results/types.js';
 
 export interface PublishOptions {
   /** The `github-token` input, for the comment; empty skips the comment with a warning. */
@@ -32,8 +34,9 @@ export interface PublishOutcome {
   warnings: string[];
 }
 
-/** Uploads the artifact, writes the job summary, posts the PR comment; never throws. */
+/** Annotates what broke, uploads the artifact, writes the job summary, posts the PR comment; never throws. */
 export async function publishReport(report: RunReport, reportDir: string, options: PublishOptions): Promise<PublishOutcome> {
+  annotate(report);
   const warnings: string[] = [];
   const context = await readRunContext();
   const artifact = await uploadReport(options.artifactName, reportDir);
@@ -60,4 +63,13 @@ export async function publishReport(report: RunReport, reportDir: string, option
     }
   }
   return { artifact, comment, warnings };
+}
+
+function annotate(report: RunReport): void {
+  for (const t of report.thresholds) {
+    if (!t.ok) core.error(`${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`, { title: 'chaos-gate threshold broken' });
+  }
+  for (const [stage, s] of Object.entries(report.stages)) {
+    if (s.status !== 'passed' && s.status !== 'not_run') core.error(`${stage}: ${s.reason ?? s.status}`, { title: `chaos-gate ${stage} stage ${s.status}` });
+  }
 }

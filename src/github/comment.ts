@@ -2,16 +2,15 @@
  * The sticky pull request comment: one per workflow job, found again on every push by a hidden
  * marker and updated in place.
  *
- *   list comments, page by page (Link: rel="next") ──► first one holding the marker?
+ *   list comments, page by page (octokit.paginate) ──► first one holding the marker?
  *        yes ──► PATCH it          no ──► POST a new one (marker on its first line)
  *
  * Reporting must never change the verdict, so nothing here throws: every failure is an outcome
  * with a warning for the caller to print. A fork's read-only token (403 "Resource not accessible
  * by integration") gets a warning that explains the `workflow_run` pattern.
  */
-import { getOctokit } from '@actions/github';
-import { DEFAULT_RETRY, RateLimitedError, withRetry, type RetryPolicy } from './github-retry.js';
-import { COMMENT_LIMIT } from './summary.js';
+import { COMMENT_LIMIT } from '../report/summary.js';
+import { DEFAULT_RETRY, githubClient, rateLimitTooLong, rateLimitWait, type GitHubClient, type RetryPolicy } from './octokit.js';
 
 export interface CommentOptions {
   token: string;
@@ -56,43 +55,38 @@ export async function postComment(options: CommentOptions): Promise<CommentOutco
   if (body.length > COMMENT_LIMIT) {
     return { ok: false, reason: 'too-long', warning: `chaos-gate did not comment: the summary has ${body.length} characters, over GitHub's ${COMMENT_LIMIT}` };
   }
-  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com' });
   const policy = options.retry ?? DEFAULT_RETRY;
+  const octokit = githubClient(options.token, { apiUrl: options.apiUrl, retry: policy });
   const { owner, repo } = options.repo;
   try {
-    const existing = await findComment(octokit, options, policy);
+    const existing = await findComment(octokit, options);
     if (existing !== undefined) {
-      const { data } = await withRetry(() => octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body }), policy);
+      const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body });
       return { ok: true, action: 'updated', id: data.id, url: data.html_url };
     }
-    const { data } = await withRetry(() => octokit.rest.issues.createComment({ owner, repo, issue_number: options.issueNumber, body }), policy);
+    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: options.issueNumber, body });
     return { ok: true, action: 'created', id: data.id, url: data.html_url };
   } catch (error) {
-    return failure(error);
+    return failure(error, policy);
   }
 }
 
-type Octokit = ReturnType<typeof getOctokit>;
-
-/** The id of the first comment holding the marker, following Link rel="next" through every page. */
-async function findComment(octokit: Octokit, options: CommentOptions, policy: RetryPolicy): Promise<number | undefined> {
+/** The id of the first comment holding the marker; pages after it are not fetched. */
+async function findComment(octokit: GitHubClient, options: CommentOptions): Promise<number | undefined> {
   const { owner, repo } = options.repo;
-  type Page = Awaited<ReturnType<typeof octokit.rest.issues.listComments>>;
-  let response: Page = await withRetry(() => octokit.rest.issues.listComments({ owner, repo, issue_number: options.issueNumber, per_page: 100 }), policy);
-  for (;;) {
-    const found = response.data.find((c) => c.body?.includes(options.marker));
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: options.issueNumber, per_page: 100 });
+  for await (const { data } of pages) {
+    const found = data.find((c) => c.body?.includes(options.marker));
     if (found) return found.id;
-    const next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.link ?? '')?.[1];
-    if (!next) return undefined;
-    response = await withRetry(() => octokit.request({ method: 'GET', url: next }) as Promise<Page>, policy);
   }
+  return undefined;
 }
 
-function failure(error: unknown): CommentOutcome {
+function failure(error: unknown, policy: RetryPolicy): CommentOutcome {
   const status = (error as { status?: unknown }).status;
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof RateLimitedError || /rate limit/i.test(message)) {
-    return { ok: false, reason: 'rate-limited', warning: `chaos-gate could not comment on the pull request: ${message}` };
+  if (rateLimitWait(error) !== undefined || /rate limit/i.test(message)) {
+    return { ok: false, reason: 'rate-limited', warning: `chaos-gate could not comment on the pull request: ${rateLimitTooLong(error, policy) ?? message}` };
   }
   if (status === 403 && /not accessible by (integration|personal access token)/i.test(message)) {
     return { ok: false, reason: 'read-only', warning: READ_ONLY_WARNING };

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/github-api.js';
-import { baselineRun, failingRun } from './fixtures.js';
+import { baselineRun, failingRun } from '../report/fixtures.js';
 
 let github: FakeGitHub;
-let publish: typeof import('../../src/report/publish.js');
-let comment: typeof import('../../src/report/comment.js');
-let context: typeof import('../../src/report/github-context.js');
+let publish: typeof import('../../src/github/publish.js');
+let comment: typeof import('../../src/github/comment.js');
+let context: typeof import('../../src/github/context.js');
 let work: string;
 let reportDir: string;
 let summaryFile: string;
@@ -40,9 +40,9 @@ beforeAll(async () => {
     GITHUB_JOB: 'chaos',
     GITHUB_REF_NAME: '41/merge',
   });
-  publish = await import('../../src/report/publish.js');
-  comment = await import('../../src/report/comment.js');
-  context = await import('../../src/report/github-context.js');
+  publish = await import('../../src/github/publish.js');
+  comment = await import('../../src/github/comment.js');
+  context = await import('../../src/github/context.js');
   summaryFile = join(work, 'step-summary.md');
   process.env.GITHUB_STEP_SUMMARY = summaryFile;
   reportDir = join(work, 'chaos-gate-report');

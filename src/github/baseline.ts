@@ -6,13 +6,13 @@
  *
  * Only the newest few runs are looked at, so a branch without the artifact costs a few calls.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
-import { getOctokit } from '@actions/github';
-import { withRetry } from './github-retry.js';
-import type { RunReport } from './types.js';
+import { readRunReport } from '../results/read.js';
+import type { RunReport } from '../results/types.js';
+import { githubClient } from './octokit.js';
 
 export interface BaselineOptions {
   token: string;
@@ -38,19 +38,18 @@ export class BaselineError extends Error {
  * artifact. Throws BaselineError when GitHub cannot be asked or the artifact is unreadable.
  * The REST API is the one in GITHUB_API_URL.
  */
-export async function findBaseline(options: BaselineOptions): Promise<RunReport | undefined> {
-  const octokit = getOctokit(options.token);
+export async function fetchBaseline(options: BaselineOptions): Promise<RunReport | undefined> {
+  const octokit = githubClient(options.token);
   const { owner, repo } = options.repo;
   const current = Number(process.env.GITHUB_RUN_ID);
   try {
     const query = { owner, repo, branch: options.branch, status: 'success' as const, per_page: RUNS_SEARCHED };
-    const { data } = await withRetry(() =>
+    const { data } =
       options.workflow === undefined
-        ? octokit.rest.actions.listWorkflowRunsForRepo(query)
-        : octokit.rest.actions.listWorkflowRuns({ ...query, workflow_id: options.workflow }),
-    );
+        ? await octokit.rest.actions.listWorkflowRunsForRepo(query)
+        : await octokit.rest.actions.listWorkflowRuns({ ...query, workflow_id: options.workflow });
     for (const run of data.workflow_runs.filter((r) => r.id !== current)) {
-      const { data: found } = await withRetry(() => octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run.id, name: options.artifactName }));
+      const { data: found } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run.id, name: options.artifactName });
       const artifact = found.artifacts.filter((a) => a.name === options.artifactName && !a.expired).sort((a, b) => b.id - a.id)[0];
       if (artifact) return await download(options, run.id, artifact.id);
     }
@@ -68,30 +67,12 @@ async function download(options: BaselineOptions, runId: number, artifactId: num
       path: dir,
       findBy: { token: options.token, workflowRunId: runId, repositoryOwner: options.repo.owner, repositoryName: options.repo.repo },
     });
-    const where = `metrics.json of artifact "${options.artifactName}" from run ${runId}`;
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'));
+      return await readRunReport(join(dir, 'metrics.json'), `metrics.json of artifact "${options.artifactName}" from run ${runId}`);
     } catch (error) {
-      throw new BaselineError(`${where} could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      throw new BaselineError((error as Error).message);
     }
-    return asRunReport(parsed, where);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Checks the keys every renderer relies on; a report from a future version is refused, not misread. */
-function asRunReport(value: unknown, where: string): RunReport {
-  const r = value as Partial<RunReport> | null;
-  if (typeof r !== 'object' || r === null) throw new BaselineError(`${where}: expected a JSON object`);
-  if (r.version !== 1) throw new BaselineError(`${where}: expected version 1, found ${JSON.stringify(r.version)}`);
-  for (const [key, ok] of [
-    ['metrics', typeof r.metrics === 'object' && r.metrics !== null],
-    ['thresholds', Array.isArray(r.thresholds)],
-    ['experiments', Array.isArray(r.experiments)],
-  ] as const) {
-    if (!ok) throw new BaselineError(`${where}: expected "${key}" to be ${key === 'metrics' ? 'an object' : 'an array'}`);
-  }
-  return r as RunReport;
 }

@@ -1,6 +1,6 @@
 /**
  * What the reporting edge needs to know about the workflow run, read from the runner's variables
- * and the event payload (GITHUB_EVENT_PATH). Only src/report reads these: the rest of chaos-gate
+ * and the event payload (GITHUB_EVENT_PATH). Only src/github reads these: the rest of chaos-gate
  * runs without any GitHub variable.
  */
 import { readFile } from 'node:fs/promises';

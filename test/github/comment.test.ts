@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/github-api.js';
-import { failingRun, hugeRun } from './fixtures.js';
+import { failingRun, hugeRun } from '../report/fixtures.js';
 
 let github: FakeGitHub;
-let report: typeof import('../../src/report/comment.js');
+let report: typeof import('../../src/github/comment.js');
 let summary: typeof import('../../src/report/summary.js');
 const REPO = { owner: 'acme', repo: 'shop' };
 const FULL = 'acme/shop';
@@ -16,7 +16,7 @@ beforeAll(async () => {
   github = await FakeGitHub.start();
   // As on a runner: the variables exist before the toolkit is first imported.
   Object.assign(process.env, github.env());
-  report = await import('../../src/report/comment.js');
+  report = await import('../../src/github/comment.js');
   summary = await import('../../src/report/summary.js');
 });
 

@@ -7,13 +7,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/results/types.js';
 import { FakeGitHub, type FakeRun } from '../helpers/github-api.js';
-import { baselineRun, failingRun } from './fixtures.js';
+import { baselineRun, failingRun } from '../report/fixtures.js';
 
 let github: FakeGitHub;
-let artifact: typeof import('../../src/report/artifact.js');
-let baseline: typeof import('../../src/report/baseline.js');
+let artifact: typeof import('../../src/github/artifact.js');
+let baseline: typeof import('../../src/github/baseline.js');
 let html: typeof import('../../src/report/html.js');
 let summary: typeof import('../../src/report/summary.js');
 let work: string;
@@ -23,8 +23,8 @@ beforeAll(async () => {
   github = await FakeGitHub.start();
   // As on a runner: the toolkit reads these when first imported.
   Object.assign(process.env, github.env(), { GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '1000' });
-  artifact = await import('../../src/report/artifact.js');
-  baseline = await import('../../src/report/baseline.js');
+  artifact = await import('../../src/github/artifact.js');
+  baseline = await import('../../src/github/baseline.js');
   html = await import('../../src/report/html.js');
   summary = await import('../../src/report/summary.js');
   work = await mkdtemp(join(tmpdir(), 'chaos-gate-artifact-'));
@@ -108,7 +108,7 @@ describe('uploadReport', () => {
   });
 });
 
-describe('findBaseline', () => {
+describe('fetchBaseline', () => {
   it('returns the report of the latest successful run on the branch that has the artifact', async () => {
     const older = baselineRun();
     older.started_at = '2025-04-01T00:00:00.000Z';
@@ -120,7 +120,7 @@ describe('findBaseline', () => {
     await finishedRun('feature', 'success', failingRun()); // another branch
     await finishedRun('main', 'success', failingRun(), 'other-artifact');
 
-    const found = await baseline.findBaseline({ token: github.token, repo: REPO, branch: 'main', artifactName: 'chaos-gate-report' });
+    const found = await baseline.fetchBaseline({ token: github.token, repo: REPO, branch: 'main', artifactName: 'chaos-gate-report' });
     expect(found).toEqual(latest);
     const runQuery = github.requests.find((r) => r.path === '/repos/acme/shop/actions/runs')!.query;
     expect(Object.fromEntries(runQuery)).toMatchObject({ branch: 'main', status: 'success' });
@@ -129,14 +129,14 @@ describe('findBaseline', () => {
 
   it('is undefined when no successful run has the artifact yet', async () => {
     await finishedRun('release', 'failure', baselineRun());
-    expect(await baseline.findBaseline({ token: github.token, repo: REPO, branch: 'release', artifactName: 'chaos-gate-report' })).toBeUndefined();
-    expect(await baseline.findBaseline({ token: github.token, repo: REPO, branch: 'main', artifactName: 'never-uploaded' })).toBeUndefined();
+    expect(await baseline.fetchBaseline({ token: github.token, repo: REPO, branch: 'release', artifactName: 'chaos-gate-report' })).toBeUndefined();
+    expect(await baseline.fetchBaseline({ token: github.token, repo: REPO, branch: 'main', artifactName: 'never-uploaded' })).toBeUndefined();
   });
 
   it('skips expired artifacts', async () => {
     await finishedRun('stable', 'success', baselineRun());
     for (const a of github.artifacts) if (github.runs.find((r) => r.id === a.runId)?.head_branch === 'stable') a.expired = true;
-    expect(await baseline.findBaseline({ token: github.token, repo: REPO, branch: 'stable', artifactName: 'chaos-gate-report' })).toBeUndefined();
+    expect(await baseline.fetchBaseline({ token: github.token, repo: REPO, branch: 'stable', artifactName: 'chaos-gate-report' })).toBeUndefined();
   });
 
   it('filters by workflow file when asked', async () => {
@@ -144,21 +144,21 @@ describe('findBaseline', () => {
     github.uploadRun = run;
     await artifact.uploadReport('chaos-gate-report', await reportDir(baselineRun()));
     const options = { token: github.token, repo: REPO, branch: 'wf', artifactName: 'chaos-gate-report' };
-    expect(await baseline.findBaseline({ ...options, workflow: 'chaos.yml' })).toBeUndefined();
-    expect(await baseline.findBaseline({ ...options, workflow: 'other.yml' })).toEqual(baselineRun());
+    expect(await baseline.fetchBaseline({ ...options, workflow: 'chaos.yml' })).toBeUndefined();
+    expect(await baseline.fetchBaseline({ ...options, workflow: 'other.yml' })).toEqual(baselineRun());
   });
 
   it('refuses a metrics.json that is not a version 1 report', async () => {
     const run = github.addRun({ head_branch: 'odd', conclusion: 'success' });
     github.uploadRun = run;
     await artifact.uploadReport('chaos-gate-report', await reportDir(baselineRun(), JSON.stringify({ version: 2 })));
-    await expect(baseline.findBaseline({ token: github.token, repo: REPO, branch: 'odd', artifactName: 'chaos-gate-report' })).rejects.toThrow(
+    await expect(baseline.fetchBaseline({ token: github.token, repo: REPO, branch: 'odd', artifactName: 'chaos-gate-report' })).rejects.toThrow(
       new baseline.BaselineError(`metrics.json of artifact "chaos-gate-report" from run ${run.id}: expected version 1, found 2`),
     );
   });
 
   it('says why when GitHub refuses', async () => {
-    await expect(baseline.findBaseline({ token: 'wrong', repo: REPO, branch: 'main', artifactName: 'chaos-gate-report' })).rejects.toThrow(
+    await expect(baseline.fetchBaseline({ token: 'wrong', repo: REPO, branch: 'main', artifactName: 'chaos-gate-report' })).rejects.toThrow(
       /^could not fetch the baseline from main: Bad credentials/,
     );
   });
