@@ -9,7 +9,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DefaultArtifactClient } from '@actions/artifact';
 import { getOctokit } from '@actions/github';
 import { withRetry } from './github-retry.js';
 import type { RunReport } from './types.js';
@@ -64,6 +63,8 @@ export async function findBaseline(options: BaselineOptions): Promise<RunReport 
 async function download(options: BaselineOptions, runId: number, artifactId: number): Promise<RunReport> {
   const dir = await mkdtemp(join(tmpdir(), 'chaos-gate-baseline-'));
   try {
+    // @actions/artifact is ~1 MB bundled: loaded when an artifact is moved, not when the step starts.
+    const { DefaultArtifactClient } = await import('@actions/artifact');
     await new DefaultArtifactClient().downloadArtifact(artifactId, {
       path: dir,
       findBy: { token: options.token, workflowRunId: runId, repositoryOwner: options.repo.owner, repositoryName: options.repo.repo },
