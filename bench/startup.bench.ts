@@ -7,7 +7,7 @@
  *
  * - loads: the bytes of an entry and every chunk it imports statically (what Node reads and
  *   compiles before the first line runs); chunks imported with import() are counted apart.
- *   Targets: the action's main step ≤ 2.5 MB, its post step ≤ 50 KB.
+ *   Targets: the action's main step ≤ 2.5 MiB, its post step ≤ 50 KiB.
  * - start: wall time from spawn to exit. Rounds alternate the subjects so load on the machine
  *   falls on each alike; medians with min–max. Target: `--version` ≤ 1.5× `node -e 0`.
  * - base: CHAOS_GATE_BENCH_BASE=<git ref> (default: the last commit before the lean bundle) is
@@ -71,7 +71,7 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const size = (bytes: number) => (bytes >= MB ? `${(bytes / MB).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} KB`);
+const size = (bytes: number) => (bytes >= MB ? `${(bytes / MB).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`);
 
 const baseRef = process.env.CHAOS_GATE_BENCH_BASE ?? DEFAULT_BASE;
 const dists: Dist[] = [];
@@ -92,7 +92,7 @@ for (const d of dists) {
   });
   console.log(`${d.label.padEnd(30)} ${cells[0].padEnd(29)} ${cells[1].padEnd(21)} ${cells[2]}`);
 }
-console.log('targets                        ≤ 2.50 MB                     ≤ 50.0 KB');
+console.log('targets                        ≤ 2.50 MiB                    ≤ 50.0 KiB');
 
 interface Subject {
   label: string;
