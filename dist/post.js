@@ -1,17 +1,3 @@
 import { createRequire as __cgRequire } from 'node:module'; const require = __cgRequire(import.meta.url);
-import {
-  State,
-  getState,
-  info
-} from "./chunks/chunk-IJMWLJ6E.js";
-import "./chunks/chunk-MWTDHI2K.js";
-
-// src/action/post.ts
-var groups = getState(State.processGroups).split(",").map(Number).filter((pid) => Number.isInteger(pid) && pid > 0);
-for (const pid of groups) {
-  try {
-    process.kill(-pid, "SIGKILL");
-    info(`chaos-gate: killed process group ${pid} left behind by the main step`);
-  } catch {
-  }
-}
+import*as x from"os";import{EOL as T}from"os";import{constants as m,promises as b}from"fs";var p=function(o,t,e,r){function n(i){return i instanceof e?i:new e(function(s){s(i)})}return new(e||(e=Promise))(function(i,s){function u(a){try{c(r.next(a))}catch(d){s(d)}}function f(a){try{c(r.throw(a))}catch(d){s(d)}}function c(a){a.done?i(a.value):n(a.value).then(u,f)}c((r=r.apply(o,t||[])).next())})},{access:S,appendFile:$,writeFile:I}=b,w="GITHUB_STEP_SUMMARY";var l=class{constructor(){this._buffer=""}filePath(){return p(this,void 0,void 0,function*(){if(this._filePath)return this._filePath;let t=process.env[w];if(!t)throw new Error(`Unable to find environment variable for $${w}. Check if your runtime environment supports job summaries.`);try{yield S(t,m.R_OK|m.W_OK)}catch{throw new Error(`Unable to access summary file: '${t}'. Check if the file has correct read/write permissions.`)}return this._filePath=t,this._filePath})}wrap(t,e,r={}){let n=Object.entries(r).map(([i,s])=>` ${i}="${s}"`).join("");return e?`<${t}${n}>${e}</${t}>`:`<${t}${n}>`}write(t){return p(this,void 0,void 0,function*(){let e=!!t?.overwrite,r=yield this.filePath();return yield(e?I:$)(r,this._buffer,{encoding:"utf8"}),this.emptyBuffer()})}clear(){return p(this,void 0,void 0,function*(){return this.emptyBuffer().write({overwrite:!0})})}stringify(){return this._buffer}isEmptyBuffer(){return this._buffer.length===0}emptyBuffer(){return this._buffer="",this}addRaw(t,e=!1){return this._buffer+=t,e?this.addEOL():this}addEOL(){return this.addRaw(T)}addCodeBlock(t,e){let r=Object.assign({},e&&{lang:e}),n=this.wrap("pre",this.wrap("code",t),r);return this.addRaw(n).addEOL()}addList(t,e=!1){let r=e?"ol":"ul",n=t.map(s=>this.wrap("li",s)).join(""),i=this.wrap(r,n);return this.addRaw(i).addEOL()}addTable(t){let e=t.map(n=>{let i=n.map(s=>{if(typeof s=="string")return this.wrap("td",s);let{header:u,data:f,colspan:c,rowspan:a}=s,d=u?"th":"td",O=Object.assign(Object.assign({},c&&{colspan:c}),a&&{rowspan:a});return this.wrap(d,f,O)}).join("");return this.wrap("tr",i)}).join(""),r=this.wrap("table",e);return this.addRaw(r).addEOL()}addDetails(t,e){let r=this.wrap("details",this.wrap("summary",t)+e);return this.addRaw(r).addEOL()}addImage(t,e,r){let{width:n,height:i}=r||{},s=Object.assign(Object.assign({},n&&{width:n}),i&&{height:i}),u=this.wrap("img",null,Object.assign({src:t,alt:e},s));return this.addRaw(u).addEOL()}addHeading(t,e){let r=`h${e}`,n=["h1","h2","h3","h4","h5","h6"].includes(r)?r:"h1",i=this.wrap(n,t);return this.addRaw(i).addEOL()}addSeparator(){let t=this.wrap("hr",null);return this.addRaw(t).addEOL()}addBreak(){let t=this.wrap("br",null);return this.addRaw(t).addEOL()}addQuote(t,e){let r=Object.assign({},e&&{cite:e}),n=this.wrap("blockquote",t,r);return this.addRaw(n).addEOL()}addLink(t,e){let r=this.wrap("a",t,{href:e});return this.addRaw(r).addEOL()}},V=new l;import g from"os";var M=g.platform(),K=g.arch();var v;(function(o){o[o.Success=0]="Success",o[o.Failure=1]="Failure"})(v||(v={}));function _(o){process.stdout.write(o+x.EOL)}function E(o){return process.env[`STATE_${o}`]||""}var y={processGroups:"process-groups"};var R=E(y.processGroups).split(",").map(Number).filter(o=>Number.isInteger(o)&&o>0);for(let o of R)try{process.kill(-o,"SIGKILL"),_(`chaos-gate: killed process group ${o} left behind by the main step`)}catch{}
+//# sourceMappingURL=post.js.map

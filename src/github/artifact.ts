@@ -6,7 +6,6 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DefaultArtifactClient } from '@actions/artifact';
 
 export type UploadOutcome =
   | { ok: true; id: number; size: number; files: number; /** Where a reviewer downloads it, when the run is known. */ url?: string }
@@ -17,6 +16,8 @@ export async function uploadReport(name: string, dir: string): Promise<UploadOut
   try {
     const files = await listFiles(dir);
     if (files.length === 0) return { ok: false, warning: `chaos-gate did not upload the report: ${dir} holds no files` };
+    // @actions/artifact is ~1 MB bundled: loaded when an artifact is moved, not when the step starts.
+    const { DefaultArtifactClient } = await import('@actions/artifact');
     const { id, size } = await new DefaultArtifactClient().uploadArtifact(name, files, dir);
     if (id === undefined) return { ok: false, warning: `chaos-gate could not upload the report artifact "${name}": the artifact service returned no id` };
     return { ok: true, id, size: size ?? 0, files: files.length, url: artifactUrl(id) };

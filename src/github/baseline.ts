@@ -9,7 +9,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DefaultArtifactClient } from '@actions/artifact';
 import { readRunReport } from '../results/read.js';
 import type { RunReport } from '../results/types.js';
 import { githubClient } from './octokit.js';
@@ -63,6 +62,8 @@ export async function fetchBaseline(options: BaselineOptions): Promise<RunReport
 async function download(options: BaselineOptions, runId: number, artifactId: number): Promise<RunReport> {
   const dir = await mkdtemp(join(tmpdir(), 'chaos-gate-baseline-'));
   try {
+    // @actions/artifact is ~1 MB bundled: loaded when an artifact is moved, not when the step starts.
+    const { DefaultArtifactClient } = await import('@actions/artifact');
     await new DefaultArtifactClient().downloadArtifact(artifactId, {
       path: dir,
       findBy: { token: options.token, workflowRunId: runId, repositoryOwner: options.repo.owner, repositoryName: options.repo.repo },

@@ -1,9 +1,10 @@
 /** Fetches the shard reports of this workflow run for `mode: merge` (artifacts `<name>-shard-<i>`). */
-import { DefaultArtifactClient } from '@actions/artifact';
 import { join } from 'node:path';
 
 /** Downloads every `<prefix>-shard-<i>` artifact of this run into `dir/<artifact>`; returns those folders in shard order. */
 export async function downloadShardReports(prefix: string, dir: string): Promise<string[]> {
+  // @actions/artifact is ~1 MB bundled: loaded when an artifact is moved, not when the step starts.
+  const { DefaultArtifactClient } = await import('@actions/artifact');
   const client = new DefaultArtifactClient();
   const pattern = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-shard-(\\d+)$`);
   const { artifacts } = await client.listArtifacts({ latest: true });

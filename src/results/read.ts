@@ -19,6 +19,7 @@ const phase = z.object({ success_rate: z.number().nullable(), requests: count, m
 
 const runReport = z.object({
   version: z.literal(1),
+  chaos_gate_version: z.string().optional(),
   verdict: z.enum(['pass', 'fail']),
   started_at: z.string(),
   duration_ms: z.number(),

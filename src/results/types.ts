@@ -107,6 +107,8 @@ export interface ThresholdResult {
 
 export interface RunReport {
   version: 1;
+  /** The chaos-gate that wrote the file (its package version; `dev` when run from source). Set by writeReports. */
+  chaos_gate_version?: string;
   verdict: Verdict;
   /** ISO time the run began. */
   started_at: string;
