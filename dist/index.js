@@ -34,7 +34,7 @@ import {
   renderSummary,
   run,
   trackGroups
-} from "./chunks/chunk-7YFBGY7H.js";
+} from "./chunks/chunk-Q5MBDQ5G.js";
 import {
   __commonJS,
   __export,

@@ -60331,6 +60331,7 @@ var LoadRun = class {
       this.abort();
       return done;
     }
+    this.options.onStart?.(this.t0);
     this.every(Math.min(100, Math.max(5, this.traffic.timeout / 20)), () => this.sweep());
     if (this.options.onProgress) this.every(PROGRESS_EVERY_MS, () => this.report());
     if (open2) this.tick();
@@ -60637,11 +60638,14 @@ async function runExperiment(e, ctx) {
   ctx.signal.addEventListener("abort", onAbort, { once: true });
   const bounds = { fault: Infinity, recovery: Infinity };
   let tracker;
-  const started = performance.now();
+  let started = performance.now();
   ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}`);
+  let onStart;
+  const loadStarted = new Promise((resolve9) => onStart = resolve9);
   const load2 = runLoad(e.load, {
     durationMs: e.steady + e.hold + recoveryMax,
     signal: stopLoad.signal,
+    onStart,
     onSample: (sample) => {
       const phase2 = sample.start >= bounds.recovery ? "recovery" : sample.start >= bounds.fault ? "fault" : "steady";
       if (phase2 !== recording) recorder.into(sets[recording = phase2]);
@@ -60653,6 +60657,7 @@ async function runExperiment(e, ctx) {
   });
   let recoveryTime;
   try {
+    started = await Promise.race([loadStarted, load2.then(() => performance.now())]);
     await delay(e.steady, ctx.signal);
     const revert = await inject(e, ctx.environment);
     bounds.fault = performance.now();
