@@ -72,11 +72,14 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   // Phase boundaries on the performance.now() clock; Infinity until reached.
   const bounds = { fault: Infinity, recovery: Infinity };
   let tracker: RecoveryTracker | undefined;
-  const started = performance.now();
+  let started = performance.now();
   ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}`);
+  let onStart!: (t0: number) => void;
+  const loadStarted = new Promise<number>((resolve) => (onStart = resolve));
   const load = runLoad(e.load, {
     durationMs: e.steady + e.hold + recoveryMax,
     signal: stopLoad.signal,
+    onStart,
     onSample: (sample) => {
       const phase = sample.start >= bounds.recovery ? 'recovery' : sample.start >= bounds.fault ? 'fault' : 'steady';
       if (phase !== recording) recorder.into(sets[(recording = phase)]);
@@ -91,6 +94,9 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   let window: FaultWindow | undefined;
   let series: SeriesPoint[] = [];
   try {
+    // Steady counts from the load's first request, not from the call: on a busy machine its
+    // start-up (probe, timer thread) can take longer than steady itself.
+    started = await Promise.race([loadStarted, load.then(() => performance.now())]);
     await delay(e.steady, ctx.signal);
     const revert = await inject(e, ctx.targets);
     bounds.fault = performance.now();

@@ -29,6 +29,8 @@ export interface LoadOptions {
   /** Aborting stops at once: nothing new starts, requests in flight are abandoned unrecorded. */
   signal?: AbortSignal;
   onSample: (sample: Sample) => void;
+  /** The first request is about to go: `t0` (performance.now() ms) is the clock of every Sample's `start`. Not called when nothing is sent. */
+  onStart?: (t0: number) => void;
   /** Open model: a request was due while `max_in_flight` were in flight, so it was not sent. `due` is performance.now() ms. */
   onDropped?: (due: number) => void;
   /** About once a second. */
@@ -146,6 +148,7 @@ class LoadRun {
       this.abort();
       return done;
     }
+    this.options.onStart?.(this.t0);
     this.every(Math.min(100, Math.max(5, this.traffic.timeout / 20)), () => this.sweep());
     if (this.options.onProgress) this.every(PROGRESS_EVERY_MS, () => this.report());
     if (open) this.tick();
