@@ -15,7 +15,7 @@ import {
   readRunReport,
   run,
   selectStages
-} from "./chunks/chunk-BL7ESSR3.js";
+} from "./chunks/chunk-OAJQOFQL.js";
 import "./chunks/chunk-MWTDHI2K.js";
 
 // node_modules/commander/lib/error.js
@@ -3438,14 +3438,15 @@ async function main(argv) {
   const program2 = new Command("chaos-gate").description("Gate a change on resilience: chaos proxy, mocks, load and chaos stages, thresholds, report.").version(typeof CHAOS_GATE_VERSION === "string" ? CHAOS_GATE_VERSION : "dev").exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(text) });
   program2.command("run").description("run the stages, judge the thresholds, write the report").requiredOption("-c, --config <file>", "chaos-gate.yml").addOption(new Option("-s, --stage <name>", "run only this stage (repeatable)").argParser(collect).default([])).addOption(new Option("--category <name>", "run only experiments tagged with this category (repeatable)").argParser(collect).default([])).option("-r, --report-dir <dir>", "where the report goes", "chaos-gate-report").option("--baseline <metrics.json>", "compare with an earlier run: deltas and thresholds such as p(99)<baseline*1.2").option("--dry-run", "validate and print the plan; start nothing").option("--shard <I/N>", "run this shard's share: experiments dealt out, load divided, CHAOS_GATE_SHARD for test runners").action(async (opts) => {
     const baselineFile = opts.baseline;
+    const shard = opts.shard === void 0 ? void 0 : parseShard(opts.shard);
     const outcome = await run(
       {
-        config: opts.config,
+        config: await loadConfig(resolve(opts.config)),
         stages: opts.stage,
         categories: opts.category,
         reportDir: opts.reportDir,
         dryRun: opts.dryRun,
-        shard: opts.shard === void 0 ? void 0 : parseShard(opts.shard),
+        shard,
         signal: stop,
         groups,
         baseline: baselineFile ? () => readBaseline(baselineFile) : void 0
@@ -3457,7 +3458,8 @@ async function main(argv) {
   program2.command("merge").description("merge shard reports (each folder's metrics.json), judge the thresholds once, write one report").argument("<dirs...>", "folders of the shard reports").requiredOption("-c, --config <file>", "chaos-gate.yml (for the thresholds)").option("-r, --report-dir <dir>", "where the merged report goes", "chaos-gate-report").option("--baseline <metrics.json>", "compare with an earlier run").action(async (dirs, opts) => {
     const baselineFile = opts.baseline;
     const baseline = baselineFile ? () => readBaseline(baselineFile) : void 0;
-    exitCode = (await merge({ dirs, config: opts.config, reportDir: opts.reportDir, baseline }, log)).exitCode;
+    const config = await loadConfig(resolve(opts.config));
+    exitCode = (await merge({ dirs, config, reportDir: opts.reportDir, baseline }, log)).exitCode;
   });
   program2.command("validate").description("check a config without starting anything").requiredOption("-c, --config <file>", "chaos-gate.yml").action(async (opts) => {
     const { file, config } = await loadConfig(resolve(opts.config));

@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-BL7ESSR3.js";
+} from "./chunks/chunk-OAJQOFQL.js";
 import {
   __commonJS,
   __export,
@@ -99205,15 +99205,16 @@ async function runAction() {
   try {
     const inputs = readInputs();
     const cwd = resolve2(inputs.workingDirectory);
-    const { report: reportConfig } = (await loadConfig(resolve2(cwd, inputs.config))).config;
+    const config = await loadConfig(resolve2(cwd, inputs.config));
+    const reportConfig = config.config.report;
     const publishing = {
       comment: inputs.comment ?? reportConfig.comment,
       artifactName: inputs.artifactName ?? reportConfig.artifact
     };
     const baseline = (branch) => fetchBaselineFor(branch, inputs, publishing);
-    const outcome = inputs.mode === "merge" ? await merge({ dirs: await downloadShards(publishing, inputs, cwd, log2), config: inputs.config, cwd, reportDir: inputs.reportDir, baseline }, log2) : await run(
+    const outcome = inputs.mode === "merge" ? await merge({ dirs: await downloadShards(publishing, inputs, cwd, log2), config, cwd, reportDir: inputs.reportDir, baseline }, log2) : await run(
       {
-        config: inputs.config,
+        config,
         cwd,
         reportDir: inputs.reportDir,
         stages: inputs.stages,

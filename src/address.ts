@@ -1,4 +1,4 @@
-/** `host:port` addresses, as written in chaos-gate.yml and the control API. */
+/** `host:port` addresses, as written in chaos-gate.yml and the control API, and binding them. */
 import type { AddressInfo, Server } from 'node:net';
 
 /** Splits `host:port` or `[::1]:port`; throws a plain message naming what was expected. */
@@ -10,15 +10,67 @@ export function splitHostPort(address: string): { host: string; port: number } {
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }
 
-/** Binds `server` to a `host:port`; rejects with the OS error (code EADDRINUSE…) when it cannot. */
+/** Binds `server` to a `host:port`; rejects with a ListenError (or the OS error when it is none of those) when it cannot. */
 export async function listenOn(server: Server, address: string): Promise<AddressInfo> {
   const { host, port } = splitHostPort(address);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: unknown) => reject(listenError(error, address));
+    server.once('error', fail);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });
   return server.address() as AddressInfo;
+}
+
+/**
+ * Why an address cannot be listened on, worded once: the API says the `message`, the run's log
+ * the `reason` after its own "cannot start the … on <address>".
+ */
+const PROBLEMS = {
+  in_use: { codes: ['EADDRINUSE'], says: (a: string) => `${a} is already in use`, reason: 'the port is already in use' },
+  not_local: { codes: ['EADDRNOTAVAIL'], says: (a: string) => `${a} is not an address of this machine`, reason: 'the address is not available on this machine' },
+  no_permission: { codes: ['EACCES'], says: (a: string) => `no permission to listen on ${a}`, reason: 'no permission to listen there' },
+  unresolvable: { codes: ['ENOTFOUND', 'EAI_AGAIN'], says: (a: string) => `host of ${a} does not resolve`, reason: 'the host does not resolve' },
+} satisfies Record<string, { codes: string[]; says: (address: string) => string; reason: string }>;
+
+export type ListenProblem = keyof typeof PROBLEMS;
+
+/** An address that could not be bound: `field: <address> is already in use`. Keeps the OS error's `code`. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+  /** The OS error code, e.g. EADDRINUSE. */
+  readonly code: string;
+
+  constructor(
+    readonly address: string,
+    readonly problem: ListenProblem,
+    cause: NodeJS.ErrnoException,
+    /** Where the address was given; every listen address of a run sits in a `listen` key. */
+    readonly field = 'listen',
+  ) {
+    super(`${field}: ${PROBLEMS[problem].says(address)}`, { cause });
+    this.code = cause.code ?? '';
+  }
+
+  /** The problem without the address, for a sentence that already names it. */
+  get reason(): string {
+    return PROBLEMS[this.problem].reason;
+  }
+
+  /** The same error, given at another field (`[2].listen` of a list). */
+  at(field: string): ListenError {
+    return new ListenError(this.address, this.problem, this.cause as NodeJS.ErrnoException, field);
+  }
+}
+
+/** An OS error from binding `address` as a ListenError; any other error unchanged. */
+export function listenError(error: unknown, address: string): unknown {
+  if (error instanceof ListenError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  for (const [problem, { codes }] of Object.entries(PROBLEMS)) {
+    if (code && codes.includes(code)) return new ListenError(address, problem as ListenProblem, error as NodeJS.ErrnoException);
+  }
+  return error;
 }

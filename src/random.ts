@@ -22,6 +22,11 @@ export class Random {
     return new Random(hash);
   }
 
+  /** A child source seeded from this one's next draw: one per proxy connection, each replayable. */
+  fork(): Random {
+    return new Random(Math.floor(this.next() * 4294967296));
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);

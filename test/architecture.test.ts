@@ -57,16 +57,6 @@ function imports(): Import[] {
 /** The unit a file of src/ belongs to: its top folder, or the file itself at the top. */
 const unitOf = (file: string) => unitName(file.split('/')[0]);
 
-/**
- * Climbs and circles whose fix is in another branch of the same step (issue 14), listed so this
- * branch stays green on its own. Each must still exist; when one is gone, delete its line.
- */
-const PENDING = new Set([
-  'proxy/proxy.ts -> control/errors.ts',
-  'proxy/registry.ts -> control/errors.ts',
-  'proxy/schema.ts -> control/errors.ts',
-]);
-const PENDING_CYCLES = new Set(['mock/faults/fault.ts']);
 
 describe('architecture (docs/architecture.md)', () => {
   const table = allowedDirections();
@@ -83,16 +73,13 @@ describe('architecture (docs/architecture.md)', () => {
     const climbs = all
       .filter((i) => i.local && unitOf(i.from) !== unitOf(i.to) && !table.get(unitOf(i.from))?.has(unitOf(i.to)))
       .map((i) => `${i.from} -> ${i.to}`);
-    expect(climbs.filter((c) => !PENDING.has(c))).toEqual([]);
-    expect([...PENDING].filter((p) => !climbs.includes(p))).toEqual([]);
+    expect(climbs).toEqual([]);
   });
 
   it('no file takes part in an import circle', () => {
     const graph = new Map<string, string[]>();
     for (const i of all.filter((i) => i.local)) graph.set(i.from, [...(graph.get(i.from) ?? []), i.to]);
-    const found = cycles(graph);
-    expect(found.filter((c) => !c.some((file) => PENDING_CYCLES.has(file)))).toEqual([]);
-    expect([...PENDING_CYCLES].filter((file) => !found.some((c) => c.includes(file)))).toEqual([]);
+    expect(cycles(graph)).toEqual([]);
   });
 
   it('only github/ and action/ import GitHub packages (@actions/*, @octokit/*)', () => {

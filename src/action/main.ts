@@ -36,8 +36,9 @@ export async function runAction(): Promise<void> {
   try {
     const inputs = readInputs();
     const cwd = resolve(inputs.workingDirectory);
-    // Inputs left empty follow the config's `report:` keys.
-    const { report: reportConfig } = (await loadConfig(resolve(cwd, inputs.config))).config;
+    // Loaded once here; run() and merge() take it as it is. Inputs left empty follow its `report:` keys.
+    const config = await loadConfig(resolve(cwd, inputs.config));
+    const reportConfig = config.config.report;
     const publishing: Publishing = {
       comment: inputs.comment ?? reportConfig.comment,
       artifactName: inputs.artifactName ?? reportConfig.artifact,
@@ -45,10 +46,10 @@ export async function runAction(): Promise<void> {
     const baseline = (branch: string | undefined) => fetchBaselineFor(branch, inputs, publishing);
     const outcome =
       inputs.mode === 'merge'
-        ? await merge({ dirs: await downloadShards(publishing, inputs, cwd, log), config: inputs.config, cwd, reportDir: inputs.reportDir, baseline }, log)
+        ? await merge({ dirs: await downloadShards(publishing, inputs, cwd, log), config, cwd, reportDir: inputs.reportDir, baseline }, log)
         : await run(
             {
-              config: inputs.config,
+              config,
               cwd,
               reportDir: inputs.reportDir,
               stages: inputs.stages,

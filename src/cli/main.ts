@@ -48,14 +48,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--shard <I/N>', "run this shard's share: experiments dealt out, load divided, CHAOS_GATE_SHARD for test runners")
     .action(async (opts: { config: string; stage: string[]; category: string[]; reportDir: string; baseline?: string; dryRun?: boolean; shard?: string }) => {
       const baselineFile = opts.baseline;
+      const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
       const outcome = await run(
         {
-          config: opts.config,
+          config: await loadConfig(resolve(opts.config)),
           stages: opts.stage,
           categories: opts.category,
           reportDir: opts.reportDir,
           dryRun: opts.dryRun,
-          shard: opts.shard === undefined ? undefined : parseShard(opts.shard),
+          shard,
           signal: stop,
           groups,
           baseline: baselineFile ? () => readBaseline(baselineFile) : undefined,
@@ -75,7 +76,8 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (dirs: string[], opts: { config: string; reportDir: string; baseline?: string }) => {
       const baselineFile = opts.baseline;
       const baseline = baselineFile ? () => readBaseline(baselineFile) : undefined;
-      exitCode = (await merge({ dirs, config: opts.config, reportDir: opts.reportDir, baseline }, log)).exitCode;
+      const config = await loadConfig(resolve(opts.config));
+      exitCode = (await merge({ dirs, config, reportDir: opts.reportDir, baseline }, log)).exitCode;
     });
 
   program

@@ -1,5 +1,7 @@
 /** Checks across the whole config that no single key's schema can see: names, ports, references. */
 import { splitHostPort } from '../address.js';
+import { builtinType } from '../gate/builtin-metrics.js';
+import { mismatch } from '../gate/expression.js';
 import type { Problem } from './interpolate.js';
 import type { Config } from './schema.js';
 
@@ -47,6 +49,17 @@ export function checkConsistency(config: Config): Problem[] {
       problems.push({ path: ['stages', 'chaos', 'experiments', i, 'fault', 'mock'], message: `no mock named "${fault.mock}" (declared: ${[...mocks].join(', ') || 'none'})` });
     }
   });
+
+  // k6's check: an aggregation the metric's type does not have (`p(99)` on a rate) is a config error.
+  for (const [address, list] of Object.entries(config.thresholds)) {
+    const type = builtinType(address);
+    if (type === undefined) continue;
+    const name = address.slice(address.lastIndexOf('.') + 1);
+    list.forEach(({ threshold }, i) => {
+      const wrong = mismatch(threshold, type, `${name}, a ${type}`);
+      if (wrong) problems.push({ path: ['thresholds', address, i, 'threshold'], message: `"${threshold.text}": ${wrong}` });
+    });
+  }
   return problems;
 }
 

@@ -58,9 +58,11 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   const schema = configSchema(dir);
   const unresolved = interpolate(raw as Record<string, unknown>);
   const result = schema.safeParse(raw);
-  const problems = [...unresolved, ...(result.success ? checkConsistency(result.data) : [])].map(
-    ({ path, message }) => `${at(locate(doc, path).offset)}: ${formatPath(path)}: ${message}`,
-  );
+  const problems = [...unresolved, ...(result.success ? checkConsistency(result.data) : [])].map(({ path, message }) => {
+    // Named as written: `thresholds.x` for a threshold given alone, `thresholds.x[1]` in a list.
+    const { offset, walked } = locate(doc, path);
+    return `${at(offset)}: ${formatPath(walked)}: ${message}`;
+  });
   if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describe(issue, schema, doc, at)));
   if (problems.length > 0) throw new ConfigError(problems);
   return { file: shown, dir, config: result.data! };
@@ -90,25 +92,36 @@ function describe(issue: Issue, schema: z.ZodType, doc: Document, at: (offset?: 
   return [`${at(offset)}: ${formatPath(issue.path) || '(top level)'}: ${tidy(message)}`];
 }
 
+interface Located {
+  offset?: number;
+  missing: boolean;
+  /** The part of the path found in the file. */
+  walked: PropertyKey[];
+}
+
 /** Where a key path points: the value's node, or its key when asked; the nearest parent when absent. */
-function locate(doc: Document, path: readonly PropertyKey[], key = false): { offset?: number; missing: boolean } {
+function locate(doc: Document, path: readonly PropertyKey[], key = false): Located {
   let node: unknown = doc.contents;
   let keyNode: Node | undefined;
+  const walked: PropertyKey[] = [];
   for (const [i, segment] of path.entries()) {
+    // A value given alone where a list is allowed (`junit: "a.xml"`, one threshold) is the list's item 0.
+    if (segment === 0 && !isSeq(node)) continue;
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-      if (!pair) return { offset: (node as Node).range?.[0], missing: i === path.length - 1 };
+      if (!pair) return { offset: (node as Node).range?.[0], missing: i === path.length - 1, walked };
       keyNode = pair.key as Node;
       node = pair.value;
     } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
       keyNode = undefined;
       node = node.items[segment];
     } else {
-      return { offset: (node as Node | null)?.range?.[0], missing: false };
+      return { offset: (node as Node | null)?.range?.[0], missing: false, walked };
     }
+    walked.push(segment);
   }
   const target = key && keyNode ? keyNode : (node as Node | null);
-  return { offset: target?.range?.[0] ?? keyNode?.range?.[0], missing: false };
+  return { offset: target?.range?.[0] ?? keyNode?.range?.[0], missing: false, walked };
 }
 
 /** The keys an object schema allows at a path, walking through wrappers (optional, default, pipe). */

@@ -14,125 +14,76 @@
  *   DELETE /mocks/{name}/requests          clear the journal
  */
 import type { z } from 'zod';
-import { MockExistsError, UnknownMockError, UnknownRouteError } from '../mock/errors.js';
 import type { InjectedFault } from '../mock/injected.js';
 import type { JournalEntry, JournalFilter } from '../mock/journal.js';
 import type { MockRegistry } from '../mock/registry.js';
 import { mockFaultSchema, mockSchema } from '../mock/schema.js';
 import type { MockServer } from '../mock/server.js';
 import { ApiError } from './errors.js';
-import type { ApiRequest, ApiResponse, Router } from './router.js';
+import type { ApiRequest, Router } from './router.js';
 
 const DEFAULT_WAIT_MS = 5000;
 const MAX_WAIT_MS = 60_000;
 
 export function mockRoutes(router: Router, mocks: MockRegistry): void {
-  const handle = (handler: (req: ApiRequest) => ApiResponse | Promise<ApiResponse>) => async (req: ApiRequest) => {
-    try {
-      return await handler(req);
-    } catch (error) {
-      throw toApiError(error);
-    }
-  };
   const mock = (req: ApiRequest) => mocks.require(req.params.name);
 
   router.add('GET', '/mocks', () => ({ status: 200, json: Object.fromEntries(mocks.list().map((m) => [m.name, mockView(m)])) }));
 
-  router.add(
-    'POST',
-    '/mocks',
-    handle(async (req) => {
-      const definition = parse(mockSchema(process.cwd()), req.body);
-      try {
-        return { status: 201, json: mockView(await mocks.create(definition)) };
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
-          throw new ApiError(409, `listen ${definition.listen}: ${(error as Error).message}`);
-        }
-        if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw ApiError.badField('listen', `host of ${definition.listen} does not resolve`);
-        throw error;
-      }
-    }),
-  );
+  router.add('POST', '/mocks', async (req) => {
+    const definition = parse(mockSchema(process.cwd()), req.body);
+    return { status: 201, json: mockView(await mocks.create(definition)) };
+  });
 
-  router.add('GET', '/mocks/{name}', handle((req) => ({ status: 200, json: mockView(mock(req)) })));
+  router.add('GET', '/mocks/{name}', (req) => ({ status: 200, json: mockView(mock(req)) }));
 
-  router.add(
-    'DELETE',
-    '/mocks/{name}',
-    handle(async (req) => {
-      await mocks.remove(mock(req).name);
-      return { status: 204 };
-    }),
-  );
+  router.add('DELETE', '/mocks/{name}', async (req) => {
+    await mocks.remove(mock(req).name);
+    return { status: 204 };
+  });
 
-  router.add(
-    'POST',
-    '/mocks/{name}/reset',
-    handle((req) => {
-      const target = mock(req);
-      // Through the registry's faults too, so their expiry timers go with them.
-      for (const fault of [...target.faults]) mocks.removeFault(target.name, fault.id);
-      target.reset();
-      return { status: 204 };
-    }),
-  );
+  router.add('POST', '/mocks/{name}/reset', (req) => {
+    const target = mock(req);
+    // Through the registry's faults too, so their expiry timers go with them.
+    for (const fault of [...target.faults]) mocks.removeFault(target.name, fault.id);
+    target.reset();
+    return { status: 204 };
+  });
 
-  router.add('GET', '/mocks/{name}/faults', handle((req) => ({ status: 200, json: mock(req).faults.map(faultView) })));
+  router.add('GET', '/mocks/{name}/faults', (req) => ({ status: 200, json: mock(req).faults.map(faultView) }));
 
-  router.add(
-    'POST',
-    '/mocks/{name}/faults',
-    handle((req) => {
-      const target = mock(req);
-      const id = mocks.addFault(target.name, parse(mockFaultSchema, req.body));
-      return { status: 200, json: faultView(target.faults.find((f) => f.id === id)!) };
-    }),
-  );
+  router.add('POST', '/mocks/{name}/faults', (req) => {
+    const target = mock(req);
+    const id = mocks.addFault(target.name, parse(mockFaultSchema, req.body));
+    return { status: 200, json: faultView(target.faults.find((f) => f.id === id)!) };
+  });
 
-  router.add(
-    'DELETE',
-    '/mocks/{name}/faults',
-    handle((req) => {
-      const target = mock(req);
-      for (const fault of [...target.faults]) mocks.removeFault(target.name, fault.id);
-      return { status: 204 };
-    }),
-  );
+  router.add('DELETE', '/mocks/{name}/faults', (req) => {
+    const target = mock(req);
+    for (const fault of [...target.faults]) mocks.removeFault(target.name, fault.id);
+    return { status: 204 };
+  });
 
-  router.add(
-    'DELETE',
-    '/mocks/{name}/faults/{id}',
-    handle((req) => {
-      if (!mocks.removeFault(req.params.name, req.params.id)) throw ApiError.notFound(`fault "${req.params.id}" of mock "${req.params.name}"`);
-      return { status: 204 };
-    }),
-  );
+  router.add('DELETE', '/mocks/{name}/faults/{id}', (req) => {
+    if (!mocks.removeFault(req.params.name, req.params.id)) throw ApiError.notFound(`fault "${req.params.id}" of mock "${req.params.name}"`);
+    return { status: 204 };
+  });
 
-  router.add(
-    'GET',
-    '/mocks/{name}/requests',
-    handle(async (req) => {
-      const target = mock(req);
-      const filter = journalFilter(req.query);
-      const wait = optionalInteger(req.query, 'wait');
-      const entries =
-        wait === undefined
-          ? target.journal.list(filter)
-          : await target.journal.waitFor(wait, filter, Math.min(optionalInteger(req.query, 'timeout') ?? DEFAULT_WAIT_MS, MAX_WAIT_MS));
-      return { status: 200, json: { count: entries.length, total: target.journal.total, requests: entries.map(entryView) } };
-    }),
-  );
+  router.add('GET', '/mocks/{name}/requests', async (req) => {
+    const target = mock(req);
+    const filter = journalFilter(req.query);
+    const wait = optionalInteger(req.query, 'wait');
+    const entries =
+      wait === undefined
+        ? target.journal.list(filter)
+        : await target.journal.waitFor(wait, filter, Math.min(optionalInteger(req.query, 'timeout') ?? DEFAULT_WAIT_MS, MAX_WAIT_MS));
+    return { status: 200, json: { count: entries.length, total: target.journal.total, requests: entries.map(entryView) } };
+  });
 
-  router.add(
-    'DELETE',
-    '/mocks/{name}/requests',
-    handle((req) => {
-      mock(req).journal.clear();
-      return { status: 204 };
-    }),
-  );
+  router.add('DELETE', '/mocks/{name}/requests', (req) => {
+    mock(req).journal.clear();
+    return { status: 204 };
+  });
 }
 
 /** A mock as the API shows it. */
@@ -220,11 +171,4 @@ function innermost(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   if (shaped.length !== 1) return issue;
   const inner = shaped[0][0];
   return innermost({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue);
-}
-
-function toApiError(error: unknown): unknown {
-  if (error instanceof UnknownMockError) return new ApiError(404, error.message);
-  if (error instanceof MockExistsError) return new ApiError(409, error.message);
-  if (error instanceof UnknownRouteError) return ApiError.badField('route', error.message);
-  return error;
 }

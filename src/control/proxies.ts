@@ -5,7 +5,7 @@
  *
  *   Toxiproxy client ──HTTP──► these routes ──► ProxyRegistry ──► Proxy (listener, connections, toxics)
  */
-import { listenFailure, type ProxyRegistry } from '../proxy/registry.js';
+import type { ProxyRegistry } from '../proxy/registry.js';
 import { populateSchema, proxySchema, proxyUpdateSchema, toxicSchema, toxicUpdateSchema, validate } from '../proxy/schema.js';
 import { ApiError } from './errors.js';
 import type { Handler, Router } from './router.js';
@@ -21,9 +21,7 @@ export function proxyRoutes(router: Router, proxies: ProxyRegistry): void {
 
   router.add('POST', '/proxies', async (req) => {
     const definition = validate(proxySchema, req.body);
-    const proxy = await proxies.create(definition).catch((error: unknown) => {
-      throw listenFailure(error, 'listen', definition.listen);
-    });
+    const proxy = await proxies.create(definition);
     return ok(proxy.toJSON(), 201);
   });
 
@@ -38,9 +36,7 @@ export function proxyRoutes(router: Router, proxies: ProxyRegistry): void {
   const update: Handler = async ({ params, body }) => {
     const proxy = proxyOf(params);
     const change = validate(proxyUpdateSchema, body ?? {});
-    await proxies.update(proxy.name, change).catch((error: unknown) => {
-      throw listenFailure(error, 'listen', proxy.listen);
-    });
+    await proxies.update(proxy.name, change);
     return ok(proxy.toJSON());
   };
   router.add('POST', '/proxies/{proxy}', update);

@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listenOn } from '../address.js';
-import { ApiError } from './errors.js';
+import { ApiError, toApiError } from './errors.js';
 import type { ApiRequest, ApiResponse, Router } from './router.js';
 
 export interface ControlServerOptions {
@@ -32,7 +32,7 @@ export class ControlServer {
     this.server.keepAliveTimeout = 1000;
   }
 
-  /** Starts listening; rejects with the OS error (EADDRINUSE…) when the address cannot be bound. */
+  /** Starts listening; rejects with a ListenError (address in use…) when the address cannot be bound. */
   async start(): Promise<void> {
     await listenOn(this.server, this.options.listen);
   }
@@ -67,7 +67,7 @@ export class ControlServer {
       };
       write(res, await handler(request));
     } catch (error) {
-      const api = error instanceof ApiError ? error : new ApiError(500, String((error as Error)?.message ?? error));
+      const api = toApiError(error);
       write(res, { status: api.status, json: { error: api.message, status: api.status } });
     }
   }

@@ -2,6 +2,7 @@
  * k6's threshold expressions: `<aggregation> <op> <limit>`, e.g. `rate<0.05`, `p(99.9)<800`,
  * `count==0`, and a limit relative to the baseline run: `p(99)<baseline*1.2`.
  */
+import type { MetricType } from './metrics.js';
 
 export type Operator = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
@@ -45,6 +46,24 @@ export function parseExpression(text: string): Expression | string {
     };
   }
   return { aggregation: percentile === undefined ? aggregationText : 'p', percentile, op, limit, text: text.trim() };
+}
+
+/** The aggregations each metric type answers (k6's, plus `count` on trends and rates, `min`/`max` on gauges). */
+const AGGREGATIONS: Record<MetricType, readonly string[]> = {
+  trend: ['avg', 'min', 'max', 'med', 'p', 'count'],
+  rate: ['rate', 'count'],
+  counter: ['count', 'rate'],
+  gauge: ['value', 'min', 'max'],
+};
+
+/**
+ * Why an expression cannot be judged on a metric of this type (k6's Thresholds.Validate), naming
+ * the metric as `what`; undefined when it can.
+ */
+export function mismatch(expression: Expression, type: MetricType, what = `a ${type}`): string | undefined {
+  if (AGGREGATIONS[type].includes(expression.aggregation)) return undefined;
+  const name = (a: string) => (a === 'p' ? 'p(N)' : a);
+  return `${name(expression.aggregation)} does not apply to ${what} (use ${AGGREGATIONS[type].map(name).join(', ')})`;
 }
 
 /** Applies the comparison. */

@@ -4,6 +4,7 @@
  * to /metrics. A bad line is named and skipped; the rest are kept.
  */
 import { readFile } from 'node:fs/promises';
+import { builtinType } from './builtin-metrics.js';
 import type { MetricSet, MetricType } from './metrics.js';
 
 export interface MetricLine {
@@ -27,6 +28,9 @@ export function parseMetricLine(text: string): MetricLine | string {
   const line = value as Record<string, unknown>;
   if (typeof line.name !== 'string' || !NAME.test(line.name)) return 'name: expected letters, digits and _ (e.g. "deadlocks")';
   if (typeof line.type !== 'string' || !TYPES.includes(line.type)) return `type: expected one of ${TYPES.join(', ')}`;
+  // A built-in name keeps its type, so a threshold checked against it at load stays right.
+  const builtin = builtinType(line.name);
+  if (builtin !== undefined && builtin !== line.type) return `name: "${line.name}" is chaos-gate's own ${builtin}; report it as a ${builtin} or pick another name`;
   const v = line.value;
   if (line.type === 'rate' ? typeof v !== 'boolean' && (typeof v !== 'number' || !Number.isFinite(v)) : typeof v !== 'number' || !Number.isFinite(v)) {
     return line.type === 'rate' ? 'value: expected true/false or a number (non-zero is a hit)' : 'value: expected a finite number';

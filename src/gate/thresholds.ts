@@ -3,7 +3,7 @@
  * limit, and whether it held. A metric nobody produced fails as "no data", never passes silently.
  */
 import type { ThresholdResult } from '../results/types.js';
-import { compare, parseExpression, type Expression } from './expression.js';
+import { compare, mismatch, type Expression } from './expression.js';
 import { Counter, Gauge, Rate, Trend, type Metric } from './metrics.js';
 import type { ThresholdConfig } from './schema.js';
 
@@ -28,8 +28,7 @@ export function judge(thresholds: Record<string, ThresholdConfig[]>, lookup: Met
   return results;
 }
 
-export function judgeOne(address: string, text: string, metric: Metric | undefined, options: JudgeOptions): ThresholdResult {
-  const expression = parseExpression(text) as Expression; // validated with the config
+export function judgeOne(address: string, expression: Expression, metric: Metric | undefined, options: JudgeOptions): ThresholdResult {
   const base = { metric: address, expression: expression.text };
   if (!metric) return { ...base, actual: null, limit: fixedLimit(expression), ok: false, reason: 'no data: no stage or experiment produced this metric' };
   const actual = aggregate(metric, expression, options.durationMs);
@@ -47,8 +46,13 @@ export function judgeOne(address: string, text: string, metric: Metric | undefin
   return { ...base, actual: round(actual), limit: round(limit), ok: compare(actual, expression.op, limit) };
 }
 
-/** The number an aggregation names, or a message when it does not apply to this kind of metric. */
+/**
+ * The number an aggregation names, or a message when it does not apply to this kind of metric:
+ * built-in metrics are checked at load, a user's own metric only now that its type is known.
+ */
 function aggregate(metric: Metric, e: Expression, durationMs: number): number | string {
+  const wrongType = mismatch(e, metric.type);
+  if (wrongType) return wrongType;
   const a = e.aggregation;
   if (metric instanceof Trend) {
     if (metric.count === 0) return 'no data: the trend has no values';
@@ -71,8 +75,7 @@ function aggregate(metric: Metric, e: Expression, durationMs: number): number | 
     if (a === 'min') return metric.min;
     if (a === 'max') return metric.max;
   }
-  const allowed = { trend: 'avg, min, max, med, p(N), count', rate: 'rate, count', counter: 'count, rate', gauge: 'value, min, max' }[metric.type];
-  return `${a === 'p' ? 'p(N)' : a} does not apply to a ${metric.type} (use ${allowed})`;
+  return `${a} is not computed for a ${metric.type}`; // kept in step with mismatch()'s table
 }
 
 function fixedLimit(e: Expression): number | null {

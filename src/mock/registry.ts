@@ -3,6 +3,7 @@
  * control API and chaos experiments (which inject and revert faults through here), all closed
  * at the end of the run.
  */
+import { FaultExpiry } from '../fault-expiry.js';
 import { MockExistsError, UnknownMockError } from './errors.js';
 import type { MockDefinition, MockFault } from './schema.js';
 import { MockServer } from './server.js';
@@ -14,11 +15,14 @@ export interface MockRegistryOptions {
 
 export class MockRegistry {
   private readonly mocks = new Map<string, MockServer>();
-  private readonly expiries = new Map<string, NodeJS.Timeout>();
+  /** Run-time faults, by mock and fault id, removed after safety.fault_ttl. */
+  private readonly expiry: FaultExpiry;
 
-  constructor(private readonly options: MockRegistryOptions = {}) {}
+  constructor(options: MockRegistryOptions = {}) {
+    this.expiry = new FaultExpiry(options.faultTtlMs);
+  }
 
-  /** Compiles and starts a mock; rejects with MockExistsError, a body file's read error, or the OS listen error (code EADDRINUSE…). */
+  /** Compiles and starts a mock; rejects with MockExistsError, a body file's read error, or a ListenError (address in use…). */
   async create(definition: MockDefinition): Promise<MockServer> {
     if (this.mocks.has(definition.name)) throw new MockExistsError(definition.name);
     const mock = new MockServer(definition);
@@ -53,50 +57,37 @@ export class MockRegistry {
     const mock = this.mocks.get(name);
     if (!mock) return false;
     this.mocks.delete(name);
-    for (const fault of mock.faults) this.forgetExpiry(name, fault.id);
+    this.expiry.cancel(name);
     await mock.close();
     return true;
   }
 
   /** Every mock back to as declared: injected faults removed, sequences and journals reset. */
   reset(): void {
-    for (const timer of this.expiries.values()) clearTimeout(timer);
-    this.expiries.clear();
+    this.expiry.clear();
     for (const mock of this.mocks.values()) mock.reset();
   }
 
   /** Switches a fault on for one route (`fault.route`) or the whole mock; returns its id. Throws UnknownMockError, UnknownRouteError. */
   addFault(mockName: string, fault: MockFault): string {
-    const { id } = this.require(mockName).addFault(fault);
-    if (this.options.faultTtlMs !== undefined) {
-      const timer = setTimeout(() => {
-        this.expiries.delete(`${mockName}\u0000${id}`);
-        this.get(mockName)?.removeFault(id);
-      }, this.options.faultTtlMs);
-      timer.unref();
-      this.expiries.set(`${mockName}\u0000${id}`, timer);
-    }
+    const mock = this.require(mockName);
+    const { id } = mock.addFault(fault);
+    this.expiry.schedule(mockName, id, () => mock.removeFault(id));
     return id;
   }
 
   /** Switches a fault off; false when that mock has no fault with this id. Throws UnknownMockError. */
   removeFault(mockName: string, id: string): boolean {
-    this.forgetExpiry(mockName, id);
-    return this.require(mockName).removeFault(id);
+    const removed = this.require(mockName).removeFault(id);
+    this.expiry.cancel(mockName, id);
+    return removed;
   }
 
   /** Closes every mock: listeners and every live connection, hanging and streaming ones included. */
   async closeAll(): Promise<void> {
-    for (const timer of this.expiries.values()) clearTimeout(timer);
-    this.expiries.clear();
+    this.expiry.clear();
     const mocks = this.list();
     this.mocks.clear();
     await Promise.all(mocks.map((mock) => mock.close()));
-  }
-
-  private forgetExpiry(mockName: string, id: string): void {
-    const key = `${mockName}\u0000${id}`;
-    clearTimeout(this.expiries.get(key));
-    this.expiries.delete(key);
   }
 }

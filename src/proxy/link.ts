@@ -10,7 +10,7 @@
  * reordered; an end-of-stream (half-close) travels the same path as the bytes before it.
  */
 import type { Socket } from 'node:net';
-import type { Stage } from './stage.js';
+import type { ToxicStage } from './toxic-stage.js';
 import type { Toxic } from './toxic.js';
 
 interface Receiver {
@@ -27,7 +27,7 @@ export interface ConnectionControl {
 /** A stage in its place in the chain; `next` changes as neighbours come and go. */
 interface Slot extends Receiver {
   toxic: Toxic;
-  stage: Stage;
+  stage: ToxicStage;
   next: Receiver;
 }
 
@@ -111,7 +111,7 @@ export class Link {
     this.slots = [];
   }
 
-  private createStage(slot: Slot): Stage | undefined {
+  private createStage(slot: Slot): ToxicStage | undefined {
     return slot.toxic.createStage({
       push: (chunk) => slot.next.write(chunk),
       end: () => slot.next.end(),

@@ -10,7 +10,7 @@
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { listenOn, splitHostPort } from '../address.js';
-import { ApiError } from '../control/errors.js';
+import { AlreadyExistsError, InvalidProxyInputError, NotFoundError } from './errors.js';
 import { Connection, type DirectionBytes } from './connection.js';
 import { toxicSchema, validate, type ProxyDefinition, type ProxyUpdate, type Stream, type ToxicDefinition, type ToxicUpdate } from './schema.js';
 import { Toxic } from './toxic.js';
@@ -61,7 +61,7 @@ export class Proxy {
     for (const toxic of definition.toxics ?? []) this.addToxic(toxic);
   }
 
-  /** Starts listening; rejects with the OS error (EADDRINUSE, EADDRNOTAVAIL…) when it cannot bind. */
+  /** Starts listening; rejects with a ListenError (address in use, not local…) when it cannot bind. */
   start(): Promise<void> {
     if (this.server) return Promise.resolve();
     // Two calls at once (a reset racing an enable) share one bind.
@@ -101,7 +101,7 @@ export class Proxy {
   /** Toxiproxy's update: a new listen or upstream restarts the proxy; `enabled` starts or stops it. */
   async update(change: ProxyUpdate): Promise<void> {
     if (change.name !== undefined && change.name !== this.name) {
-      throw ApiError.badField('name', `a proxy cannot be renamed (it is "${this.name}")`);
+      throw new InvalidProxyInputError('name', `a proxy cannot be renamed (it is "${this.name}")`);
     }
     const moved = (change.listen ?? this.listen) !== this.listen || (change.upstream ?? this.upstream) !== this.upstream;
     const enabled = change.enabled ?? this.enabled;
@@ -125,16 +125,16 @@ export class Proxy {
     return [...this.toxics.values()];
   }
 
-  /** The toxic named so; a 404 ApiError otherwise. */
+  /** The toxic named so; throws NotFoundError. */
   getToxic(name: string): Toxic {
     const toxic = this.toxics.get(name);
-    if (!toxic) throw ApiError.notFound('toxic');
+    if (!toxic) throw new NotFoundError('toxic', name);
     return toxic;
   }
 
   /** Adds a toxic; live connections get it at once (each rolls its toxicity). */
   addToxic(definition: ToxicDefinition): Toxic {
-    if (this.toxics.has(definition.name)) throw ApiError.conflict('toxic');
+    if (this.toxics.has(definition.name)) throw new AlreadyExistsError('toxic', definition.name);
     const toxic = new Toxic(definition);
     this.toxics.set(toxic.name, toxic);
     for (const connection of this.connections) connection.link(toxic.stream).add(toxic);
@@ -146,7 +146,7 @@ export class Proxy {
     const old = this.getToxic(name).definition;
     for (const field of ['name', 'type', 'stream'] as const) {
       if (change[field] !== undefined && change[field] !== old[field]) {
-        throw ApiError.badField(field, `cannot be changed (it is "${old[field]}"); remove the toxic and add a new one`);
+        throw new InvalidProxyInputError(field, `cannot be changed (it is "${old[field]}"); remove the toxic and add a new one`);
       }
     }
     const definition = validate(toxicSchema, {

@@ -6,8 +6,9 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { splitHostPort } from '../address.js';
-import { ApiError } from '../control/errors.js';
+import { ListenError, splitHostPort } from '../address.js';
+import { FaultExpiry } from '../fault-expiry.js';
+import { AlreadyExistsError, InvalidProxyInputError, NotFoundError, ResetIncompleteError, UpstreamRefusedError } from './errors.js';
 import { prometheusText } from './prometheus.js';
 import { Proxy } from './proxy.js';
 import type { ProxyDefinition, ProxyUpdate, ToxicDefinition, ToxicUpdate } from './schema.js';
@@ -22,18 +23,20 @@ export interface ProxyRegistryOptions {
 
 export class ProxyRegistry {
   private readonly proxies = new Map<string, Proxy>();
-  /** Expiry timers of run-time toxics, by `proxy/toxic`. */
-  private readonly expiries = new Map<string, NodeJS.Timeout>();
+  /** Run-time toxics, by proxy and toxic name, removed after safety.fault_ttl. */
+  private readonly expiry: FaultExpiry;
 
-  constructor(private readonly options: ProxyRegistryOptions = {}) {}
+  constructor(private readonly options: ProxyRegistryOptions = {}) {
+    this.expiry = new FaultExpiry(options.faultTtlMs);
+  }
 
   /**
-   * Creates a proxy with its toxics and starts it (unless `enabled: false`). Rejects with a 409
-   * ApiError for a taken name, a 400 for an upstream host that does not resolve, and the OS
-   * error (code EADDRINUSE…) when the listen address cannot be bound.
+   * Creates a proxy with its toxics and starts it (unless `enabled: false`). Rejects with
+   * AlreadyExistsError, UpstreamRefusedError, InvalidProxyInputError (an upstream host that does
+   * not resolve) or ListenError (the listen address cannot be bound).
    */
   async create(definition: ProxyDefinition): Promise<Proxy> {
-    if (this.proxies.has(definition.name)) throw ApiError.conflict('proxy');
+    if (this.proxies.has(definition.name)) throw new AlreadyExistsError('proxy', definition.name);
     this.checkUpstream(definition.upstream, 'upstream');
     const proxy = new Proxy(definition);
     this.proxies.set(proxy.name, proxy); // the name is taken from now on, even while starting
@@ -47,10 +50,10 @@ export class ProxyRegistry {
     }
   }
 
-  /** The proxy named so; a 404 ApiError otherwise. */
+  /** The proxy named so; throws NotFoundError. */
   get(name: string): Proxy {
     const proxy = this.proxies.get(name);
-    if (!proxy) throw ApiError.notFound('proxy');
+    if (!proxy) throw new NotFoundError('proxy', name);
     return proxy;
   }
 
@@ -63,6 +66,7 @@ export class ProxyRegistry {
   async remove(name: string): Promise<void> {
     const proxy = this.get(name);
     this.proxies.delete(name);
+    this.expiry.cancel(name);
     await proxy.shutdown();
   }
 
@@ -74,7 +78,7 @@ export class ProxyRegistry {
   async populate(definitions: readonly ProxyDefinition[]): Promise<Proxy[]> {
     const names = new Set<string>();
     for (const [i, definition] of definitions.entries()) {
-      if (names.has(definition.name)) throw ApiError.badField(`[${i}].name`, `duplicate proxy name "${definition.name}"`);
+      if (names.has(definition.name)) throw new InvalidProxyInputError(`[${i}].name`, `duplicate proxy name "${definition.name}"`);
       names.add(definition.name);
       this.checkUpstream(definition.upstream, `[${i}].upstream`);
       await checkResolvable(definition.upstream, `[${i}].upstream`);
@@ -84,6 +88,7 @@ export class ProxyRegistry {
       const existing = this.proxies.get(definition.name);
       if (existing && existing.listen === definition.listen && existing.upstream === definition.upstream) {
         if (definition.toxics) {
+          this.expiry.cancel(existing.name);
           existing.removeAllToxics();
           for (const toxic of definition.toxics) existing.addToxic(toxic);
         }
@@ -94,7 +99,7 @@ export class ProxyRegistry {
       try {
         result.push(await this.create(definition));
       } catch (error) {
-        throw listenFailure(error, `[${i}].listen`, definition.listen);
+        throw error instanceof ListenError ? error.at(`[${i}].listen`) : error;
       }
     }
     return result;
@@ -113,11 +118,11 @@ export class ProxyRegistry {
 
   /**
    * Toxiproxy's /reset: every proxy enabled and accepting, every toxic removed (what they hold is
-   * passed on). Faults go first, on every proxy: one that cannot listen again (a 400 naming it)
-   * must not leave the others faulted.
+   * passed on). Faults go first, on every proxy: one that cannot listen again (named in a
+   * ResetIncompleteError) must not leave the others faulted.
    */
   async reset(): Promise<void> {
-    this.clearExpiries();
+    this.expiry.clear();
     for (const proxy of this.proxies.values()) {
       proxy.removeAllToxics();
       proxy.setAccepting(true);
@@ -125,34 +130,27 @@ export class ProxyRegistry {
     const failures: string[] = [];
     for (const proxy of this.proxies.values()) {
       await proxy.start().catch((error: unknown) => {
-        const failure = listenFailure(error, 'listen', proxy.listen);
-        failures.push(`${proxy.name}: ${failure instanceof Error ? failure.message : String(failure)}`);
+        failures.push(`${proxy.name}: ${error instanceof Error ? error.message : String(error)}`);
       });
     }
-    if (failures.length > 0) throw ApiError.bad(failures.join('; '));
+    if (failures.length > 0) throw new ResetIncompleteError(failures);
   }
 
-  /** Adds a toxic to a proxy; its live connections get it at once. 404/409 ApiErrors for an unknown proxy or a taken name. */
+  /** Adds a toxic to a proxy; its live connections get it at once. Throws NotFoundError, AlreadyExistsError. */
   addToxic(proxyName: string, definition: ToxicDefinition): Toxic {
-    const toxic = this.get(proxyName).addToxic(definition);
-    const { faultTtlMs } = this.options;
-    if (faultTtlMs !== undefined) {
-      const key = `${proxyName}/${toxic.name}`;
-      const timer = setTimeout(() => {
-        this.expiries.delete(key);
-        try {
-          this.proxies.get(proxyName)?.removeToxic(toxic.name);
-        } catch {
-          // Removed meanwhile (the proxy was deleted); nothing is left faulted.
-        }
-      }, faultTtlMs);
-      timer.unref();
-      this.expiries.set(key, timer);
-    }
+    const proxy = this.get(proxyName);
+    const toxic = proxy.addToxic(definition);
+    this.expiry.schedule(proxyName, toxic.name, () => {
+      try {
+        proxy.removeToxic(toxic.name);
+      } catch {
+        // Removed meanwhile by another way; nothing is left faulted.
+      }
+    });
     return toxic;
   }
 
-  /** New attributes (merged) and toxicity for a toxic; 400 naming the field when they are bad. */
+  /** New attributes (merged) and toxicity for a toxic; InvalidProxyInputError naming the field when they are bad. */
   updateToxic(proxyName: string, toxicName: string, change: ToxicUpdate): Toxic {
     return this.get(proxyName).updateToxic(toxicName, change);
   }
@@ -160,9 +158,7 @@ export class ProxyRegistry {
   /** Removes a toxic; what it holds on live connections is passed on first. */
   removeToxic(proxyName: string, toxicName: string): void {
     this.get(proxyName).removeToxic(toxicName);
-    const key = `${proxyName}/${toxicName}`;
-    clearTimeout(this.expiries.get(key));
-    this.expiries.delete(key);
+    this.expiry.cancel(proxyName, toxicName);
   }
 
   /** Prometheus text for GET /metrics: bytes and connections per proxy and direction, active toxics. */
@@ -172,21 +168,16 @@ export class ProxyRegistry {
 
   /** Closes every listener and every connection; afterwards no socket of ours stays open. */
   async closeAll(): Promise<void> {
-    this.clearExpiries();
+    this.expiry.clear();
     const proxies = this.list();
     this.proxies.clear();
     await Promise.all(proxies.map((p) => p.shutdown()));
   }
 
-  /** A 403 naming the field when the run's safety rules refuse this upstream. */
+  /** UpstreamRefusedError naming the field when the run's safety rules refuse this upstream. */
   private checkUpstream(upstream: string, field: string): void {
     const why = this.options.refuseUpstream?.(upstream);
-    if (why) throw new ApiError(403, `${field}: ${why}`);
-  }
-
-  private clearExpiries(): void {
-    for (const timer of this.expiries.values()) clearTimeout(timer);
-    this.expiries.clear();
+    if (why) throw new UpstreamRefusedError(field, why);
   }
 }
 
@@ -197,16 +188,6 @@ async function checkResolvable(upstream: string, field = 'upstream'): Promise<vo
   try {
     await lookup(host);
   } catch {
-    throw ApiError.badField(field, `host "${host}" does not resolve`);
+    throw new InvalidProxyInputError(field, `host "${host}" does not resolve`);
   }
-}
-
-/** An OS error from binding `address` as the API reports it: 409 when taken, 400 when not ours; others unchanged. */
-export function listenFailure(error: unknown, field: string, address: string): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return new ApiError(409, `${field}: ${address} is already in use`);
-  if (code === 'EADDRNOTAVAIL') return ApiError.badField(field, `${address} is not an address of this machine`);
-  if (code === 'EACCES') return ApiError.badField(field, `no permission to listen on ${address}`);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return ApiError.badField(field, `host of ${address} does not resolve`);
-  return error;
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { splitHostPort } from '../address.js';
 import { hostPort, name, probability } from '../units/fields.js';
-import { ApiError } from '../control/errors.js';
+import { InvalidProxyInputError } from './errors.js';
 import { TOXIC_TYPES, toxicKind, type ToxicType } from './toxics/index.js';
 
 export const STREAMS = ['upstream', 'downstream'] as const;
@@ -122,11 +122,11 @@ export const proxyUpdateSchema = z.strictObject({
 
 export type ProxyUpdate = z.output<typeof proxyUpdateSchema>;
 
-/** Parses `value` or throws a 400 ApiError naming each offending field: `attributes.latency: expected …`. */
+/** Parses `value` or throws an InvalidProxyInputError naming each offending field: `attributes.latency: expected …`. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw ApiError.bad(describeIssues(result.error.issues));
+  throw new InvalidProxyInputError(undefined, describeIssues(result.error.issues));
 }
 
 /** `path: message` for each issue, joined with `; `. */

@@ -3,16 +3,16 @@
  * rolls its toxicity per connection. Each connection it hits gets its own stage.
  */
 import { randomInt } from 'node:crypto';
-import { childSeed, seededRandom, type Random } from './random.js';
+import { Random } from '../random.js';
 import type { ToxicDefinition } from './schema.js';
-import type { Stage, StageContext } from './stage.js';
+import type { ToxicStage, ToxicStageContext } from './toxic-stage.js';
 import { toxicKind } from './toxics/index.js';
 
 export class Toxic {
   private readonly random: Random;
 
   constructor(readonly definition: ToxicDefinition) {
-    this.random = seededRandom(definition.seed ?? randomInt(2 ** 32));
+    this.random = new Random(definition.seed ?? randomInt(2 ** 32));
   }
 
   get name(): string {
@@ -24,11 +24,10 @@ export class Toxic {
   }
 
   /** Rolls toxicity for one connection: a stage when the connection is hit, undefined when spared. */
-  createStage(ctx: Omit<StageContext, 'random'>): Stage | undefined {
+  createStage(ctx: Omit<ToxicStageContext, 'random'>): ToxicStage | undefined {
     const { type, toxicity, attributes } = this.definition;
-    if (this.random() >= toxicity) return undefined;
-    const random = seededRandom(childSeed(this.random));
-    return toxicKind(type).create(attributes, { ...ctx, random });
+    if (this.random.next() >= toxicity) return undefined;
+    return toxicKind(type).create(attributes, { ...ctx, random: this.random.fork() });
   }
 
   /** Toxiproxy's JSON: name, type, stream, toxicity, attributes (and our seed when set). */

@@ -7,6 +7,7 @@
  *
  * Stopping is idempotent and always total: faults reverted, listeners closed, process trees killed.
  */
+import { ListenError } from '../address.js';
 import { ControlServer } from '../control/server.js';
 import { controlRouter } from '../control/api.js';
 import type { Config } from '../config/schema.js';
@@ -125,13 +126,12 @@ export function envName(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
-/** Runs a listen step; a port taken or an address not available becomes an EnvironmentError naming it. */
+/** Runs a listen step; whatever stops it (a port taken, an address not here) becomes an EnvironmentError naming it. */
 async function bind(what: string, listen: () => Promise<unknown>): Promise<void> {
   try {
     await listen();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EADDRNOTAVAIL' ? 'the address is not available on this machine' : (error as Error).message;
+    const why = error instanceof ListenError ? error.reason : (error as Error).message;
     throw new EnvironmentError(`cannot start the ${what}: ${why}`);
   }
 }

@@ -3,7 +3,7 @@
  * once on the merged metrics, and the usual report files are written.
  */
 import { join, resolve } from 'node:path';
-import { loadConfig } from '../config/load.js';
+import type { LoadedConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { mergeReports } from '../gate/merge-reports.js';
 import { reportLookup } from '../gate/report-metrics.js';
@@ -18,7 +18,8 @@ import { lookUpBaseline, printVerdict, type RunOutcome } from './run.js';
 export interface MergeOptions {
   /** Folders holding each shard's metrics.json. */
   dirs: string[];
-  config: string;
+  /** chaos-gate.yml as the face loaded it (for the thresholds and `report.baseline`). */
+  config: LoadedConfig;
   reportDir: string;
   cwd?: string;
   /** As in run(): finds the report to compare with, given `report.baseline`. */
@@ -27,7 +28,7 @@ export interface MergeOptions {
 
 export async function merge(options: MergeOptions, log: Log): Promise<RunOutcome> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const { config } = await loadConfig(resolve(cwd, options.config));
+  const { config } = options.config;
   if (options.dirs.length === 0) throw new UsageError('merge: name the folders of the shard reports, e.g. chaos-gate merge shards/* --config chaos-gate.yml');
   const shards = await Promise.all(options.dirs.map((dir) => readShardReport(resolve(cwd, dir))));
   log.info(`merging ${shards.length} shard reports: ${options.dirs.join(', ')}`);

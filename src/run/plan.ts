@@ -36,7 +36,7 @@ export function describePlan(config: Config, stages: StageName[]): string {
     }
   }
   for (const [metric, list] of Object.entries(config.thresholds)) {
-    lines.push(`  threshold    ${metric}: ${list.map((t) => t.threshold).join(', ')}`);
+    lines.push(`  threshold    ${metric}: ${list.map((t) => t.threshold.text).join(', ')}`);
   }
   lines.push(`  safety       max_duration ${formatDuration(config.safety.max_duration)}, fault_ttl ${formatDuration(config.safety.fault_ttl)}`);
   return lines.join('\n');

@@ -12,7 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { runExperiments } from '../chaos/experiments.js';
 import { formatDuration } from '../units/duration.js';
-import { loadConfig } from '../config/load.js';
+import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { MetricsStore } from '../gate/store.js';
 import { watchAbortThresholds } from '../gate/abort.js';
@@ -31,8 +31,8 @@ import { checkSafety } from './safety.js';
 import { shardConfig, type Shard } from './shard.js';
 
 export interface RunOptions {
-  /** Path of chaos-gate.yml, relative to `cwd`. */
-  config: string;
+  /** chaos-gate.yml as the face loaded it; nothing below the faces reads the file again. */
+  config: LoadedConfig;
   /** Where stage commands and services run, and relative paths resolve; default the process's. */
   cwd?: string;
   /** Default `chaos-gate-report`, relative to `cwd`. */
@@ -64,8 +64,7 @@ export interface RunOutcome {
 
 export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const loaded = (await loadConfig(resolve(cwd, options.config))).config;
-  const config = options.shard ? shardConfig(loaded, options.shard) : loaded;
+  const config = options.shard ? shardConfig(options.config.config, options.shard) : options.config.config;
   const stages = selectStages(config, options.stages);
   checkSafety(config);
   if (options.dryRun) {

@@ -61,6 +61,25 @@ describe('config errors name file, line, key path and what was expected', () => 
     ]);
   });
 
+  describe("a threshold whose aggregation the metric's type does not have (k6 checks it at load too)", () => {
+    const yaml = (thresholds: string) => `version: 1\nstages:\n  unit: { run: "true" }\nthresholds:\n${thresholds}\n`;
+    it.each([
+      // [the thresholds: lines, the problem]
+      ['  http_req_failed: "p(99)<1"', 'chaos-gate.yml:5:20: thresholds.http_req_failed: "p(99)<1": p(N) does not apply to http_req_failed, a rate (use rate, count)'],
+      ['  http_req_failed: ["rate<0.05", "avg<1"]', 'chaos-gate.yml:5:34: thresholds.http_req_failed[1]: "avg<1": avg does not apply to http_req_failed, a rate (use rate, count)'],
+      ['  load.http_req_duration: rate<0.05', 'chaos-gate.yml:5:27: thresholds.load.http_req_duration: "rate<0.05": rate does not apply to http_req_duration, a trend (use avg, min, max, med, p(N), count)'],
+      ['  "chaos.db down.recovery_time":\n    - threshold: value<2000', 'chaos-gate.yml:6:18: thresholds.chaos.db down.recovery_time[0].threshold: "value<2000": value does not apply to recovery_time, a trend (use avg, min, max, med, p(N), count)'],
+      ['  http_reqs: { threshold: "p(95)>10", abort_on_fail: true }', 'chaos-gate.yml:5:27: thresholds.http_reqs.threshold: "p(95)>10": p(N) does not apply to http_reqs, a counter (use count, rate)'],
+      ['  errors_timeout: max<1', 'chaos-gate.yml:5:19: thresholds.errors_timeout: "max<1": max does not apply to errors_timeout, a counter (use count, rate)'],
+    ])('%s', (thresholds, problem) => {
+      expect(problems(yaml(thresholds))).toEqual([problem]);
+    });
+
+    it("a user's own metric has no type until a test reports it: accepted here, checked when judged", () => {
+      expect(problems(yaml('  orders_lost: ["p(99)<1", "rate<0.1", "value==0"]'))).toEqual([]);
+    });
+  });
+
   it('a reference that does not resolve', () => {
     expect(problems('version: 1\nservices:\n  - name: app\n    run: node app.js\n    env: { DB: "${proxies.pg.listen}" }\n')).toEqual([
       'chaos-gate.yml:5:16: services[0].env.DB: ${proxies.pg.listen} does not resolve; expected ${proxies.NAME.listen|upstream}, ${mocks.NAME.url|listen}, ${control.url} or ${env.NAME} naming something declared',
@@ -132,7 +151,10 @@ describe('a valid config', () => {
     expect(config.services[0].env).toEqual({ DATABASE_URL: 'postgres://postgres@127.0.0.1:15432/test' });
     expect(config.services[0].ready).toEqual({ http: 'http://127.0.0.1:8080/health', timeout: 30_000 });
     expect(config.stages.unit).toEqual({ run: 'npm test', junit: ['reports/*.xml'], timeout: 90_000 });
-    expect(config.thresholds).toEqual({ deadlocks: [{ threshold: 'count==0', abort_on_fail: false, delay_abort_eval: 0 }] });
+    // Each threshold is parsed at load: judging and abort_on_fail read this structure.
+    expect(config.thresholds).toEqual({
+      deadlocks: [{ threshold: { aggregation: 'count', op: '==', limit: { value: 0 }, text: 'count==0' }, abort_on_fail: false, delay_abort_eval: 0 }],
+    });
     expect(config.control).toEqual({ listen: '127.0.0.1:8474' });
     expect(config.safety.forbid_env).toEqual({ ENVIRONMENT: 'production', NODE_ENV: 'production' });
   });

@@ -180,7 +180,7 @@ export const DESCRIPTIONS: Record<string, string> = {
 
   thresholds: 'Thresholds by metric address.',
   'thresholds.<metric>': 'An expression such as `rate<0.05` or `p(99)<500`, the long form, or a list of either.',
-  'thresholds.<metric>.threshold': 'The expression: `count`, `rate`, `value`, `avg`, `min`, `max`, `med` or `p(N)`, an operator, and a number or `baseline` (`p(99)<baseline*1.2`).',
+  'thresholds.<metric>.threshold': 'The expression: `count`, `rate`, `value`, `avg`, `min`, `max`, `med` or `p(N)`, an operator, and a number or `baseline` (`p(99)<baseline*1.2`). An aggregation a built-in metric\'s type does not have (`p(99)` on `http_req_failed`) is a config error.',
   'thresholds.<metric>.abort_on_fail': 'Stop the run as soon as this threshold is broken.',
   'thresholds.<metric>.delay_abort_eval': 'With `abort_on_fail`: do not judge before this much of the run has passed.',
 

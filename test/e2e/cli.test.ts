@@ -129,6 +129,32 @@ describe('chaos-gate run (the CLI, as a user runs it)', () => {
     expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
 
+  it("exits 2 on a threshold its metric's type cannot answer, before anything starts", async () => {
+    const dir = await makeProject({ 'chaos-gate.yml': base('  unit: { run: "touch ran" }', 'thresholds:\n  http_req_failed: ["rate<0.05", "p(99)<1"]\n') });
+    const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toBe('error: chaos-gate.yml:6:34: thresholds.http_req_failed[1]: "p(99)<1": p(N) does not apply to http_req_failed, a rate (use rate, count)\n');
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
+    expect(existsSync(join(dir, 'chaos-gate-report'))).toBe(false);
+  });
+
+  it("fails, naming why, a threshold on a user's metric whose reported type cannot answer it", async () => {
+    const dir = await makeProject({
+      'chaos-gate.yml': base(
+        `  unit: { run: "echo '{\\"name\\":\\"stale_reads\\",\\"type\\":\\"rate\\",\\"value\\":false}' >> $CHAOS_GATE_METRICS" }`,
+        'thresholds:\n  stale_reads: ["rate==0", "p(99)<1"]\n',
+      ),
+    });
+    const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toContain('✘ stale_reads p(99)<1: p(N) does not apply to a rate (use rate, count)');
+    const metrics = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
+    expect(metrics.thresholds).toEqual([
+      { metric: 'stale_reads', expression: 'rate==0', actual: 0, limit: 0, ok: true },
+      { metric: 'stale_reads', expression: 'p(99)<1', actual: null, limit: 1, ok: false, reason: 'p(N) does not apply to a rate (use rate, count)' },
+    ]);
+  });
+
   it('exits 2 on bad usage', async () => {
     const dir = await makeProject({ 'chaos-gate.yml': base('  unit: { run: "true" }') });
     expect((await cli(['run'], dir)).code).toBe(2);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MetricSet } from '../../src/gate/metrics.js';
 import { recordLines } from '../../src/gate/lines.js';
+import { BUILTIN_METRICS } from '../../src/gate/builtin-metrics.js';
+import { LoadRecorder } from '../../src/load/recorder.js';
+import type { ErrorClass } from '../../src/load/sample.js';
 
 describe('MetricSet', () => {
   it('merges shards exactly: counters add, rates add, trends merge histograms', () => {
@@ -51,5 +54,30 @@ describe('recordLines', () => {
     expect(set.counter('deadlocks').count).toBe(0);
     expect(set.trend('recovery').count).toBe(1);
     expect(set.rate('ok').rate).toBe(1);
+  });
+});
+
+describe('built-in metrics keep their types', () => {
+  it('the table thresholds are checked against at load is what the load recorder records', () => {
+    const set = new MetricSet();
+    const recorder = new LoadRecorder(set, 0);
+    recorder.record({ start: 0, latencyMs: 5, status: 200, ok: true });
+    const classes: ErrorClass[] = ['timeout', 'reset', 'refused', 'status_5xx', 'status_429', 'status_4xx', 'other'];
+    for (const errorClass of classes) recorder.record({ start: 1, latencyMs: 5, ok: false, errorClass });
+    recorder.dropped();
+    set.trend('recovery_time').add(1); // recorded by each experiment (chaos/experiments.ts)
+    const recorded = Object.fromEntries([...set.metrics].map(([name, metric]) => [name, metric.type]));
+    expect(recorded).toEqual(BUILTIN_METRICS);
+  });
+
+  it("refuses a user's line that gives a built-in name another type, so a threshold checked at load stays right", () => {
+    const set = new MetricSet();
+    const problems = recordLines(
+      ['{"name":"http_req_duration","type":"counter","value":1}', '{"name":"http_req_duration","type":"trend","value":12}'].join('\n'),
+      set,
+      'metrics.jsonl',
+    );
+    expect(problems).toEqual([`metrics.jsonl:1: name: "http_req_duration" is chaos-gate's own trend; report it as a trend or pick another name`]);
+    expect(set.trend('http_req_duration').count).toBe(1);
   });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MetricSet } from '../../src/gate/metrics.js';
 import { MetricsStore } from '../../src/gate/store.js';
+import { thresholdSchema } from '../../src/gate/schema.js';
 import { judge } from '../../src/gate/thresholds.js';
 
-const t = (...list: string[]) => list.map((threshold) => ({ threshold, abort_on_fail: false, delay_abort_eval: 0 }));
+/** Thresholds as the config loader gives them: parsed by the schema. */
+const t = (...list: string[]) => thresholdSchema.parse(list);
 
 function store(): MetricsStore {
   const s = new MetricsStore();

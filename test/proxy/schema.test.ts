@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/proxy/random.js';
+import { Random } from '../../src/random.js';
 import { proxySchema, toxicSchema } from '../../src/proxy/schema.js';
 import { cutPoints } from '../../src/proxy/toxics/slicer.js';
 
@@ -59,7 +59,7 @@ describe('slicer cut points', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 70_000 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 4999 }), fc.integer(), (size, average, variation, seed) => {
         fc.pre(variation < average);
-        const cuts = cutPoints(size, average, variation, seededRandom(seed));
+        const cuts = cutPoints(size, average, variation, new Random(seed));
         expect(cuts[0]).toBe(0);
         expect(cuts.at(-1)).toBe(size);
         for (let i = 1; i < cuts.length; i++) {

@@ -3,22 +3,12 @@
  *
  *   client ──request──► mock ──► fault(socket): RST | close | garbage | silence
  */
-import type { Socket } from 'node:net';
-import type { Random } from '../../random.js';
+import type { Fault } from './context.js';
 import { empty } from './empty.js';
 import { hang } from './hang.js';
 import { malformed } from './malformed.js';
 import { randomThenClose } from './random-then-close.js';
 import { reset } from './reset.js';
-
-export interface FaultContext {
-  socket: Socket;
-  /** The status the response would have had (the malformed fault sends its status line). */
-  status: number;
-  random: Random;
-}
-
-export type Fault = (context: FaultContext) => void;
 
 /** Every fault by the name users write (`fault: reset`). */
 export const FAULTS = {

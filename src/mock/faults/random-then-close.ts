@@ -1,5 +1,5 @@
 /** `random_then_close`: seeded garbage instead of HTTP, then close; as WireMock's RANDOM_DATA_THEN_CLOSE. */
-import type { FaultContext } from './fault.js';
+import type { FaultContext } from './context.js';
 
 const GARBAGE_BYTES = 64;
 

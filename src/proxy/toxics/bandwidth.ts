@@ -3,7 +3,7 @@
  * slices of about 10 ms worth so the flow is smooth rather than bursty.
  */
 import { z } from 'zod';
-import type { Stage, StageContext } from '../stage.js';
+import type { ToxicStage, ToxicStageContext } from '../toxic-stage.js';
 
 export const attributes = z.strictObject({
   rate: z
@@ -14,7 +14,7 @@ export const attributes = z.strictObject({
 
 const SLICE_MS = 10;
 
-export function create({ rate }: z.output<typeof attributes>, ctx: StageContext): Stage {
+export function create({ rate }: z.output<typeof attributes>, ctx: ToxicStageContext): ToxicStage {
   const bytesPerMs = rate; // KB/s = bytes/ms
   const sliceBytes = Math.max(1, Math.floor(bytesPerMs * SLICE_MS));
   // Holding a second's worth (at least 64 KiB) is enough to keep the pipe full; beyond it, backpressure.

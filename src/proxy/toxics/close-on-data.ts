@@ -1,10 +1,10 @@
 /** close_on_data: the first bytes close the connection (FIN both ways) instead of passing. */
 import { z } from 'zod';
-import type { Stage, StageContext } from '../stage.js';
+import type { ToxicStage, ToxicStageContext } from '../toxic-stage.js';
 
 export const attributes = z.strictObject({});
 
-export function create(_: z.output<typeof attributes>, ctx: StageContext): Stage {
+export function create(_: z.output<typeof attributes>, ctx: ToxicStageContext): ToxicStage {
   return {
     write: () => ctx.close(),
     end: () => ctx.end(),

@@ -4,12 +4,12 @@
  */
 import { z } from 'zod';
 import { probability } from '../../units/fields.js';
-import type { Random } from '../random.js';
-import type { Stage, StageContext } from '../stage.js';
+import type { Random } from '../../random.js';
+import type { ToxicStage, ToxicStageContext } from '../toxic-stage.js';
 
 export const attributes = z.strictObject({ probability });
 
-export function create({ probability: p }: z.output<typeof attributes>, ctx: StageContext): Stage {
+export function create({ probability: p }: z.output<typeof attributes>, ctx: ToxicStageContext): ToxicStage {
   return {
     write: (chunk) => ctx.push(p === 0 ? chunk : corrupt(chunk, p, ctx.random)),
     end: () => ctx.end(),
@@ -35,5 +35,5 @@ export function corrupt(chunk: Buffer, p: number, random: Random): Buffer {
 
 /** How many bits to leave before the next flip: geometric with success rate p. */
 function skip(random: Random, logKeep: number): number {
-  return Math.floor(Math.log1p(-random()) / logKeep);
+  return Math.floor(Math.log1p(-random.next()) / logKeep);
 }

@@ -3,7 +3,7 @@
  * conditions (stall … limit_time). Each module has an attribute schema and makes stages.
  */
 import type { z } from 'zod';
-import type { Stage, StageContext } from '../stage.js';
+import type { ToxicStage, ToxicStageContext } from '../toxic-stage.js';
 import * as bandwidth from './bandwidth.js';
 import * as blackhole from './blackhole.js';
 import * as closeOnData from './close-on-data.js';
@@ -21,7 +21,7 @@ export interface ToxicKind {
   /** Validates and fills in the attributes (with Toxiproxy's field names and defaults). */
   attributes: z.ZodType<Record<string, number>>;
   /** One stage for one direction of one connection. */
-  create(attributes: Record<string, number>, ctx: StageContext): Stage;
+  create(attributes: Record<string, number>, ctx: ToxicStageContext): ToxicStage;
 }
 
 const kinds = {

@@ -4,7 +4,7 @@
  * busy connection sees the latency a real network has instead of a throughput cap.
  */
 import { z } from 'zod';
-import type { Stage, StageContext } from '../stage.js';
+import type { ToxicStage, ToxicStageContext } from '../toxic-stage.js';
 import { milliseconds } from './attributes.js';
 
 export const attributes = z.strictObject({
@@ -17,7 +17,7 @@ const HIGH_WATER_BYTES = 16 * 1024 * 1024;
 
 type Held = { chunk: Buffer | null; due: number };
 
-export function create({ latency, jitter }: z.output<typeof attributes>, ctx: StageContext): Stage {
+export function create({ latency, jitter }: z.output<typeof attributes>, ctx: ToxicStageContext): ToxicStage {
   const queue: Held[] = [];
   let head = 0;
   let heldBytes = 0;
@@ -25,7 +25,7 @@ export function create({ latency, jitter }: z.output<typeof attributes>, ctx: St
   let paused = false;
   let timer: NodeJS.Timeout | undefined;
 
-  const delay = () => (jitter > 0 ? latency + (ctx.random() * 2 - 1) * jitter : latency);
+  const delay = () => (jitter > 0 ? latency + (ctx.random.next() * 2 - 1) * jitter : latency);
 
   const hold = (chunk: Buffer | null) => {
     const now = performance.now();

@@ -1,11 +1,11 @@
 /** limit_data: the first `bytes` bytes pass, then the connection is closed (as Toxiproxy does). */
 import { z } from 'zod';
-import type { Stage, StageContext } from '../stage.js';
+import type { ToxicStage, ToxicStageContext } from '../toxic-stage.js';
 import { wholeNumber } from './attributes.js';
 
 export const attributes = z.strictObject({ bytes: wholeNumber('bytes') });
 
-export function create({ bytes }: z.output<typeof attributes>, ctx: StageContext): Stage {
+export function create({ bytes }: z.output<typeof attributes>, ctx: ToxicStageContext): ToxicStage {
   let passed = 0;
   return {
     write(chunk) {

@@ -3,7 +3,7 @@
  * direction the connection is closed (TcpGate's limit_time: a lifetime from first use).
  */
 import { z } from 'zod';
-import type { Stage, StageContext } from '../stage.js';
+import type { ToxicStage, ToxicStageContext } from '../toxic-stage.js';
 import { milliseconds } from './attributes.js';
 
 export const attributes = z.strictObject({
@@ -11,11 +11,11 @@ export const attributes = z.strictObject({
   jitter: milliseconds().default(0),
 });
 
-export function create({ time, jitter }: z.output<typeof attributes>, ctx: StageContext): Stage {
+export function create({ time, jitter }: z.output<typeof attributes>, ctx: ToxicStageContext): ToxicStage {
   let timer: NodeJS.Timeout | undefined;
   return {
     write(chunk) {
-      timer ??= setTimeout(() => ctx.close(), time + ctx.random() * jitter);
+      timer ??= setTimeout(() => ctx.close(), time + ctx.random.next() * jitter);
       ctx.push(chunk);
     },
     end: () => ctx.end(),

@@ -4,8 +4,8 @@
  * Cutting follows Toxiproxy: halve around the middle, varied, until pieces are small enough.
  */
 import { z } from 'zod';
-import type { Random } from '../random.js';
-import type { Stage, StageContext } from '../stage.js';
+import type { Random } from '../../random.js';
+import type { ToxicStage, ToxicStageContext } from '../toxic-stage.js';
 import { milliseconds, wholeNumber } from './attributes.js';
 
 export const attributes = z
@@ -21,8 +21,8 @@ export const attributes = z
 
 export function create(
   { average_size: average, size_variation: variation, delay }: z.output<typeof attributes>,
-  ctx: StageContext,
-): Stage {
+  ctx: ToxicStageContext,
+): ToxicStage {
   const delayMs = delay / 1000;
   const queue: (Buffer | null)[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -78,7 +78,7 @@ export function cutPoints(size: number, average: number, variation: number, rand
       cuts.push(end);
       return;
     }
-    const offset = variation > 0 ? Math.floor(random() * variation * 2) - variation : 0;
+    const offset = variation > 0 ? Math.floor(random.next() * variation * 2) - variation : 0;
     const mid = Math.min(end - 1, Math.max(start + 1, start + Math.floor((end - start) / 2) + offset));
     split(start, mid);
     split(mid, end);

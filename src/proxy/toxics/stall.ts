@@ -4,11 +4,11 @@
  * in order, when the toxic is removed.
  */
 import { z } from 'zod';
-import type { Stage, StageContext } from '../stage.js';
+import type { ToxicStage, ToxicStageContext } from '../toxic-stage.js';
 
 export const attributes = z.strictObject({});
 
-export function create(_: z.output<typeof attributes>, ctx: StageContext): Stage {
+export function create(_: z.output<typeof attributes>, ctx: ToxicStageContext): ToxicStage {
   const held: Buffer[] = [];
   let ended = false;
   ctx.pause();

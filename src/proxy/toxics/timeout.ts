@@ -4,12 +4,12 @@
  * but, unlike Toxiproxy, keeps the connections it never touched.
  */
 import { z } from 'zod';
-import type { Stage, StageContext } from '../stage.js';
+import type { ToxicStage, ToxicStageContext } from '../toxic-stage.js';
 import { milliseconds } from './attributes.js';
 
 export const attributes = z.strictObject({ timeout: milliseconds().default(0) });
 
-export function create({ timeout }: z.output<typeof attributes>, ctx: StageContext): Stage {
+export function create({ timeout }: z.output<typeof attributes>, ctx: ToxicStageContext): ToxicStage {
   let dropped = false;
   const timer = timeout > 0 ? setTimeout(() => ctx.close(), timeout) : undefined;
   return {

@@ -755,9 +755,9 @@ var require_createNode = __commonJS({
       if (identity3.isNode(value))
         return value;
       if (identity3.isPair(value)) {
-        const map2 = ctx.schema[identity3.MAP].createNode?.(ctx.schema, null, ctx);
-        map2.items.push(value);
-        return map2;
+        const map3 = ctx.schema[identity3.MAP].createNode?.(ctx.schema, null, ctx);
+        map3.items.push(value);
+        return map3;
       }
       if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
         value = value.valueOf();
@@ -1682,30 +1682,30 @@ var require_merge = __commonJS({
       stringify: () => MERGE_KEY
     };
     var isMergeKey = (ctx, key) => (merge3.identify(key) || identity3.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
-    function addMergeToJSMap(ctx, map2, value) {
+    function addMergeToJSMap(ctx, map3, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity3.isSeq(source))
         for (const it of source.items)
-          mergeValue(ctx, map2, it);
+          mergeValue(ctx, map3, it);
       else if (Array.isArray(source))
         for (const it of source)
-          mergeValue(ctx, map2, it);
+          mergeValue(ctx, map3, it);
       else
-        mergeValue(ctx, map2, source);
+        mergeValue(ctx, map3, source);
     }
-    function mergeValue(ctx, map2, value) {
+    function mergeValue(ctx, map3, value) {
       const source = resolveAliasValue(ctx, value);
       if (!identity3.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
       for (const [key, value2] of srcMap) {
-        if (map2 instanceof Map) {
-          if (!map2.has(key))
-            map2.set(key, value2);
-        } else if (map2 instanceof Set) {
-          map2.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
-          Object.defineProperty(map2, key, {
+        if (map3 instanceof Map) {
+          if (!map3.has(key))
+            map3.set(key, value2);
+        } else if (map3 instanceof Set) {
+          map3.add(key);
+        } else if (!Object.prototype.hasOwnProperty.call(map3, key)) {
+          Object.defineProperty(map3, key, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -1713,7 +1713,7 @@ var require_merge = __commonJS({
           });
         }
       }
-      return map2;
+      return map3;
     }
     function resolveAliasValue(ctx, value) {
       return ctx && identity3.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
@@ -1733,32 +1733,32 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity3 = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key, value }) {
+    function addPairToJSMap(ctx, map3, { key, value }) {
       if (identity3.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map2, value);
+        key.addToJSMap(ctx, map3, value);
       else if (merge3.isMergeKey(ctx, key))
-        merge3.addMergeToJSMap(ctx, map2, value);
+        merge3.addMergeToJSMap(ctx, map3, value);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
-        if (map2 instanceof Map) {
-          map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
-        } else if (map2 instanceof Set) {
-          map2.add(jsKey);
+        if (map3 instanceof Map) {
+          map3.set(jsKey, toJS.toJS(value, jsKey, ctx));
+        } else if (map3 instanceof Set) {
+          map3.add(jsKey);
         } else {
           const stringKey = stringifyKey(key, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
-          if (stringKey in map2)
-            Object.defineProperty(map2, stringKey, {
+          if (stringKey in map3)
+            Object.defineProperty(map3, stringKey, {
               value: jsValue,
               writable: true,
               enumerable: true,
               configurable: true
             });
           else
-            map2[stringKey] = jsValue;
+            map3[stringKey] = jsValue;
         }
       }
-      return map2;
+      return map3;
     }
     function stringifyKey(key, jsKey, ctx) {
       if (jsKey === null)
@@ -2015,14 +2015,14 @@ var require_YAMLMap = __commonJS({
        */
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
-        const map2 = new this(schema);
+        const map3 = new this(schema);
         const add = (key, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+            map3.items.push(Pair.createPair(key, value, ctx));
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
@@ -2032,9 +2032,9 @@ var require_YAMLMap = __commonJS({
             add(key, obj[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
-          map2.items.sort(schema.sortMapEntries);
+          map3.items.sort(schema.sortMapEntries);
         }
-        return map2;
+        return map3;
       }
       /**
        * Adds a value to the collection.
@@ -2093,12 +2093,12 @@ var require_YAMLMap = __commonJS({
        * @returns Instance of Type, Map, or Object
        */
       toJSON(_, ctx, Type) {
-        const map2 = Type ? new Type() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+        const map3 = Type ? new Type() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         if (ctx?.onCreate)
-          ctx.onCreate(map2);
+          ctx.onCreate(map3);
         for (const item of this.items)
-          addPairToJSMap.addPairToJSMap(ctx, map2, item);
-        return map2;
+          addPairToJSMap.addPairToJSMap(ctx, map3, item);
+        return map3;
       }
       toString(ctx, onComment, onChompKeep) {
         if (!ctx)
@@ -2129,19 +2129,19 @@ var require_map = __commonJS({
     "use strict";
     var identity3 = require_identity();
     var YAMLMap = require_YAMLMap();
-    var map2 = {
+    var map3 = {
       collection: "map",
       default: true,
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
-      resolve(map3, onError) {
-        if (!identity3.isMap(map3))
+      resolve(map4, onError) {
+        if (!identity3.isMap(map4))
           onError("Expected a mapping for this tag");
-        return map3;
+        return map4;
       },
       createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
     };
-    exports2.map = map2;
+    exports2.map = map3;
   }
 });
 
@@ -2466,7 +2466,7 @@ var require_int = __commonJS({
 var require_schema = __commonJS({
   "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
-    var map2 = require_map();
+    var map3 = require_map();
     var _null4 = require_null();
     var seq = require_seq();
     var string4 = require_string();
@@ -2474,7 +2474,7 @@ var require_schema = __commonJS({
     var float = require_float();
     var int2 = require_int();
     var schema = [
-      map2.map,
+      map3.map,
       seq.seq,
       string4.string,
       _null4.nullTag,
@@ -2495,7 +2495,7 @@ var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
-    var map2 = require_map();
+    var map3 = require_map();
     var seq = require_seq();
     function intIdentify(value) {
       return typeof value === "bigint" || Number.isInteger(value);
@@ -2552,7 +2552,7 @@ var require_schema2 = __commonJS({
         return str;
       }
     };
-    var schema = [map2.map, seq.seq].concat(jsonScalars, jsonError);
+    var schema = [map3.map, seq.seq].concat(jsonScalars, jsonError);
     exports2.schema = schema;
   }
 });
@@ -2727,9 +2727,9 @@ var require_omap = __commonJS({
       toJSON(_, ctx) {
         if (!ctx)
           return super.toJSON(_);
-        const map2 = /* @__PURE__ */ new Map();
+        const map3 = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
-          ctx.onCreate(map2);
+          ctx.onCreate(map3);
         for (const pair of this.items) {
           let key, value;
           if (identity3.isPair(pair)) {
@@ -2738,11 +2738,11 @@ var require_omap = __commonJS({
           } else {
             key = toJS.toJS(pair, "", ctx);
           }
-          if (map2.has(key))
+          if (map3.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key, value);
+          map3.set(key, value);
         }
-        return map2;
+        return map3;
       }
       static from(schema, iterable, ctx) {
         const pairs$1 = pairs.createPairs(schema, iterable, ctx);
@@ -3012,15 +3012,15 @@ var require_set = __commonJS({
       default: false,
       tag: "tag:yaml.org,2002:set",
       createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
-      resolve(map2, onError) {
-        if (identity3.isMap(map2)) {
-          if (map2.hasAllNullValues(true))
-            return Object.assign(new YAMLSet(), map2);
+      resolve(map3, onError) {
+        if (identity3.isMap(map3)) {
+          if (map3.hasAllNullValues(true))
+            return Object.assign(new YAMLSet(), map3);
           else
             onError("Set items must all have null values");
         } else
           onError("Expected a mapping for this tag");
-        return map2;
+        return map3;
       }
     };
     exports2.YAMLSet = YAMLSet;
@@ -3120,7 +3120,7 @@ var require_timestamp = __commonJS({
 var require_schema3 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
-    var map2 = require_map();
+    var map3 = require_map();
     var _null4 = require_null();
     var seq = require_seq();
     var string4 = require_string();
@@ -3134,7 +3134,7 @@ var require_schema3 = __commonJS({
     var set2 = require_set();
     var timestamp = require_timestamp();
     var schema = [
-      map2.map,
+      map3.map,
       seq.seq,
       string4.string,
       _null4.nullTag,
@@ -3164,7 +3164,7 @@ var require_schema3 = __commonJS({
 var require_tags = __commonJS({
   "node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
-    var map2 = require_map();
+    var map3 = require_map();
     var _null4 = require_null();
     var seq = require_seq();
     var string4 = require_string();
@@ -3182,7 +3182,7 @@ var require_tags = __commonJS({
     var timestamp = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
-      ["failsafe", [map2.map, seq.seq, string4.string]],
+      ["failsafe", [map3.map, seq.seq, string4.string]],
       ["json", schema$1.schema],
       ["yaml11", schema$2.schema],
       ["yaml-1.1", schema$2.schema]
@@ -3198,7 +3198,7 @@ var require_tags = __commonJS({
       intHex: int2.intHex,
       intOct: int2.intOct,
       intTime: timestamp.intTime,
-      map: map2.map,
+      map: map3.map,
       merge: merge3.merge,
       null: _null4.nullTag,
       omap: omap.omap,
@@ -3259,7 +3259,7 @@ var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity3 = require_identity();
-    var map2 = require_map();
+    var map3 = require_map();
     var seq = require_seq();
     var string4 = require_string();
     var tags = require_tags();
@@ -3271,7 +3271,7 @@ var require_Schema = __commonJS({
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge3);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity3.MAP, { value: map2.map });
+        Object.defineProperty(this, identity3.MAP, { value: map3.map });
         Object.defineProperty(this, identity3.SCALAR, { value: string4.string });
         Object.defineProperty(this, identity3.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
@@ -3963,7 +3963,7 @@ var require_resolve_block_map = __commonJS({
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
       const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
-      const map2 = new NodeClass(ctx.schema);
+      const map3 = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
       let offset = bm.offset;
@@ -3989,10 +3989,10 @@ var require_resolve_block_map = __commonJS({
           if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
-              if (map2.comment)
-                map2.comment += "\n" + keyProps.comment;
+              if (map3.comment)
+                map3.comment += "\n" + keyProps.comment;
               else
-                map2.comment = keyProps.comment;
+                map3.comment = keyProps.comment;
             }
             continue;
           }
@@ -4008,7 +4008,7 @@ var require_resolve_block_map = __commonJS({
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
         ctx.atKey = false;
-        if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
+        if (utilMapIncludes.mapIncludes(ctx, map3.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
         const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
@@ -4033,7 +4033,7 @@ var require_resolve_block_map = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          map2.items.push(pair);
+          map3.items.push(pair);
         } else {
           if (implicitKey)
             onError(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
@@ -4046,13 +4046,13 @@ var require_resolve_block_map = __commonJS({
           const pair = new Pair.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          map2.items.push(pair);
+          map3.items.push(pair);
         }
       }
       if (commentEnd && commentEnd < offset)
         onError(commentEnd, "IMPOSSIBLE", "Map comment with trailing content");
-      map2.range = [bm.offset, offset, commentEnd ?? offset];
-      return map2;
+      map3.range = [bm.offset, offset, commentEnd ?? offset];
+      return map3;
     }
     exports2.resolveBlockMap = resolveBlockMap;
   }
@@ -4301,17 +4301,17 @@ var require_resolve_flow_collection = __commonJS({
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           if (isMap2) {
-            const map2 = coll;
-            if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
+            const map3 = coll;
+            if (utilMapIncludes.mapIncludes(ctx, map3.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-            map2.items.push(pair);
+            map3.items.push(pair);
           } else {
-            const map2 = new YAMLMap.YAMLMap(ctx.schema);
-            map2.flow = true;
-            map2.items.push(pair);
+            const map3 = new YAMLMap.YAMLMap(ctx.schema);
+            map3.flow = true;
+            map3.items.push(pair);
             const endRange = (valueNode ?? keyNode).range;
-            map2.range = [keyNode.range[0], endRange[1], endRange[2]];
-            coll.items.push(map2);
+            map3.range = [keyNode.range[0], endRange[1], endRange[2]];
+            coll.items.push(map3);
           }
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
@@ -6693,14 +6693,14 @@ var require_parser = __commonJS({
             delete scalar.end;
           } else
             sep3 = [this.sourceToken];
-          const map2 = {
+          const map3 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
             items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
-          this.stack[this.stack.length - 1] = map2;
+          this.stack[this.stack.length - 1] = map3;
         } else
           yield* this.lineEnd(scalar);
       }
@@ -6730,8 +6730,8 @@ var require_parser = __commonJS({
             yield* this.step();
         }
       }
-      *blockMap(map2) {
-        const it = map2.items[map2.items.length - 1];
+      *blockMap(map3) {
+        const it = map3.items[map3.items.length - 1];
         switch (this.type) {
           case "newline":
             this.onKeyLine = false;
@@ -6741,7 +6741,7 @@ var require_parser = __commonJS({
               if (last?.type === "comment")
                 end?.push(this.sourceToken);
               else
-                map2.items.push({ start: [this.sourceToken] });
+                map3.items.push({ start: [this.sourceToken] });
             } else if (it.sep) {
               it.sep.push(this.sourceToken);
             } else {
@@ -6751,17 +6751,17 @@ var require_parser = __commonJS({
           case "space":
           case "comment":
             if (it.value) {
-              map2.items.push({ start: [this.sourceToken] });
+              map3.items.push({ start: [this.sourceToken] });
             } else if (it.sep) {
               it.sep.push(this.sourceToken);
             } else {
-              if (this.atIndentedComment(it.start, map2.indent)) {
-                const prev = map2.items[map2.items.length - 2];
+              if (this.atIndentedComment(it.start, map3.indent)) {
+                const prev = map3.items[map3.items.length - 2];
                 const end = prev?.value?.end;
                 if (Array.isArray(end)) {
                   arrayPushArray(end, it.start);
                   end.push(this.sourceToken);
-                  map2.items.pop();
+                  map3.items.pop();
                   return;
                 }
               }
@@ -6769,8 +6769,8 @@ var require_parser = __commonJS({
             }
             return;
         }
-        if (this.indent >= map2.indent) {
-          const atMapIndent = !this.onKeyLine && this.indent === map2.indent;
+        if (this.indent >= map3.indent) {
+          const atMapIndent = !this.onKeyLine && this.indent === map3.indent;
           const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
           let start = [];
           if (atNextItem && it.sep && !it.value) {
@@ -6784,7 +6784,7 @@ var require_parser = __commonJS({
                 case "space":
                   break;
                 case "comment":
-                  if (st.indent > map2.indent)
+                  if (st.indent > map3.indent)
                     nl.length = 0;
                   break;
                 default:
@@ -6799,7 +6799,7 @@ var require_parser = __commonJS({
             case "tag":
               if (atNextItem || it.value) {
                 start.push(this.sourceToken);
-                map2.items.push({ start });
+                map3.items.push({ start });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 it.sep.push(this.sourceToken);
@@ -6813,7 +6813,7 @@ var require_parser = __commonJS({
                 it.explicitKey = true;
               } else if (atNextItem || it.value) {
                 start.push(this.sourceToken);
-                map2.items.push({ start, explicitKey: true });
+                map3.items.push({ start, explicitKey: true });
               } else {
                 this.stack.push({
                   type: "block-map",
@@ -6839,7 +6839,7 @@ var require_parser = __commonJS({
                     });
                   }
                 } else if (it.value) {
-                  map2.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                  map3.items.push({ start: [], key: null, sep: [this.sourceToken] });
                 } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
@@ -6869,7 +6869,7 @@ var require_parser = __commonJS({
                 if (!it.sep) {
                   Object.assign(it, { key: null, sep: [this.sourceToken] });
                 } else if (it.value || atNextItem) {
-                  map2.items.push({ start, key: null, sep: [this.sourceToken] });
+                  map3.items.push({ start, key: null, sep: [this.sourceToken] });
                 } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
@@ -6889,7 +6889,7 @@ var require_parser = __commonJS({
             case "double-quoted-scalar": {
               const fs2 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs2, sep: [] });
+                map3.items.push({ start, key: fs2, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 this.stack.push(fs2);
@@ -6900,7 +6900,7 @@ var require_parser = __commonJS({
               return;
             }
             default: {
-              const bv = this.startBlockValue(map2);
+              const bv = this.startBlockValue(map3);
               if (bv) {
                 if (bv.type === "block-seq") {
                   if (!it.explicitKey && it.sep && !includesToken(it.sep, "newline")) {
@@ -6913,7 +6913,7 @@ var require_parser = __commonJS({
                     return;
                   }
                 } else if (atMapIndent) {
-                  map2.items.push({ start });
+                  map3.items.push({ start });
                 }
                 this.stack.push(bv);
                 return;
@@ -7054,14 +7054,14 @@ var require_parser = __commonJS({
             fixFlowSeqItems(fc);
             const sep3 = fc.end.splice(1, fc.end.length);
             sep3.push(this.sourceToken);
-            const map2 = {
+            const map3 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
               items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
-            this.stack[this.stack.length - 1] = map2;
+            this.stack[this.stack.length - 1] = map3;
           } else {
             yield* this.lineEnd(fc);
           }
@@ -16778,9 +16778,9 @@ var require_dist3 = __commonJS({
           }
           return result;
         }
-        function mapToArray(map2) {
-          var index2 = -1, result = Array(map2.size);
-          map2.forEach(function(value, key) {
+        function mapToArray(map3) {
+          var index2 = -1, result = Array(map3.size);
+          map3.forEach(function(value, key) {
             result[++index2] = [key, value];
           });
           return result;
@@ -18907,8 +18907,8 @@ var require_dist3 = __commonJS({
             result2 = result2 === iteratee ? baseIteratee : result2;
             return arguments.length ? result2(arguments[0], arguments[1]) : result2;
           }
-          function getMapData(map3, key) {
-            var data = map3.__data__;
+          function getMapData(map4, key) {
+            var data = map4.__data__;
             return isKeyable(key) ? data[typeof key == "string" ? "string" : "hash"] : data.map;
           }
           function getMatchData(object2) {
@@ -19812,14 +19812,14 @@ var require_dist3 = __commonJS({
           var find = createFind(findIndex);
           var findLast = createFind(findLastIndex);
           function flatMap(collection, iteratee2) {
-            return baseFlatten(map2(collection, iteratee2), 1);
+            return baseFlatten(map3(collection, iteratee2), 1);
           }
           function flatMapDeep(collection, iteratee2) {
-            return baseFlatten(map2(collection, iteratee2), INFINITY);
+            return baseFlatten(map3(collection, iteratee2), INFINITY);
           }
           function flatMapDepth(collection, iteratee2, depth) {
             depth = depth === undefined$1 ? 1 : toInteger(depth);
-            return baseFlatten(map2(collection, iteratee2), depth);
+            return baseFlatten(map3(collection, iteratee2), depth);
           }
           function forEach(collection, iteratee2) {
             var func = isArray(collection) ? arrayEach : baseEach;
@@ -19855,7 +19855,7 @@ var require_dist3 = __commonJS({
           var keyBy = createAggregator(function(result2, value, key) {
             baseAssignValue(result2, key, value);
           });
-          function map2(collection, iteratee2) {
+          function map3(collection, iteratee2) {
             var func = isArray(collection) ? arrayMap : baseMap;
             return func(collection, getIteratee(iteratee2, 3));
           }
@@ -21238,7 +21238,7 @@ var require_dist3 = __commonJS({
           lodash2.keyBy = keyBy;
           lodash2.keys = keys;
           lodash2.keysIn = keysIn;
-          lodash2.map = map2;
+          lodash2.map = map3;
           lodash2.mapKeys = mapKeys;
           lodash2.mapValues = mapValues;
           lodash2.matches = matches2;
@@ -28092,13 +28092,127 @@ function splitHostPort(address) {
 async function listenOn(server, address) {
   const { host, port } = splitHostPort(address);
   await new Promise((resolve9, reject) => {
-    server.once("error", reject);
+    const fail = (error62) => reject(listenError(error62, address));
+    server.once("error", fail);
     server.listen(port, host, () => {
-      server.off("error", reject);
+      server.off("error", fail);
       resolve9();
     });
   });
   return server.address();
+}
+var PROBLEMS = {
+  in_use: { codes: ["EADDRINUSE"], says: (a2) => `${a2} is already in use`, reason: "the port is already in use" },
+  not_local: { codes: ["EADDRNOTAVAIL"], says: (a2) => `${a2} is not an address of this machine`, reason: "the address is not available on this machine" },
+  no_permission: { codes: ["EACCES"], says: (a2) => `no permission to listen on ${a2}`, reason: "no permission to listen there" },
+  unresolvable: { codes: ["ENOTFOUND", "EAI_AGAIN"], says: (a2) => `host of ${a2} does not resolve`, reason: "the host does not resolve" }
+};
+var ListenError = class _ListenError extends Error {
+  constructor(address, problem, cause, field = "listen") {
+    super(`${field}: ${PROBLEMS[problem].says(address)}`, { cause });
+    this.address = address;
+    this.problem = problem;
+    this.field = field;
+    this.code = cause.code ?? "";
+  }
+  address;
+  problem;
+  field;
+  name = "ListenError";
+  /** The OS error code, e.g. EADDRINUSE. */
+  code;
+  /** The problem without the address, for a sentence that already names it. */
+  get reason() {
+    return PROBLEMS[this.problem].reason;
+  }
+  /** The same error, given at another field (`[2].listen` of a list). */
+  at(field) {
+    return new _ListenError(this.address, this.problem, this.cause, field);
+  }
+};
+function listenError(error62, address) {
+  if (error62 instanceof ListenError) return error62;
+  const code = error62?.code;
+  for (const [problem, { codes }] of Object.entries(PROBLEMS)) {
+    if (code && codes.includes(code)) return new ListenError(address, problem, error62);
+  }
+  return error62;
+}
+
+// src/gate/builtin-metrics.ts
+var BUILTIN_METRICS = {
+  http_reqs: "counter",
+  http_req_failed: "rate",
+  http_req_duration: "trend",
+  dropped_iterations: "counter",
+  errors_timeout: "counter",
+  errors_reset: "counter",
+  errors_refused: "counter",
+  errors_5xx: "counter",
+  errors_429: "counter",
+  errors_4xx: "counter",
+  errors_other: "counter",
+  recovery_time: "trend"
+};
+function builtinType(address) {
+  const name2 = address.slice(address.lastIndexOf(".") + 1);
+  return Object.hasOwn(BUILTIN_METRICS, name2) ? BUILTIN_METRICS[name2] : void 0;
+}
+
+// src/gate/expression.ts
+var NUMBER = String.raw`-?\d+(?:\.\d+)?(?:e[+-]?\d+)?`;
+var SHAPE = new RegExp(
+  String.raw`^\s*(count|rate|value|avg|min|max|med|p\(\s*(${NUMBER})\s*\))\s*(<=|>=|===|==|!=|<|>)\s*` + String.raw`(?:(${NUMBER})|baseline\s*(?:([*+-])\s*(${NUMBER}))?)\s*$`
+);
+function parseExpression(text2) {
+  const m = SHAPE.exec(text2);
+  if (!m) {
+    return `"${text2}" is not a threshold; expected <aggregation><op><number> such as rate<0.05, p(99)<500, count==0 (aggregations: count, rate, value, avg, min, max, med, p(N))`;
+  }
+  const [, aggregationText, percentileText, opText, limitText, baselineOp, baselineNumber] = m;
+  const percentile = percentileText === void 0 ? void 0 : Number(percentileText);
+  if (percentile !== void 0 && (percentile < 0 || percentile > 100)) {
+    return `"${text2}": the percentile must be within 0..100`;
+  }
+  const op = opText === "===" ? "==" : opText;
+  let limit;
+  if (limitText !== void 0) limit = { value: Number(limitText) };
+  else {
+    const n2 = baselineNumber === void 0 ? void 0 : Number(baselineNumber);
+    limit = {
+      baseline: true,
+      factor: baselineOp === "*" ? n2 : 1,
+      offset: baselineOp === "+" ? n2 : baselineOp === "-" ? -n2 : 0
+    };
+  }
+  return { aggregation: percentile === void 0 ? aggregationText : "p", percentile, op, limit, text: text2.trim() };
+}
+var AGGREGATIONS = {
+  trend: ["avg", "min", "max", "med", "p", "count"],
+  rate: ["rate", "count"],
+  counter: ["count", "rate"],
+  gauge: ["value", "min", "max"]
+};
+function mismatch(expression2, type, what = `a ${type}`) {
+  if (AGGREGATIONS[type].includes(expression2.aggregation)) return void 0;
+  const name2 = (a2) => a2 === "p" ? "p(N)" : a2;
+  return `${name2(expression2.aggregation)} does not apply to ${what} (use ${AGGREGATIONS[type].map(name2).join(", ")})`;
+}
+function compare(actual, op, limit) {
+  switch (op) {
+    case "<":
+      return actual < limit;
+    case "<=":
+      return actual <= limit;
+    case ">":
+      return actual > limit;
+    case ">=":
+      return actual >= limit;
+    case "==":
+      return actual === limit;
+    case "!=":
+      return actual !== limit;
+  }
 }
 
 // src/config/consistency.ts
@@ -28141,6 +28255,15 @@ function checkConsistency(config2) {
       problems.push({ path: ["stages", "chaos", "experiments", i2, "fault", "mock"], message: `no mock named "${fault.mock}" (declared: ${[...mocks].join(", ") || "none"})` });
     }
   });
+  for (const [address, list3] of Object.entries(config2.thresholds)) {
+    const type = builtinType(address);
+    if (type === void 0) continue;
+    const name2 = address.slice(address.lastIndexOf(".") + 1);
+    list3.forEach(({ threshold }, i2) => {
+      const wrong = mismatch(threshold, type, `${name2}, a ${type}`);
+      if (wrong) problems.push({ path: ["thresholds", address, i2, "threshold"], message: `"${threshold.text}": ${wrong}` });
+    });
+  }
   return problems;
 }
 function sameHost(a2, b) {
@@ -32057,33 +32180,33 @@ var $ZodXor = /* @__PURE__ */ $constructor("$ZodXor", (inst, def) => {
 });
 function getDiscriminatedOption(union2, value) {
   const internals = union2._zod;
-  let map2 = internals.bag.optionsMap;
-  if (!map2) {
-    map2 = discriminatorMap(internals.def);
-    internals.bag.optionsMap = map2;
+  let map3 = internals.bag.optionsMap;
+  if (!map3) {
+    map3 = discriminatorMap(internals.def);
+    internals.bag.optionsMap = map3;
   }
-  const option = map2.get(value);
+  const option = map3.get(value);
   if (option === null)
     throw new Error(`Ambiguous discriminator value "${String(value)}"`);
   return option;
 }
 function discriminatorMap(def) {
-  const map2 = /* @__PURE__ */ new Map();
+  const map3 = /* @__PURE__ */ new Map();
   for (const option of def.options) {
     const values = option._zod.propValues?.[def.discriminator];
     if (!values || values.size === 0)
       throw new Error(`Invalid discriminated union option at index "${def.options.indexOf(option)}"`);
     for (const value of values) {
-      if (map2.has(value)) {
+      if (map3.has(value)) {
         if (value !== void 0)
           throw new Error(`Duplicate discriminator value "${String(value)}"`);
-        map2.set(value, null);
+        map3.set(value, null);
       } else {
-        map2.set(value, option);
+        map3.set(value, option);
       }
     }
   }
-  return map2;
+  return map3;
 }
 var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnion", (inst, def) => {
   def.inclusive = false;
@@ -46922,9 +47045,9 @@ var ZodIssueCode = {
   invalid_value: "invalid_value",
   custom: "custom"
 };
-function setErrorMap(map2) {
+function setErrorMap(map3) {
   config({
-    customError: map2
+    customError: map3
   });
 }
 function getErrorMap() {
@@ -48399,26 +48522,50 @@ var mockFaultSchema = external_exports.strictObject({
   }
 });
 
-// src/control/errors.ts
-var ApiError = class _ApiError extends Error {
-  constructor(status2, message) {
-    super(message);
-    this.status = status2;
+// src/proxy/errors.ts
+var NotFoundError = class extends Error {
+  constructor(what, named) {
+    super(`${what} not found`);
+    this.what = what;
+    this.named = named;
   }
-  status;
-  static notFound(what) {
-    return new _ApiError(404, `${what} not found`);
+  what;
+  named;
+  name = "NotFoundError";
+};
+var AlreadyExistsError = class extends Error {
+  constructor(what, named) {
+    super(`${what} already exists`);
+    this.what = what;
+    this.named = named;
   }
-  static conflict(what) {
-    return new _ApiError(409, `${what} already exists`);
+  what;
+  named;
+  name = "AlreadyExistsError";
+};
+var InvalidProxyInputError = class extends Error {
+  constructor(field, problem) {
+    super(field ? `${field}: ${problem}` : problem);
+    this.field = field;
   }
-  /** A bad request body; `field` is the JSON path of the offending value, e.g. `attributes.latency`. */
-  static badField(field, problem) {
-    return new _ApiError(400, `${field}: ${problem}`);
+  field;
+  name = "InvalidProxyInputError";
+};
+var UpstreamRefusedError = class extends Error {
+  constructor(field, why) {
+    super(`${field}: ${why}`);
+    this.field = field;
   }
-  static bad(message) {
-    return new _ApiError(400, message);
+  field;
+  name = "UpstreamRefusedError";
+};
+var ResetIncompleteError = class extends Error {
+  constructor(failures) {
+    super(failures.join("; "));
+    this.failures = failures;
   }
+  failures;
+  name = "ResetIncompleteError";
 };
 
 // src/proxy/toxics/bandwidth.ts
@@ -48571,7 +48718,7 @@ function corrupt(chunk, p, random) {
   return out;
 }
 function skip(random, logKeep) {
-  return Math.floor(Math.log1p(-random()) / logKeep);
+  return Math.floor(Math.log1p(-random.next()) / logKeep);
 }
 
 // src/proxy/toxics/latency.ts
@@ -48602,7 +48749,7 @@ function create5({ latency, jitter }, ctx) {
   let lastDue = 0;
   let paused = false;
   let timer;
-  const delay2 = () => jitter > 0 ? latency + (ctx.random() * 2 - 1) * jitter : latency;
+  const delay2 = () => jitter > 0 ? latency + (ctx.random.next() * 2 - 1) * jitter : latency;
   const hold = (chunk) => {
     const now = performance.now();
     const due = Math.max(now + delay2(), lastDue);
@@ -48706,7 +48853,7 @@ function create7({ time: time3, jitter }, ctx) {
   let timer;
   return {
     write(chunk) {
-      timer ??= setTimeout(() => ctx.close(), time3 + ctx.random() * jitter);
+      timer ??= setTimeout(() => ctx.close(), time3 + ctx.random.next() * jitter);
       ctx.push(chunk);
     },
     end: () => ctx.end(),
@@ -48816,7 +48963,7 @@ function cutPoints(size, average, variation, random) {
       cuts.push(end);
       return;
     }
-    const offset = variation > 0 ? Math.floor(random() * variation * 2) - variation : 0;
+    const offset = variation > 0 ? Math.floor(random.next() * variation * 2) - variation : 0;
     const mid = Math.min(end - 1, Math.max(start + 1, start + Math.floor((end - start) / 2) + offset));
     split2(start, mid);
     split2(mid, end);
@@ -48998,7 +49145,7 @@ var proxyUpdateSchema = external_exports.strictObject({
 function validate2(schema, value) {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw ApiError.bad(describeIssues(result.error.issues));
+  throw new InvalidProxyInputError(void 0, describeIssues(result.error.issues));
 }
 function describeIssues(issues) {
   return issues.flatMap(
@@ -49061,55 +49208,12 @@ var experimentSchema = external_exports.strictObject({
   recovery: duration3.optional()
 });
 
-// src/gate/expression.ts
-var NUMBER = String.raw`-?\d+(?:\.\d+)?(?:e[+-]?\d+)?`;
-var SHAPE = new RegExp(
-  String.raw`^\s*(count|rate|value|avg|min|max|med|p\(\s*(${NUMBER})\s*\))\s*(<=|>=|===|==|!=|<|>)\s*` + String.raw`(?:(${NUMBER})|baseline\s*(?:([*+-])\s*(${NUMBER}))?)\s*$`
-);
-function parseExpression(text2) {
-  const m = SHAPE.exec(text2);
-  if (!m) {
-    return `"${text2}" is not a threshold; expected <aggregation><op><number> such as rate<0.05, p(99)<500, count==0 (aggregations: count, rate, value, avg, min, max, med, p(N))`;
-  }
-  const [, aggregationText, percentileText, opText, limitText, baselineOp, baselineNumber] = m;
-  const percentile = percentileText === void 0 ? void 0 : Number(percentileText);
-  if (percentile !== void 0 && (percentile < 0 || percentile > 100)) {
-    return `"${text2}": the percentile must be within 0..100`;
-  }
-  const op = opText === "===" ? "==" : opText;
-  let limit;
-  if (limitText !== void 0) limit = { value: Number(limitText) };
-  else {
-    const n2 = baselineNumber === void 0 ? void 0 : Number(baselineNumber);
-    limit = {
-      baseline: true,
-      factor: baselineOp === "*" ? n2 : 1,
-      offset: baselineOp === "+" ? n2 : baselineOp === "-" ? -n2 : 0
-    };
-  }
-  return { aggregation: percentile === void 0 ? aggregationText : "p", percentile, op, limit, text: text2.trim() };
-}
-function compare(actual, op, limit) {
-  switch (op) {
-    case "<":
-      return actual < limit;
-    case "<=":
-      return actual <= limit;
-    case ">":
-      return actual > limit;
-    case ">=":
-      return actual >= limit;
-    case "==":
-      return actual === limit;
-    case "!=":
-      return actual !== limit;
-  }
-}
-
 // src/gate/schema.ts
-var expression = external_exports.string({ error: 'expected a threshold such as "rate<0.05"' }).superRefine((text2, ctx) => {
+var expression = external_exports.string({ error: 'expected a threshold such as "rate<0.05"' }).transform((text2, ctx) => {
   const parsed = parseExpression(text2);
-  if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+  if (typeof parsed !== "string") return parsed;
+  ctx.issues.push({ code: "custom", message: parsed, input: text2, continue: true });
+  return external_exports.NEVER;
 });
 var longForm = external_exports.strictObject({
   threshold: expression,
@@ -49118,7 +49222,7 @@ var longForm = external_exports.strictObject({
   /** With abort_on_fail: do not judge before this much of the run has passed. */
   delay_abort_eval: duration3.default(0)
 });
-var one = external_exports.union([expression, longForm], { error: 'expected a threshold such as "rate<0.05" or { threshold: "rate<0.05", abort_on_fail: true }' }).transform((t) => typeof t === "string" ? { threshold: t, abort_on_fail: false, delay_abort_eval: 0 } : t);
+var one = external_exports.union([expression, longForm], { error: 'expected a threshold such as "rate<0.05" or { threshold: "rate<0.05", abort_on_fail: true }' }).transform((t) => "threshold" in t ? t : { threshold: t, abort_on_fail: false, delay_abort_eval: 0 });
 var thresholdSchema = external_exports.union([one, external_exports.array(one)]).transform((t) => Array.isArray(t) ? t : [t]);
 
 // src/config/schema.ts
@@ -49224,9 +49328,10 @@ function parseConfig(text2, file2) {
   const schema = configSchema(dir);
   const unresolved = interpolate(raw);
   const result = schema.safeParse(raw);
-  const problems = [...unresolved, ...result.success ? checkConsistency(result.data) : []].map(
-    ({ path: path10, message }) => `${at2(locate(doc, path10).offset)}: ${formatPath(path10)}: ${message}`
-  );
+  const problems = [...unresolved, ...result.success ? checkConsistency(result.data) : []].map(({ path: path10, message }) => {
+    const { offset, walked } = locate(doc, path10);
+    return `${at2(offset)}: ${formatPath(walked)}: ${message}`;
+  });
   if (!result.success) problems.push(...result.error.issues.flatMap((issue2) => describe3(issue2, schema, doc, at2)));
   if (problems.length > 0) throw new ConfigError(problems);
   return { file: shown, dir, config: result.data };
@@ -49254,21 +49359,24 @@ function describe3(issue2, schema, doc, at2) {
 function locate(doc, path10, key = false) {
   let node2 = doc.contents;
   let keyNode;
+  const walked = [];
   for (const [i2, segment] of path10.entries()) {
+    if (segment === 0 && !(0, import_yaml.isSeq)(node2)) continue;
     if ((0, import_yaml.isMap)(node2)) {
       const pair = node2.items.find((p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(segment));
-      if (!pair) return { offset: node2.range?.[0], missing: i2 === path10.length - 1 };
+      if (!pair) return { offset: node2.range?.[0], missing: i2 === path10.length - 1, walked };
       keyNode = pair.key;
       node2 = pair.value;
     } else if ((0, import_yaml.isSeq)(node2) && typeof segment === "number" && node2.items[segment]) {
       keyNode = void 0;
       node2 = node2.items[segment];
     } else {
-      return { offset: node2?.range?.[0], missing: false };
+      return { offset: node2?.range?.[0], missing: false, walked };
     }
+    walked.push(segment);
   }
   const target = key && keyNode ? keyNode : node2;
-  return { offset: target?.range?.[0] ?? keyNode?.range?.[0], missing: false };
+  return { offset: target?.range?.[0] ?? keyNode?.range?.[0], missing: false, walked };
 }
 function keysAt(schema, path10) {
   let current = schema;
@@ -56417,11 +56525,11 @@ var addMergeSource = (mergedStream, sourceStream) => {
   addToSetMap(MERGE_SOURCES, mergedStream, sourceStream);
   addToSetMap(SOURCE_MERGES, sourceStream, mergedStream);
 };
-var addToSetMap = (map2, key, value) => {
-  if (!map2.has(key)) {
-    map2.set(key, /* @__PURE__ */ new Set());
+var addToSetMap = (map3, key, value) => {
+  if (!map3.has(key)) {
+    map3.set(key, /* @__PURE__ */ new Set());
   }
-  map2.get(key).add(value);
+  map3.get(key).add(value);
 };
 var unpipeSubprocessStream = async (mergedStream, sourceStream) => {
   MERGE_SOURCES.get(mergedStream)?.delete(sourceStream);
@@ -57570,6 +57678,67 @@ function isLocal(host) {
 
 // src/control/server.ts
 import { createServer } from "node:http";
+
+// src/mock/errors.ts
+var UnknownMockError = class extends Error {
+  name = "UnknownMockError";
+  constructor(mock, known) {
+    super(`mock "${mock}" not found (have: ${known.join(", ") || "none"})`);
+  }
+};
+var MockExistsError = class extends Error {
+  name = "MockExistsError";
+  constructor(mock) {
+    super(`mock "${mock}" already exists`);
+  }
+};
+var UnknownRouteError = class extends Error {
+  name = "UnknownRouteError";
+  constructor(mock, route, known) {
+    super(`mock "${mock}" has no route ${typeof route === "number" ? `at index ${route}` : `named "${route}"`} (routes: ${known.join(", ") || "none"})`);
+  }
+};
+
+// src/control/errors.ts
+var ApiError = class _ApiError extends Error {
+  constructor(status2, message) {
+    super(message);
+    this.status = status2;
+  }
+  status;
+  static notFound(what) {
+    return new _ApiError(404, `${what} not found`);
+  }
+  /** A bad request; `field` is the JSON path of the offending value, e.g. `attributes.latency`. */
+  static badField(field, problem) {
+    return new _ApiError(400, `${field}: ${problem}`);
+  }
+  static bad(message) {
+    return new _ApiError(400, message);
+  }
+};
+var map2 = (mapping) => mapping;
+var STATUSES = [
+  map2({ error: NotFoundError, status: 404 }),
+  map2({ error: AlreadyExistsError, status: 409 }),
+  map2({ error: InvalidProxyInputError, status: 400 }),
+  map2({ error: UpstreamRefusedError, status: 403 }),
+  map2({ error: ResetIncompleteError, status: 400 }),
+  map2({ error: UnknownMockError, status: 404 }),
+  map2({ error: MockExistsError, status: 409 }),
+  map2({ error: UnknownRouteError, status: 400, field: "route" }),
+  map2({ error: ListenError, status: (error62) => error62.problem === "in_use" ? 409 : 400 })
+];
+function toApiError(error62) {
+  if (error62 instanceof ApiError) return error62;
+  const mapping = STATUSES.find((m) => error62 instanceof m.error);
+  if (!mapping) return new ApiError(500, String(error62?.message ?? error62));
+  const known = error62;
+  const status2 = typeof mapping.status === "number" ? mapping.status : mapping.status(known);
+  return new ApiError(status2, mapping.field ? `${mapping.field}: ${known.message}` : known.message);
+}
+
+// src/control/server.ts
 var MAX_BODY_BYTES = 1 << 20;
 var ControlServer = class {
   constructor(options) {
@@ -57579,7 +57748,7 @@ var ControlServer = class {
   }
   options;
   server;
-  /** Starts listening; rejects with the OS error (EADDRINUSE…) when the address cannot be bound. */
+  /** Starts listening; rejects with a ListenError (address in use…) when the address cannot be bound. */
   async start() {
     await listenOn(this.server, this.options.listen);
   }
@@ -57611,7 +57780,7 @@ var ControlServer = class {
       };
       write(res, await handler(request));
     } catch (error62) {
-      const api = error62 instanceof ApiError ? error62 : new ApiError(500, String(error62?.message ?? error62));
+      const api = toApiError(error62);
       write(res, { status: api.status, json: { error: api.message, status: api.status } });
     }
   }
@@ -57680,6 +57849,8 @@ function parseMetricLine(text2) {
   const line = value;
   if (typeof line.name !== "string" || !NAME.test(line.name)) return 'name: expected letters, digits and _ (e.g. "deadlocks")';
   if (typeof line.type !== "string" || !TYPES.includes(line.type)) return `type: expected one of ${TYPES.join(", ")}`;
+  const builtin = builtinType(line.name);
+  if (builtin !== void 0 && builtin !== line.type) return `name: "${line.name}" is chaos-gate's own ${builtin}; report it as a ${builtin} or pick another name`;
   const v = line.value;
   if (line.type === "rate" ? typeof v !== "boolean" && (typeof v !== "number" || !Number.isFinite(v)) : typeof v !== "number" || !Number.isFinite(v)) {
     return line.type === "rate" ? "value: expected true/false or a number (non-zero is a hit)" : "value: expected a finite number";
@@ -57728,121 +57899,53 @@ function asLines(body) {
   return body.map((item) => JSON.stringify(item)).join("\n");
 }
 
-// src/mock/errors.ts
-var UnknownMockError = class extends Error {
-  name = "UnknownMockError";
-  constructor(mock, known) {
-    super(`mock "${mock}" not found (have: ${known.join(", ") || "none"})`);
-  }
-};
-var MockExistsError = class extends Error {
-  name = "MockExistsError";
-  constructor(mock) {
-    super(`mock "${mock}" already exists`);
-  }
-};
-var UnknownRouteError = class extends Error {
-  name = "UnknownRouteError";
-  constructor(mock, route, known) {
-    super(`mock "${mock}" has no route ${typeof route === "number" ? `at index ${route}` : `named "${route}"`} (routes: ${known.join(", ") || "none"})`);
-  }
-};
-
 // src/control/mocks.ts
 var DEFAULT_WAIT_MS = 5e3;
 var MAX_WAIT_MS = 6e4;
 function mockRoutes(router, mocks) {
-  const handle = (handler) => async (req) => {
-    try {
-      return await handler(req);
-    } catch (error62) {
-      throw toApiError(error62);
-    }
-  };
   const mock = (req) => mocks.require(req.params.name);
   router.add("GET", "/mocks", () => ({ status: 200, json: Object.fromEntries(mocks.list().map((m) => [m.name, mockView(m)])) }));
-  router.add(
-    "POST",
-    "/mocks",
-    handle(async (req) => {
-      const definition = parse3(mockSchema(process.cwd()), req.body);
-      try {
-        return { status: 201, json: mockView(await mocks.create(definition)) };
-      } catch (error62) {
-        const code = error62.code;
-        if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") {
-          throw new ApiError(409, `listen ${definition.listen}: ${error62.message}`);
-        }
-        if (code === "ENOTFOUND" || code === "EAI_AGAIN") throw ApiError.badField("listen", `host of ${definition.listen} does not resolve`);
-        throw error62;
-      }
-    })
-  );
-  router.add("GET", "/mocks/{name}", handle((req) => ({ status: 200, json: mockView(mock(req)) })));
-  router.add(
-    "DELETE",
-    "/mocks/{name}",
-    handle(async (req) => {
-      await mocks.remove(mock(req).name);
-      return { status: 204 };
-    })
-  );
-  router.add(
-    "POST",
-    "/mocks/{name}/reset",
-    handle((req) => {
-      const target = mock(req);
-      for (const fault of [...target.faults]) mocks.removeFault(target.name, fault.id);
-      target.reset();
-      return { status: 204 };
-    })
-  );
-  router.add("GET", "/mocks/{name}/faults", handle((req) => ({ status: 200, json: mock(req).faults.map(faultView) })));
-  router.add(
-    "POST",
-    "/mocks/{name}/faults",
-    handle((req) => {
-      const target = mock(req);
-      const id = mocks.addFault(target.name, parse3(mockFaultSchema, req.body));
-      return { status: 200, json: faultView(target.faults.find((f) => f.id === id)) };
-    })
-  );
-  router.add(
-    "DELETE",
-    "/mocks/{name}/faults",
-    handle((req) => {
-      const target = mock(req);
-      for (const fault of [...target.faults]) mocks.removeFault(target.name, fault.id);
-      return { status: 204 };
-    })
-  );
-  router.add(
-    "DELETE",
-    "/mocks/{name}/faults/{id}",
-    handle((req) => {
-      if (!mocks.removeFault(req.params.name, req.params.id)) throw ApiError.notFound(`fault "${req.params.id}" of mock "${req.params.name}"`);
-      return { status: 204 };
-    })
-  );
-  router.add(
-    "GET",
-    "/mocks/{name}/requests",
-    handle(async (req) => {
-      const target = mock(req);
-      const filter = journalFilter(req.query);
-      const wait = optionalInteger(req.query, "wait");
-      const entries = wait === void 0 ? target.journal.list(filter) : await target.journal.waitFor(wait, filter, Math.min(optionalInteger(req.query, "timeout") ?? DEFAULT_WAIT_MS, MAX_WAIT_MS));
-      return { status: 200, json: { count: entries.length, total: target.journal.total, requests: entries.map(entryView) } };
-    })
-  );
-  router.add(
-    "DELETE",
-    "/mocks/{name}/requests",
-    handle((req) => {
-      mock(req).journal.clear();
-      return { status: 204 };
-    })
-  );
+  router.add("POST", "/mocks", async (req) => {
+    const definition = parse3(mockSchema(process.cwd()), req.body);
+    return { status: 201, json: mockView(await mocks.create(definition)) };
+  });
+  router.add("GET", "/mocks/{name}", (req) => ({ status: 200, json: mockView(mock(req)) }));
+  router.add("DELETE", "/mocks/{name}", async (req) => {
+    await mocks.remove(mock(req).name);
+    return { status: 204 };
+  });
+  router.add("POST", "/mocks/{name}/reset", (req) => {
+    const target = mock(req);
+    for (const fault of [...target.faults]) mocks.removeFault(target.name, fault.id);
+    target.reset();
+    return { status: 204 };
+  });
+  router.add("GET", "/mocks/{name}/faults", (req) => ({ status: 200, json: mock(req).faults.map(faultView) }));
+  router.add("POST", "/mocks/{name}/faults", (req) => {
+    const target = mock(req);
+    const id = mocks.addFault(target.name, parse3(mockFaultSchema, req.body));
+    return { status: 200, json: faultView(target.faults.find((f) => f.id === id)) };
+  });
+  router.add("DELETE", "/mocks/{name}/faults", (req) => {
+    const target = mock(req);
+    for (const fault of [...target.faults]) mocks.removeFault(target.name, fault.id);
+    return { status: 204 };
+  });
+  router.add("DELETE", "/mocks/{name}/faults/{id}", (req) => {
+    if (!mocks.removeFault(req.params.name, req.params.id)) throw ApiError.notFound(`fault "${req.params.id}" of mock "${req.params.name}"`);
+    return { status: 204 };
+  });
+  router.add("GET", "/mocks/{name}/requests", async (req) => {
+    const target = mock(req);
+    const filter = journalFilter(req.query);
+    const wait = optionalInteger(req.query, "wait");
+    const entries = wait === void 0 ? target.journal.list(filter) : await target.journal.waitFor(wait, filter, Math.min(optionalInteger(req.query, "timeout") ?? DEFAULT_WAIT_MS, MAX_WAIT_MS));
+    return { status: 200, json: { count: entries.length, total: target.journal.total, requests: entries.map(entryView) } };
+  });
+  router.add("DELETE", "/mocks/{name}/requests", (req) => {
+    mock(req).journal.clear();
+    return { status: 204 };
+  });
 }
 function mockView(mock) {
   return {
@@ -57919,746 +58022,6 @@ function innermost(issue2) {
   const inner = shaped[0][0];
   return innermost({ ...inner, path: [...issue2.path, ...inner.path] });
 }
-function toApiError(error62) {
-  if (error62 instanceof UnknownMockError) return new ApiError(404, error62.message);
-  if (error62 instanceof MockExistsError) return new ApiError(409, error62.message);
-  if (error62 instanceof UnknownRouteError) return ApiError.badField("route", error62.message);
-  return error62;
-}
-
-// src/proxy/registry.ts
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
-
-// src/proxy/prometheus.ts
-function prometheusText(proxies) {
-  const families = {
-    received: family("chaos_gate_proxy_received_bytes_total", "counter", "Bytes read from the sending side, per proxy and direction."),
-    sent: family("chaos_gate_proxy_sent_bytes_total", "counter", "Bytes written to the receiving side, per proxy and direction."),
-    accepted: family("chaos_gate_proxy_connections_total", "counter", "Connections opened through the proxy."),
-    live: family("chaos_gate_proxy_connections", "gauge", "Connections open through the proxy now."),
-    enabled: family("chaos_gate_proxy_enabled", "gauge", "1 when the proxy listens, 0 when disabled."),
-    toxics: family("chaos_gate_proxy_toxics", "gauge", "Active toxics, per proxy and direction."),
-    toxic: family("chaos_gate_proxy_toxic_active", "gauge", "One sample per active toxic.")
-  };
-  for (const proxy of proxies) {
-    const { bytes, accepted } = proxy.stats();
-    const toxics = proxy.toxicList();
-    for (const direction of ["upstream", "downstream"]) {
-      const labels = { proxy: proxy.name, direction };
-      families.received.add(labels, bytes[direction].received);
-      families.sent.add(labels, bytes[direction].sent);
-      families.toxics.add(labels, toxics.filter((t) => t.stream === direction).length);
-    }
-    families.accepted.add({ proxy: proxy.name }, accepted);
-    families.live.add({ proxy: proxy.name }, proxy.connectionCount);
-    families.enabled.add({ proxy: proxy.name }, proxy.enabled ? 1 : 0);
-    for (const toxic of toxics) {
-      const { name: name2, type, stream: stream2 } = toxic.definition;
-      families.toxic.add({ proxy: proxy.name, toxic: name2, type, direction: stream2 }, 1);
-    }
-  }
-  return Object.values(families).map((f) => f.text()).join("");
-}
-function family(name2, type, help) {
-  const lines = [`# HELP ${name2} ${help}`, `# TYPE ${name2} ${type}`];
-  return {
-    add(labels, value) {
-      const text2 = Object.entries(labels).map(([key, v]) => `${key}="${escapeLabel(v)}"`).join(",");
-      lines.push(`${name2}{${text2}} ${value}`);
-    },
-    text: () => lines.join("\n") + "\n"
-  };
-}
-function escapeLabel(value) {
-  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-}
-
-// src/proxy/proxy.ts
-import { connect, createServer as createServer2 } from "node:net";
-
-// src/proxy/link.ts
-var DISCARD = { write() {
-}, end() {
-} };
-var Link = class {
-  constructor(source, destination, control, toxics) {
-    this.source = source;
-    this.destination = destination;
-    this.control = control;
-    this.sink = { write: (chunk) => this.toDestination(chunk), end: () => this.endDestination() };
-    this.head = this.sink;
-    for (const toxic of toxics) this.add(toxic);
-    source.on("data", (chunk) => this.head.write(chunk));
-    source.on("end", () => this.head.end());
-    destination.on("drain", () => this.resumeFor(this.sink));
-    if (this.pauses.size === 0) source.resume();
-  }
-  source;
-  destination;
-  control;
-  head;
-  sink;
-  slots = [];
-  /** Who wants the source paused: the sink (destination full) or a stage. */
-  pauses = /* @__PURE__ */ new Set();
-  sinkEnded = false;
-  closed = false;
-  /** Appends a toxic to the chain, when its toxicity roll hits this connection. */
-  add(toxic) {
-    if (this.closed || this.sinkEnded) return;
-    const slot = { toxic, next: this.sink };
-    slot.write = (chunk) => slot.stage.write(chunk);
-    slot.end = () => slot.stage.end();
-    const stage = this.createStage(slot);
-    if (!stage) return;
-    slot.stage = stage;
-    this.link(this.slots.length, slot);
-    this.slots.push(slot);
-  }
-  /** Takes a toxic out of the chain after flushing what it holds. */
-  remove(name2) {
-    const index = this.slots.findIndex((s) => s.toxic.name === name2);
-    if (index < 0) return;
-    const slot = this.slots[index];
-    slot.stage.flush();
-    if (this.closed) return;
-    this.slots.splice(index, 1);
-    this.link(index, slot.next);
-    slot.stage.destroy();
-    this.resumeFor(slot);
-  }
-  /** Swaps a toxic for its updated version in place; what the old one held is flushed on first. */
-  replace(toxic) {
-    const slot = this.slots.find((s) => s.toxic.name === toxic.name);
-    if (!slot) return this.add(toxic);
-    slot.stage.flush();
-    if (this.closed) return;
-    slot.stage.destroy();
-    this.resumeFor(slot);
-    slot.toxic = toxic;
-    const stage = this.createStage(slot);
-    if (stage) {
-      slot.stage = stage;
-      return;
-    }
-    const index = this.slots.indexOf(slot);
-    this.slots.splice(index, 1);
-    this.link(index, slot.next);
-  }
-  /** The connection is gone: stages drop what they hold; later reads are discarded. */
-  destroy() {
-    if (this.closed) return;
-    this.closed = true;
-    this.head = DISCARD;
-    for (const slot of this.slots) slot.stage.destroy();
-    this.slots = [];
-  }
-  createStage(slot) {
-    return slot.toxic.createStage({
-      push: (chunk) => slot.next.write(chunk),
-      end: () => slot.next.end(),
-      pause: () => this.pauseFor(slot),
-      resume: () => this.resumeFor(slot),
-      close: () => this.control.close(),
-      reset: () => this.control.reset()
-    });
-  }
-  /** Points whatever precedes position `index` (a slot or the head) at `receiver`. */
-  link(index, receiver) {
-    if (index === 0) this.head = receiver;
-    else this.slots[index - 1].next = receiver;
-  }
-  toDestination(chunk) {
-    if (this.closed || this.sinkEnded || this.destination.destroyed) return;
-    if (!this.destination.write(chunk)) this.pauseFor(this.sink);
-  }
-  endDestination() {
-    if (this.closed || this.sinkEnded) return;
-    this.sinkEnded = true;
-    this.destination.end();
-  }
-  pauseFor(owner) {
-    if (this.closed || this.pauses.has(owner)) return;
-    this.pauses.add(owner);
-    if (this.pauses.size === 1) this.source.pause();
-  }
-  resumeFor(owner) {
-    if (!this.pauses.delete(owner)) return;
-    if (this.pauses.size === 0 && !this.closed) this.source.resume();
-  }
-};
-
-// src/proxy/connection.ts
-var CLOSE_GRACE_MS = 2e3;
-var Connection = class {
-  constructor(client, server, toxics, onClosed) {
-    this.client = client;
-    this.server = server;
-    this.onClosed = onClosed;
-    const control = { close: () => this.close(), reset: () => this.reset() };
-    for (const [socket, other] of [
-      [client, server],
-      [server, client]
-    ]) {
-      socket.on("error", (error62) => this.failed(other, error62));
-      socket.once("close", () => this.socketClosed());
-    }
-    this.links = {
-      upstream: new Link(client, server, control, toxics.upstream),
-      downstream: new Link(server, client, control, toxics.downstream)
-    };
-  }
-  client;
-  server;
-  onClosed;
-  links;
-  openSockets = 2;
-  finished = false;
-  link(stream2) {
-    return this.links[stream2];
-  }
-  /** Pending writes flushed, then FIN both ways; reads from now on are discarded. */
-  close() {
-    this.stopLinks();
-    for (const socket of [this.client, this.server]) {
-      if (socket.destroyed) continue;
-      const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
-      timer.unref();
-      socket.once("close", () => clearTimeout(timer));
-      socket.end(() => socket.destroy());
-    }
-  }
-  /** RST both ways. */
-  reset() {
-    this.stopLinks();
-    for (const socket of [this.client, this.server]) if (!socket.destroyed) socket.resetAndDestroy();
-  }
-  /** Closes both sockets now (a FIN, or a RST when unread data remains, as the OS decides). */
-  destroy() {
-    this.stopLinks();
-    this.client.destroy();
-    this.server.destroy();
-  }
-  /** Resolves once both sockets are closed. */
-  closed() {
-    if (this.openSockets === 0) return Promise.resolve();
-    return new Promise((resolve9) => {
-      let left = 0;
-      for (const socket of [this.client, this.server]) {
-        if (socket.closed) continue;
-        left++;
-        socket.once("close", () => --left === 0 && resolve9());
-      }
-      if (left === 0) resolve9();
-    });
-  }
-  /** Bytes per direction so far (kept by the sockets, so the data path counts nothing). */
-  bytes() {
-    return {
-      upstream: { received: this.client.bytesRead, sent: this.server.bytesWritten },
-      downstream: { received: this.server.bytesRead, sent: this.client.bytesWritten }
-    };
-  }
-  failed(other, error62) {
-    this.stopLinks();
-    if (other.destroyed) return;
-    if (error62.code === "ECONNRESET") other.resetAndDestroy();
-    else other.destroy();
-  }
-  socketClosed() {
-    if (--this.openSockets > 0) return;
-    this.stopLinks();
-    if (this.finished) return;
-    this.finished = true;
-    this.onClosed(this);
-  }
-  stopLinks() {
-    this.links.upstream.destroy();
-    this.links.downstream.destroy();
-  }
-};
-
-// src/proxy/toxic.ts
-import { randomInt } from "node:crypto";
-
-// src/random.ts
-var Random = class _Random {
-  constructor(seed3) {
-    this.seed = seed3;
-    this.state = seed3 >>> 0;
-  }
-  seed;
-  state;
-  /** Back to the first draw: a reset mock fails the same requests as a fresh one. */
-  rewind() {
-    this.state = this.seed >>> 0;
-  }
-  /** A generator for one part of a mock (a route's response, an injected fault), derived from the mock's seed and the part's labels, so adding a route does not shift another route's draws. */
-  static derive(seed3, ...labels) {
-    let hash2 = 2166136261 ^ seed3 >>> 0;
-    for (const char of labels.join("\0")) hash2 = Math.imul(hash2 ^ char.charCodeAt(0), 16777619);
-    return new _Random(hash2);
-  }
-  /** Uniform in [0, 1). */
-  next() {
-    let t = this.state = this.state + 1831565813 >>> 0;
-    t = Math.imul(t ^ t >>> 15, t | 1);
-    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
-    return ((t ^ t >>> 14) >>> 0) / 4294967296;
-  }
-  /** Standard normal (Box–Muller). */
-  normal() {
-    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
-  }
-  /** `length` random bytes. */
-  bytes(length) {
-    const bytes = Buffer.allocUnsafe(length);
-    for (let i2 = 0; i2 < length; i2++) bytes[i2] = Math.floor(this.next() * 256);
-    return bytes;
-  }
-};
-
-// src/proxy/random.ts
-function seededRandom(seed3) {
-  const source = new Random(seed3);
-  return () => source.next();
-}
-function childSeed(random) {
-  return Math.floor(random() * 4294967296);
-}
-
-// src/proxy/toxic.ts
-var Toxic = class {
-  constructor(definition) {
-    this.definition = definition;
-    this.random = seededRandom(definition.seed ?? randomInt(2 ** 32));
-  }
-  definition;
-  random;
-  get name() {
-    return this.definition.name;
-  }
-  get stream() {
-    return this.definition.stream;
-  }
-  /** Rolls toxicity for one connection: a stage when the connection is hit, undefined when spared. */
-  createStage(ctx) {
-    const { type, toxicity, attributes: attributes13 } = this.definition;
-    if (this.random() >= toxicity) return void 0;
-    const random = seededRandom(childSeed(this.random));
-    return toxicKind(type).create(attributes13, { ...ctx, random });
-  }
-  /** Toxiproxy's JSON: name, type, stream, toxicity, attributes (and our seed when set). */
-  toJSON() {
-    return this.definition;
-  }
-};
-
-// src/proxy/proxy.ts
-var Proxy2 = class {
-  name;
-  /** `host:port`; once listening, the address really bound (the real port when 0 was asked). */
-  listen;
-  upstream;
-  enabled = false;
-  accepting;
-  server;
-  starting;
-  toxics = /* @__PURE__ */ new Map();
-  connections = /* @__PURE__ */ new Set();
-  /** Accepted while not accepting: connected at TCP level, never read or forwarded. */
-  parked = /* @__PURE__ */ new Set();
-  /** Accepted clients whose upstream connection is being opened. */
-  dialing = /* @__PURE__ */ new Set();
-  waiters = /* @__PURE__ */ new Set();
-  /** Bytes of connections already closed; live ones are read from their sockets. */
-  closedBytes = {
-    upstream: { received: 0, sent: 0 },
-    downstream: { received: 0, sent: 0 }
-  };
-  accepted = 0;
-  constructor(definition) {
-    this.name = definition.name;
-    this.listen = definition.listen;
-    this.upstream = definition.upstream;
-    this.accepting = definition.accepting;
-    for (const toxic of definition.toxics ?? []) this.addToxic(toxic);
-  }
-  /** Starts listening; rejects with the OS error (EADDRINUSE, EADDRNOTAVAIL…) when it cannot bind. */
-  start() {
-    if (this.server) return Promise.resolve();
-    this.starting ??= this.bind().finally(() => this.starting = void 0);
-    return this.starting;
-  }
-  async bind() {
-    const server = createServer2({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
-    const bound = await listenOn(server, this.listen);
-    this.server = server;
-    this.listen = formatAddress(bound);
-    this.enabled = true;
-  }
-  /** Closes the listener and every connection (parked and half-opened ones too); resolves when all are closed. */
-  async stop() {
-    const server = this.server;
-    this.server = void 0;
-    this.enabled = false;
-    const closing = [];
-    if (server) closing.push(new Promise((resolve9) => server.close(() => resolve9())));
-    for (const socket of this.parked) closing.push(destroyed(socket));
-    for (const { client, server: upstream2 } of this.dialing) closing.push(destroyed(client), destroyed(upstream2));
-    this.parked.clear();
-    this.dialing.clear();
-    closing.push(this.closeConnections().then(() => void 0));
-    await Promise.all(closing);
-  }
-  /** Stops for good: also answers anyone waiting for connections. */
-  async shutdown() {
-    await this.stop();
-    for (const waiter of this.waiters) waiter.settle();
-  }
-  /** Toxiproxy's update: a new listen or upstream restarts the proxy; `enabled` starts or stops it. */
-  async update(change) {
-    if (change.name !== void 0 && change.name !== this.name) {
-      throw ApiError.badField("name", `a proxy cannot be renamed (it is "${this.name}")`);
-    }
-    const moved = (change.listen ?? this.listen) !== this.listen || (change.upstream ?? this.upstream) !== this.upstream;
-    const enabled = change.enabled ?? this.enabled;
-    if (moved || !enabled) await this.stop();
-    this.listen = change.listen ?? this.listen;
-    this.upstream = change.upstream ?? this.upstream;
-    if (change.accepting !== void 0) this.setAccepting(change.accepting);
-    if (enabled) await this.start();
-  }
-  /** `false` parks new clients (TcpGate's stop_accepting); `true` serves them and the parked ones. */
-  setAccepting(accepting) {
-    this.accepting = accepting;
-    if (!accepting) return;
-    for (const client of this.parked) if (!client.destroyed) this.dial(client);
-    this.parked.clear();
-  }
-  /** The toxics in the order they were added. */
-  toxicList() {
-    return [...this.toxics.values()];
-  }
-  /** The toxic named so; a 404 ApiError otherwise. */
-  getToxic(name2) {
-    const toxic = this.toxics.get(name2);
-    if (!toxic) throw ApiError.notFound("toxic");
-    return toxic;
-  }
-  /** Adds a toxic; live connections get it at once (each rolls its toxicity). */
-  addToxic(definition) {
-    if (this.toxics.has(definition.name)) throw ApiError.conflict("toxic");
-    const toxic = new Toxic(definition);
-    this.toxics.set(toxic.name, toxic);
-    for (const connection of this.connections) connection.link(toxic.stream).add(toxic);
-    return toxic;
-  }
-  /** New attributes (merged over the old) and toxicity; live connections switch without losing bytes. */
-  updateToxic(name2, change) {
-    const old = this.getToxic(name2).definition;
-    for (const field of ["name", "type", "stream"]) {
-      if (change[field] !== void 0 && change[field] !== old[field]) {
-        throw ApiError.badField(field, `cannot be changed (it is "${old[field]}"); remove the toxic and add a new one`);
-      }
-    }
-    const definition = validate2(toxicSchema, {
-      ...old,
-      toxicity: change.toxicity ?? old.toxicity,
-      seed: change.seed ?? old.seed,
-      attributes: { ...old.attributes, ...change.attributes }
-    });
-    const toxic = new Toxic(definition);
-    this.toxics.set(name2, toxic);
-    for (const connection of this.connections) connection.link(toxic.stream).replace(toxic);
-    return toxic;
-  }
-  /** Removes a toxic; what it holds on live connections is passed on first. */
-  removeToxic(name2) {
-    const toxic = this.getToxic(name2);
-    this.toxics.delete(name2);
-    for (const connection of this.connections) connection.link(toxic.stream).remove(name2);
-  }
-  /** Removes every toxic, each flushing what it holds. */
-  removeAllToxics() {
-    for (const name2 of [...this.toxics.keys()]) this.removeToxic(name2);
-  }
-  /** Live connections (both sides connected), as TcpGate counts them. */
-  get connectionCount() {
-    return this.connections.size;
-  }
-  /** Closes every live connection now; resolves with how many there were, once their sockets are closed. */
-  async closeConnections() {
-    const connections = [...this.connections];
-    for (const connection of connections) connection.destroy();
-    await Promise.all(connections.map((c3) => c3.closed()));
-    return connections.length;
-  }
-  /** Resolves with the connection count once it reaches `count`, or after `timeoutMs` with whatever it is. */
-  waitForConnections(count3, timeoutMs) {
-    if (this.connections.size >= count3) return Promise.resolve(this.connections.size);
-    return new Promise((resolve9) => {
-      const waiter = {
-        count: count3,
-        settle: () => {
-          clearTimeout(timer);
-          this.waiters.delete(waiter);
-          resolve9(this.connections.size);
-        }
-      };
-      const timer = setTimeout(waiter.settle, timeoutMs);
-      this.waiters.add(waiter);
-    });
-  }
-  /** Totals since the proxy was created: bytes per direction and accepted connections. */
-  stats() {
-    const bytes = structuredClone(this.closedBytes);
-    for (const connection of this.connections) addBytes(bytes, connection.bytes());
-    return { bytes, accepted: this.accepted };
-  }
-  /** Toxiproxy's proxy JSON, plus `accepting`. */
-  toJSON() {
-    const toxics = this.toxicList().sort((a2, b) => a2.stream === b.stream ? 0 : a2.stream === "upstream" ? -1 : 1);
-    return {
-      name: this.name,
-      listen: this.listen,
-      upstream: this.upstream,
-      enabled: this.enabled,
-      accepting: this.accepting,
-      toxics: toxics.map((t) => t.toJSON())
-    };
-  }
-  accept(client) {
-    if (this.accepting) return this.dial(client);
-    this.parked.add(client);
-    client.on("error", () => client.destroy());
-    client.once("close", () => this.parked.delete(client));
-  }
-  /** Opens the upstream side; the client stays paused (its bytes wait in the kernel) until then. */
-  dial(client) {
-    const { host, port } = splitHostPort(this.upstream);
-    const server = connect({ host, port, allowHalfOpen: true, noDelay: true });
-    const attempt = { client, server };
-    const abandon = (error62) => {
-      this.dialing.delete(attempt);
-      if (!client.destroyed && (error62.code === "ECONNREFUSED" || error62.code === "ECONNRESET")) client.resetAndDestroy();
-      else client.destroy();
-      server.destroy();
-    };
-    this.dialing.add(attempt);
-    client.on("error", abandon);
-    server.on("error", abandon);
-    server.once("connect", () => {
-      client.off("error", abandon);
-      server.off("error", abandon);
-      this.dialing.delete(attempt);
-      if (client.destroyed) return void server.destroy();
-      this.open(client, server);
-    });
-  }
-  open(client, server) {
-    const byStream = { upstream: [], downstream: [] };
-    for (const toxic of this.toxics.values()) byStream[toxic.stream].push(toxic);
-    const connection = new Connection(client, server, byStream, (closed) => {
-      this.connections.delete(closed);
-      addBytes(this.closedBytes, closed.bytes());
-    });
-    this.connections.add(connection);
-    this.accepted++;
-    for (const waiter of this.waiters) if (this.connections.size >= waiter.count) waiter.settle();
-  }
-};
-function addBytes(into, from) {
-  for (const stream2 of ["upstream", "downstream"]) {
-    into[stream2].received += from[stream2].received;
-    into[stream2].sent += from[stream2].sent;
-  }
-}
-function formatAddress({ address, family: family2, port }) {
-  return family2 === "IPv6" ? `[${address}]:${port}` : `${address}:${port}`;
-}
-function destroyed(socket) {
-  if (socket.closed) return Promise.resolve();
-  const closed = new Promise((resolve9) => socket.once("close", () => resolve9()));
-  socket.destroy();
-  return closed;
-}
-
-// src/proxy/registry.ts
-var ProxyRegistry = class {
-  constructor(options = {}) {
-    this.options = options;
-  }
-  options;
-  proxies = /* @__PURE__ */ new Map();
-  /** Expiry timers of run-time toxics, by `proxy/toxic`. */
-  expiries = /* @__PURE__ */ new Map();
-  /**
-   * Creates a proxy with its toxics and starts it (unless `enabled: false`). Rejects with a 409
-   * ApiError for a taken name, a 400 for an upstream host that does not resolve, and the OS
-   * error (code EADDRINUSE…) when the listen address cannot be bound.
-   */
-  async create(definition) {
-    if (this.proxies.has(definition.name)) throw ApiError.conflict("proxy");
-    this.checkUpstream(definition.upstream, "upstream");
-    const proxy = new Proxy2(definition);
-    this.proxies.set(proxy.name, proxy);
-    try {
-      await checkResolvable(definition.upstream);
-      if (definition.enabled) await proxy.start();
-      return proxy;
-    } catch (error62) {
-      this.proxies.delete(proxy.name);
-      throw error62;
-    }
-  }
-  /** The proxy named so; a 404 ApiError otherwise. */
-  get(name2) {
-    const proxy = this.proxies.get(name2);
-    if (!proxy) throw ApiError.notFound("proxy");
-    return proxy;
-  }
-  /** Every proxy, in creation order. */
-  list() {
-    return [...this.proxies.values()];
-  }
-  /** Stops and forgets a proxy; its connections are closed. */
-  async remove(name2) {
-    const proxy = this.get(name2);
-    this.proxies.delete(name2);
-    await proxy.shutdown();
-  }
-  /**
-   * Toxiproxy's /populate: a proxy of the same name, listen and upstream is kept (its toxics
-   * replaced when the definition lists `toxics`); a different one is replaced; others are
-   * created. Every upstream is checked before anything changes. Resolves in definition order.
-   */
-  async populate(definitions) {
-    const names = /* @__PURE__ */ new Set();
-    for (const [i2, definition] of definitions.entries()) {
-      if (names.has(definition.name)) throw ApiError.badField(`[${i2}].name`, `duplicate proxy name "${definition.name}"`);
-      names.add(definition.name);
-      this.checkUpstream(definition.upstream, `[${i2}].upstream`);
-      await checkResolvable(definition.upstream, `[${i2}].upstream`);
-    }
-    const result = [];
-    for (const [i2, definition] of definitions.entries()) {
-      const existing = this.proxies.get(definition.name);
-      if (existing && existing.listen === definition.listen && existing.upstream === definition.upstream) {
-        if (definition.toxics) {
-          existing.removeAllToxics();
-          for (const toxic of definition.toxics) existing.addToxic(toxic);
-        }
-        result.push(existing);
-        continue;
-      }
-      if (existing) await this.remove(definition.name);
-      try {
-        result.push(await this.create(definition));
-      } catch (error62) {
-        throw listenFailure(error62, `[${i2}].listen`, definition.listen);
-      }
-    }
-    return result;
-  }
-  /** Toxiproxy's proxy update (see Proxy.update); a new upstream must resolve. */
-  async update(name2, change) {
-    const proxy = this.get(name2);
-    if (change.upstream !== void 0) {
-      this.checkUpstream(change.upstream, "upstream");
-      await checkResolvable(change.upstream);
-    }
-    await proxy.update(change);
-    return proxy;
-  }
-  /**
-   * Toxiproxy's /reset: every proxy enabled and accepting, every toxic removed (what they hold is
-   * passed on). Faults go first, on every proxy: one that cannot listen again (a 400 naming it)
-   * must not leave the others faulted.
-   */
-  async reset() {
-    this.clearExpiries();
-    for (const proxy of this.proxies.values()) {
-      proxy.removeAllToxics();
-      proxy.setAccepting(true);
-    }
-    const failures = [];
-    for (const proxy of this.proxies.values()) {
-      await proxy.start().catch((error62) => {
-        const failure2 = listenFailure(error62, "listen", proxy.listen);
-        failures.push(`${proxy.name}: ${failure2 instanceof Error ? failure2.message : String(failure2)}`);
-      });
-    }
-    if (failures.length > 0) throw ApiError.bad(failures.join("; "));
-  }
-  /** Adds a toxic to a proxy; its live connections get it at once. 404/409 ApiErrors for an unknown proxy or a taken name. */
-  addToxic(proxyName, definition) {
-    const toxic = this.get(proxyName).addToxic(definition);
-    const { faultTtlMs } = this.options;
-    if (faultTtlMs !== void 0) {
-      const key = `${proxyName}/${toxic.name}`;
-      const timer = setTimeout(() => {
-        this.expiries.delete(key);
-        try {
-          this.proxies.get(proxyName)?.removeToxic(toxic.name);
-        } catch {
-        }
-      }, faultTtlMs);
-      timer.unref();
-      this.expiries.set(key, timer);
-    }
-    return toxic;
-  }
-  /** New attributes (merged) and toxicity for a toxic; 400 naming the field when they are bad. */
-  updateToxic(proxyName, toxicName, change) {
-    return this.get(proxyName).updateToxic(toxicName, change);
-  }
-  /** Removes a toxic; what it holds on live connections is passed on first. */
-  removeToxic(proxyName, toxicName) {
-    this.get(proxyName).removeToxic(toxicName);
-    const key = `${proxyName}/${toxicName}`;
-    clearTimeout(this.expiries.get(key));
-    this.expiries.delete(key);
-  }
-  /** Prometheus text for GET /metrics: bytes and connections per proxy and direction, active toxics. */
-  prometheus() {
-    return prometheusText(this.list());
-  }
-  /** Closes every listener and every connection; afterwards no socket of ours stays open. */
-  async closeAll() {
-    this.clearExpiries();
-    const proxies = this.list();
-    this.proxies.clear();
-    await Promise.all(proxies.map((p) => p.shutdown()));
-  }
-  /** A 403 naming the field when the run's safety rules refuse this upstream. */
-  checkUpstream(upstream2, field) {
-    const why = this.options.refuseUpstream?.(upstream2);
-    if (why) throw new ApiError(403, `${field}: ${why}`);
-  }
-  clearExpiries() {
-    for (const timer of this.expiries.values()) clearTimeout(timer);
-    this.expiries.clear();
-  }
-};
-async function checkResolvable(upstream2, field = "upstream") {
-  const { host } = splitHostPort(upstream2);
-  if (isIP(host)) return;
-  try {
-    await lookup(host);
-  } catch {
-    throw ApiError.badField(field, `host "${host}" does not resolve`);
-  }
-}
-function listenFailure(error62, field, address) {
-  const code = error62.code;
-  if (code === "EADDRINUSE") return new ApiError(409, `${field}: ${address} is already in use`);
-  if (code === "EADDRNOTAVAIL") return ApiError.badField(field, `${address} is not an address of this machine`);
-  if (code === "EACCES") return ApiError.badField(field, `no permission to listen on ${address}`);
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return ApiError.badField(field, `host of ${address} does not resolve`);
-  return error62;
-}
 
 // src/control/proxies.ts
 var DEFAULT_WAIT_MS2 = 3e4;
@@ -58668,9 +58031,7 @@ function proxyRoutes(router, proxies) {
   router.add("GET", "/proxies", () => ok(Object.fromEntries(proxies.list().map((p) => [p.name, p.toJSON()]))));
   router.add("POST", "/proxies", async (req) => {
     const definition = validate2(proxySchema, req.body);
-    const proxy = await proxies.create(definition).catch((error62) => {
-      throw listenFailure(error62, "listen", definition.listen);
-    });
+    const proxy = await proxies.create(definition);
     return ok(proxy.toJSON(), 201);
   });
   router.add("POST", "/populate", async (req) => {
@@ -58682,9 +58043,7 @@ function proxyRoutes(router, proxies) {
   const update = async ({ params, body }) => {
     const proxy = proxyOf(params);
     const change = validate2(proxyUpdateSchema, body ?? {});
-    await proxies.update(proxy.name, change).catch((error62) => {
-      throw listenFailure(error62, "listen", proxy.listen);
-    });
+    await proxies.update(proxy.name, change);
     return ok(proxy.toJSON());
   };
   router.add("POST", "/proxies/{proxy}", update);
@@ -58790,8 +58149,56 @@ function controlRouter(parts) {
   return router;
 }
 
+// src/fault-expiry.ts
+var FaultExpiry = class {
+  /** `ttlMs` undefined: faults stay until removed, and nothing is scheduled. */
+  constructor(ttlMs) {
+    this.ttlMs = ttlMs;
+  }
+  ttlMs;
+  timers = /* @__PURE__ */ new Map();
+  /** Calls `expire` once after the TTL, unless the fault is cancelled first; a second schedule of one fault replaces the first. */
+  schedule(owner, id, expire) {
+    if (this.ttlMs === void 0) return;
+    this.cancel(owner, id);
+    const timer = setTimeout(() => {
+      this.forget(owner, id);
+      expire();
+    }, this.ttlMs);
+    timer.unref();
+    let byId = this.timers.get(owner);
+    if (!byId) this.timers.set(owner, byId = /* @__PURE__ */ new Map());
+    byId.set(id, timer);
+  }
+  /** The fault went first: its expiry is dropped. Without `id`, every expiry of `owner` (the proxy or mock is gone). */
+  cancel(owner, id) {
+    const byId = this.timers.get(owner);
+    if (!byId) return;
+    for (const [key, timer] of byId) {
+      if (id === void 0 || key === id) clearTimeout(timer);
+    }
+    if (id === void 0) this.timers.delete(owner);
+    else this.forget(owner, id);
+  }
+  /** Every expiry dropped (reset, close). */
+  clear() {
+    for (const owner of [...this.timers.keys()]) this.cancel(owner);
+  }
+  /** How many faults wait to expire. */
+  get size() {
+    let count3 = 0;
+    for (const byId of this.timers.values()) count3 += byId.size;
+    return count3;
+  }
+  forget(owner, id) {
+    const byId = this.timers.get(owner);
+    byId?.delete(id);
+    if (byId?.size === 0) this.timers.delete(owner);
+  }
+};
+
 // src/mock/server.ts
-import { createServer as createServer3 } from "node:http";
+import { createServer as createServer2 } from "node:http";
 
 // src/mock/content.ts
 import { readFileSync as readFileSync3 } from "node:fs";
@@ -58960,6 +58367,47 @@ function delaySampler(spec, random) {
   const { median, sigma } = spec;
   return () => median * Math.exp(sigma * random.normal());
 }
+
+// src/random.ts
+var Random = class _Random {
+  constructor(seed3) {
+    this.seed = seed3;
+    this.state = seed3 >>> 0;
+  }
+  seed;
+  state;
+  /** Back to the first draw: a reset mock fails the same requests as a fresh one. */
+  rewind() {
+    this.state = this.seed >>> 0;
+  }
+  /** A generator for one part of a mock (a route's response, an injected fault), derived from the mock's seed and the part's labels, so adding a route does not shift another route's draws. */
+  static derive(seed3, ...labels) {
+    let hash2 = 2166136261 ^ seed3 >>> 0;
+    for (const char of labels.join("\0")) hash2 = Math.imul(hash2 ^ char.charCodeAt(0), 16777619);
+    return new _Random(hash2);
+  }
+  /** A child source seeded from this one's next draw: one per proxy connection, each replayable. */
+  fork() {
+    return new _Random(Math.floor(this.next() * 4294967296));
+  }
+  /** Uniform in [0, 1). */
+  next() {
+    let t = this.state = this.state + 1831565813 >>> 0;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  }
+  /** Standard normal (Box–Muller). */
+  normal() {
+    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
+  }
+  /** `length` random bytes. */
+  bytes(length) {
+    const bytes = Buffer.allocUnsafe(length);
+    for (let i2 = 0; i2 < length; i2++) bytes[i2] = Math.floor(this.next() * 256);
+    return bytes;
+  }
+};
 
 // src/mock/reply.ts
 var Reply = class {
@@ -59473,7 +58921,7 @@ var MockServer = class {
     this.definition = definition;
     this.name = definition.name;
     this.table = new RouteTable(definition.routes.map((route, i2) => new Route(route, i2, definition.seed)));
-    this.server = createServer3((req, res) => this.receive(req, res));
+    this.server = createServer2((req, res) => this.receive(req, res));
   }
   definition;
   name;
@@ -59603,13 +59051,13 @@ function readBody2(req) {
 
 // src/mock/registry.ts
 var MockRegistry = class {
-  constructor(options = {}) {
-    this.options = options;
-  }
-  options;
   mocks = /* @__PURE__ */ new Map();
-  expiries = /* @__PURE__ */ new Map();
-  /** Compiles and starts a mock; rejects with MockExistsError, a body file's read error, or the OS listen error (code EADDRINUSE…). */
+  /** Run-time faults, by mock and fault id, removed after safety.fault_ttl. */
+  expiry;
+  constructor(options = {}) {
+    this.expiry = new FaultExpiry(options.faultTtlMs);
+  }
+  /** Compiles and starts a mock; rejects with MockExistsError, a body file's read error, or a ListenError (address in use…). */
   async create(definition) {
     if (this.mocks.has(definition.name)) throw new MockExistsError(definition.name);
     const mock = new MockServer(definition);
@@ -59639,48 +59087,703 @@ var MockRegistry = class {
     const mock = this.mocks.get(name2);
     if (!mock) return false;
     this.mocks.delete(name2);
-    for (const fault of mock.faults) this.forgetExpiry(name2, fault.id);
+    this.expiry.cancel(name2);
     await mock.close();
     return true;
   }
   /** Every mock back to as declared: injected faults removed, sequences and journals reset. */
   reset() {
-    for (const timer of this.expiries.values()) clearTimeout(timer);
-    this.expiries.clear();
+    this.expiry.clear();
     for (const mock of this.mocks.values()) mock.reset();
   }
   /** Switches a fault on for one route (`fault.route`) or the whole mock; returns its id. Throws UnknownMockError, UnknownRouteError. */
   addFault(mockName, fault) {
-    const { id } = this.require(mockName).addFault(fault);
-    if (this.options.faultTtlMs !== void 0) {
-      const timer = setTimeout(() => {
-        this.expiries.delete(`${mockName}\0${id}`);
-        this.get(mockName)?.removeFault(id);
-      }, this.options.faultTtlMs);
-      timer.unref();
-      this.expiries.set(`${mockName}\0${id}`, timer);
-    }
+    const mock = this.require(mockName);
+    const { id } = mock.addFault(fault);
+    this.expiry.schedule(mockName, id, () => mock.removeFault(id));
     return id;
   }
   /** Switches a fault off; false when that mock has no fault with this id. Throws UnknownMockError. */
   removeFault(mockName, id) {
-    this.forgetExpiry(mockName, id);
-    return this.require(mockName).removeFault(id);
+    const removed = this.require(mockName).removeFault(id);
+    this.expiry.cancel(mockName, id);
+    return removed;
   }
   /** Closes every mock: listeners and every live connection, hanging and streaming ones included. */
   async closeAll() {
-    for (const timer of this.expiries.values()) clearTimeout(timer);
-    this.expiries.clear();
+    this.expiry.clear();
     const mocks = this.list();
     this.mocks.clear();
     await Promise.all(mocks.map((mock) => mock.close()));
   }
-  forgetExpiry(mockName, id) {
-    const key = `${mockName}\0${id}`;
-    clearTimeout(this.expiries.get(key));
-    this.expiries.delete(key);
+};
+
+// src/proxy/registry.ts
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+
+// src/proxy/prometheus.ts
+function prometheusText(proxies) {
+  const families = {
+    received: family("chaos_gate_proxy_received_bytes_total", "counter", "Bytes read from the sending side, per proxy and direction."),
+    sent: family("chaos_gate_proxy_sent_bytes_total", "counter", "Bytes written to the receiving side, per proxy and direction."),
+    accepted: family("chaos_gate_proxy_connections_total", "counter", "Connections opened through the proxy."),
+    live: family("chaos_gate_proxy_connections", "gauge", "Connections open through the proxy now."),
+    enabled: family("chaos_gate_proxy_enabled", "gauge", "1 when the proxy listens, 0 when disabled."),
+    toxics: family("chaos_gate_proxy_toxics", "gauge", "Active toxics, per proxy and direction."),
+    toxic: family("chaos_gate_proxy_toxic_active", "gauge", "One sample per active toxic.")
+  };
+  for (const proxy of proxies) {
+    const { bytes, accepted } = proxy.stats();
+    const toxics = proxy.toxicList();
+    for (const direction of ["upstream", "downstream"]) {
+      const labels = { proxy: proxy.name, direction };
+      families.received.add(labels, bytes[direction].received);
+      families.sent.add(labels, bytes[direction].sent);
+      families.toxics.add(labels, toxics.filter((t) => t.stream === direction).length);
+    }
+    families.accepted.add({ proxy: proxy.name }, accepted);
+    families.live.add({ proxy: proxy.name }, proxy.connectionCount);
+    families.enabled.add({ proxy: proxy.name }, proxy.enabled ? 1 : 0);
+    for (const toxic of toxics) {
+      const { name: name2, type, stream: stream2 } = toxic.definition;
+      families.toxic.add({ proxy: proxy.name, toxic: name2, type, direction: stream2 }, 1);
+    }
+  }
+  return Object.values(families).map((f) => f.text()).join("");
+}
+function family(name2, type, help) {
+  const lines = [`# HELP ${name2} ${help}`, `# TYPE ${name2} ${type}`];
+  return {
+    add(labels, value) {
+      const text2 = Object.entries(labels).map(([key, v]) => `${key}="${escapeLabel(v)}"`).join(",");
+      lines.push(`${name2}{${text2}} ${value}`);
+    },
+    text: () => lines.join("\n") + "\n"
+  };
+}
+function escapeLabel(value) {
+  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+}
+
+// src/proxy/proxy.ts
+import { connect, createServer as createServer3 } from "node:net";
+
+// src/proxy/link.ts
+var DISCARD = { write() {
+}, end() {
+} };
+var Link = class {
+  constructor(source, destination, control, toxics) {
+    this.source = source;
+    this.destination = destination;
+    this.control = control;
+    this.sink = { write: (chunk) => this.toDestination(chunk), end: () => this.endDestination() };
+    this.head = this.sink;
+    for (const toxic of toxics) this.add(toxic);
+    source.on("data", (chunk) => this.head.write(chunk));
+    source.on("end", () => this.head.end());
+    destination.on("drain", () => this.resumeFor(this.sink));
+    if (this.pauses.size === 0) source.resume();
+  }
+  source;
+  destination;
+  control;
+  head;
+  sink;
+  slots = [];
+  /** Who wants the source paused: the sink (destination full) or a stage. */
+  pauses = /* @__PURE__ */ new Set();
+  sinkEnded = false;
+  closed = false;
+  /** Appends a toxic to the chain, when its toxicity roll hits this connection. */
+  add(toxic) {
+    if (this.closed || this.sinkEnded) return;
+    const slot = { toxic, next: this.sink };
+    slot.write = (chunk) => slot.stage.write(chunk);
+    slot.end = () => slot.stage.end();
+    const stage = this.createStage(slot);
+    if (!stage) return;
+    slot.stage = stage;
+    this.link(this.slots.length, slot);
+    this.slots.push(slot);
+  }
+  /** Takes a toxic out of the chain after flushing what it holds. */
+  remove(name2) {
+    const index = this.slots.findIndex((s) => s.toxic.name === name2);
+    if (index < 0) return;
+    const slot = this.slots[index];
+    slot.stage.flush();
+    if (this.closed) return;
+    this.slots.splice(index, 1);
+    this.link(index, slot.next);
+    slot.stage.destroy();
+    this.resumeFor(slot);
+  }
+  /** Swaps a toxic for its updated version in place; what the old one held is flushed on first. */
+  replace(toxic) {
+    const slot = this.slots.find((s) => s.toxic.name === toxic.name);
+    if (!slot) return this.add(toxic);
+    slot.stage.flush();
+    if (this.closed) return;
+    slot.stage.destroy();
+    this.resumeFor(slot);
+    slot.toxic = toxic;
+    const stage = this.createStage(slot);
+    if (stage) {
+      slot.stage = stage;
+      return;
+    }
+    const index = this.slots.indexOf(slot);
+    this.slots.splice(index, 1);
+    this.link(index, slot.next);
+  }
+  /** The connection is gone: stages drop what they hold; later reads are discarded. */
+  destroy() {
+    if (this.closed) return;
+    this.closed = true;
+    this.head = DISCARD;
+    for (const slot of this.slots) slot.stage.destroy();
+    this.slots = [];
+  }
+  createStage(slot) {
+    return slot.toxic.createStage({
+      push: (chunk) => slot.next.write(chunk),
+      end: () => slot.next.end(),
+      pause: () => this.pauseFor(slot),
+      resume: () => this.resumeFor(slot),
+      close: () => this.control.close(),
+      reset: () => this.control.reset()
+    });
+  }
+  /** Points whatever precedes position `index` (a slot or the head) at `receiver`. */
+  link(index, receiver) {
+    if (index === 0) this.head = receiver;
+    else this.slots[index - 1].next = receiver;
+  }
+  toDestination(chunk) {
+    if (this.closed || this.sinkEnded || this.destination.destroyed) return;
+    if (!this.destination.write(chunk)) this.pauseFor(this.sink);
+  }
+  endDestination() {
+    if (this.closed || this.sinkEnded) return;
+    this.sinkEnded = true;
+    this.destination.end();
+  }
+  pauseFor(owner) {
+    if (this.closed || this.pauses.has(owner)) return;
+    this.pauses.add(owner);
+    if (this.pauses.size === 1) this.source.pause();
+  }
+  resumeFor(owner) {
+    if (!this.pauses.delete(owner)) return;
+    if (this.pauses.size === 0 && !this.closed) this.source.resume();
   }
 };
+
+// src/proxy/connection.ts
+var CLOSE_GRACE_MS = 2e3;
+var Connection = class {
+  constructor(client, server, toxics, onClosed) {
+    this.client = client;
+    this.server = server;
+    this.onClosed = onClosed;
+    const control = { close: () => this.close(), reset: () => this.reset() };
+    for (const [socket, other] of [
+      [client, server],
+      [server, client]
+    ]) {
+      socket.on("error", (error62) => this.failed(other, error62));
+      socket.once("close", () => this.socketClosed());
+    }
+    this.links = {
+      upstream: new Link(client, server, control, toxics.upstream),
+      downstream: new Link(server, client, control, toxics.downstream)
+    };
+  }
+  client;
+  server;
+  onClosed;
+  links;
+  openSockets = 2;
+  finished = false;
+  link(stream2) {
+    return this.links[stream2];
+  }
+  /** Pending writes flushed, then FIN both ways; reads from now on are discarded. */
+  close() {
+    this.stopLinks();
+    for (const socket of [this.client, this.server]) {
+      if (socket.destroyed) continue;
+      const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+      timer.unref();
+      socket.once("close", () => clearTimeout(timer));
+      socket.end(() => socket.destroy());
+    }
+  }
+  /** RST both ways. */
+  reset() {
+    this.stopLinks();
+    for (const socket of [this.client, this.server]) if (!socket.destroyed) socket.resetAndDestroy();
+  }
+  /** Closes both sockets now (a FIN, or a RST when unread data remains, as the OS decides). */
+  destroy() {
+    this.stopLinks();
+    this.client.destroy();
+    this.server.destroy();
+  }
+  /** Resolves once both sockets are closed. */
+  closed() {
+    if (this.openSockets === 0) return Promise.resolve();
+    return new Promise((resolve9) => {
+      let left = 0;
+      for (const socket of [this.client, this.server]) {
+        if (socket.closed) continue;
+        left++;
+        socket.once("close", () => --left === 0 && resolve9());
+      }
+      if (left === 0) resolve9();
+    });
+  }
+  /** Bytes per direction so far (kept by the sockets, so the data path counts nothing). */
+  bytes() {
+    return {
+      upstream: { received: this.client.bytesRead, sent: this.server.bytesWritten },
+      downstream: { received: this.server.bytesRead, sent: this.client.bytesWritten }
+    };
+  }
+  failed(other, error62) {
+    this.stopLinks();
+    if (other.destroyed) return;
+    if (error62.code === "ECONNRESET") other.resetAndDestroy();
+    else other.destroy();
+  }
+  socketClosed() {
+    if (--this.openSockets > 0) return;
+    this.stopLinks();
+    if (this.finished) return;
+    this.finished = true;
+    this.onClosed(this);
+  }
+  stopLinks() {
+    this.links.upstream.destroy();
+    this.links.downstream.destroy();
+  }
+};
+
+// src/proxy/toxic.ts
+import { randomInt } from "node:crypto";
+var Toxic = class {
+  constructor(definition) {
+    this.definition = definition;
+    this.random = new Random(definition.seed ?? randomInt(2 ** 32));
+  }
+  definition;
+  random;
+  get name() {
+    return this.definition.name;
+  }
+  get stream() {
+    return this.definition.stream;
+  }
+  /** Rolls toxicity for one connection: a stage when the connection is hit, undefined when spared. */
+  createStage(ctx) {
+    const { type, toxicity, attributes: attributes13 } = this.definition;
+    if (this.random.next() >= toxicity) return void 0;
+    return toxicKind(type).create(attributes13, { ...ctx, random: this.random.fork() });
+  }
+  /** Toxiproxy's JSON: name, type, stream, toxicity, attributes (and our seed when set). */
+  toJSON() {
+    return this.definition;
+  }
+};
+
+// src/proxy/proxy.ts
+var Proxy2 = class {
+  name;
+  /** `host:port`; once listening, the address really bound (the real port when 0 was asked). */
+  listen;
+  upstream;
+  enabled = false;
+  accepting;
+  server;
+  starting;
+  toxics = /* @__PURE__ */ new Map();
+  connections = /* @__PURE__ */ new Set();
+  /** Accepted while not accepting: connected at TCP level, never read or forwarded. */
+  parked = /* @__PURE__ */ new Set();
+  /** Accepted clients whose upstream connection is being opened. */
+  dialing = /* @__PURE__ */ new Set();
+  waiters = /* @__PURE__ */ new Set();
+  /** Bytes of connections already closed; live ones are read from their sockets. */
+  closedBytes = {
+    upstream: { received: 0, sent: 0 },
+    downstream: { received: 0, sent: 0 }
+  };
+  accepted = 0;
+  constructor(definition) {
+    this.name = definition.name;
+    this.listen = definition.listen;
+    this.upstream = definition.upstream;
+    this.accepting = definition.accepting;
+    for (const toxic of definition.toxics ?? []) this.addToxic(toxic);
+  }
+  /** Starts listening; rejects with a ListenError (address in use, not local…) when it cannot bind. */
+  start() {
+    if (this.server) return Promise.resolve();
+    this.starting ??= this.bind().finally(() => this.starting = void 0);
+    return this.starting;
+  }
+  async bind() {
+    const server = createServer3({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
+    const bound = await listenOn(server, this.listen);
+    this.server = server;
+    this.listen = formatAddress(bound);
+    this.enabled = true;
+  }
+  /** Closes the listener and every connection (parked and half-opened ones too); resolves when all are closed. */
+  async stop() {
+    const server = this.server;
+    this.server = void 0;
+    this.enabled = false;
+    const closing = [];
+    if (server) closing.push(new Promise((resolve9) => server.close(() => resolve9())));
+    for (const socket of this.parked) closing.push(destroyed(socket));
+    for (const { client, server: upstream2 } of this.dialing) closing.push(destroyed(client), destroyed(upstream2));
+    this.parked.clear();
+    this.dialing.clear();
+    closing.push(this.closeConnections().then(() => void 0));
+    await Promise.all(closing);
+  }
+  /** Stops for good: also answers anyone waiting for connections. */
+  async shutdown() {
+    await this.stop();
+    for (const waiter of this.waiters) waiter.settle();
+  }
+  /** Toxiproxy's update: a new listen or upstream restarts the proxy; `enabled` starts or stops it. */
+  async update(change) {
+    if (change.name !== void 0 && change.name !== this.name) {
+      throw new InvalidProxyInputError("name", `a proxy cannot be renamed (it is "${this.name}")`);
+    }
+    const moved = (change.listen ?? this.listen) !== this.listen || (change.upstream ?? this.upstream) !== this.upstream;
+    const enabled = change.enabled ?? this.enabled;
+    if (moved || !enabled) await this.stop();
+    this.listen = change.listen ?? this.listen;
+    this.upstream = change.upstream ?? this.upstream;
+    if (change.accepting !== void 0) this.setAccepting(change.accepting);
+    if (enabled) await this.start();
+  }
+  /** `false` parks new clients (TcpGate's stop_accepting); `true` serves them and the parked ones. */
+  setAccepting(accepting) {
+    this.accepting = accepting;
+    if (!accepting) return;
+    for (const client of this.parked) if (!client.destroyed) this.dial(client);
+    this.parked.clear();
+  }
+  /** The toxics in the order they were added. */
+  toxicList() {
+    return [...this.toxics.values()];
+  }
+  /** The toxic named so; throws NotFoundError. */
+  getToxic(name2) {
+    const toxic = this.toxics.get(name2);
+    if (!toxic) throw new NotFoundError("toxic", name2);
+    return toxic;
+  }
+  /** Adds a toxic; live connections get it at once (each rolls its toxicity). */
+  addToxic(definition) {
+    if (this.toxics.has(definition.name)) throw new AlreadyExistsError("toxic", definition.name);
+    const toxic = new Toxic(definition);
+    this.toxics.set(toxic.name, toxic);
+    for (const connection of this.connections) connection.link(toxic.stream).add(toxic);
+    return toxic;
+  }
+  /** New attributes (merged over the old) and toxicity; live connections switch without losing bytes. */
+  updateToxic(name2, change) {
+    const old = this.getToxic(name2).definition;
+    for (const field of ["name", "type", "stream"]) {
+      if (change[field] !== void 0 && change[field] !== old[field]) {
+        throw new InvalidProxyInputError(field, `cannot be changed (it is "${old[field]}"); remove the toxic and add a new one`);
+      }
+    }
+    const definition = validate2(toxicSchema, {
+      ...old,
+      toxicity: change.toxicity ?? old.toxicity,
+      seed: change.seed ?? old.seed,
+      attributes: { ...old.attributes, ...change.attributes }
+    });
+    const toxic = new Toxic(definition);
+    this.toxics.set(name2, toxic);
+    for (const connection of this.connections) connection.link(toxic.stream).replace(toxic);
+    return toxic;
+  }
+  /** Removes a toxic; what it holds on live connections is passed on first. */
+  removeToxic(name2) {
+    const toxic = this.getToxic(name2);
+    this.toxics.delete(name2);
+    for (const connection of this.connections) connection.link(toxic.stream).remove(name2);
+  }
+  /** Removes every toxic, each flushing what it holds. */
+  removeAllToxics() {
+    for (const name2 of [...this.toxics.keys()]) this.removeToxic(name2);
+  }
+  /** Live connections (both sides connected), as TcpGate counts them. */
+  get connectionCount() {
+    return this.connections.size;
+  }
+  /** Closes every live connection now; resolves with how many there were, once their sockets are closed. */
+  async closeConnections() {
+    const connections = [...this.connections];
+    for (const connection of connections) connection.destroy();
+    await Promise.all(connections.map((c3) => c3.closed()));
+    return connections.length;
+  }
+  /** Resolves with the connection count once it reaches `count`, or after `timeoutMs` with whatever it is. */
+  waitForConnections(count3, timeoutMs) {
+    if (this.connections.size >= count3) return Promise.resolve(this.connections.size);
+    return new Promise((resolve9) => {
+      const waiter = {
+        count: count3,
+        settle: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve9(this.connections.size);
+        }
+      };
+      const timer = setTimeout(waiter.settle, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+  /** Totals since the proxy was created: bytes per direction and accepted connections. */
+  stats() {
+    const bytes = structuredClone(this.closedBytes);
+    for (const connection of this.connections) addBytes(bytes, connection.bytes());
+    return { bytes, accepted: this.accepted };
+  }
+  /** Toxiproxy's proxy JSON, plus `accepting`. */
+  toJSON() {
+    const toxics = this.toxicList().sort((a2, b) => a2.stream === b.stream ? 0 : a2.stream === "upstream" ? -1 : 1);
+    return {
+      name: this.name,
+      listen: this.listen,
+      upstream: this.upstream,
+      enabled: this.enabled,
+      accepting: this.accepting,
+      toxics: toxics.map((t) => t.toJSON())
+    };
+  }
+  accept(client) {
+    if (this.accepting) return this.dial(client);
+    this.parked.add(client);
+    client.on("error", () => client.destroy());
+    client.once("close", () => this.parked.delete(client));
+  }
+  /** Opens the upstream side; the client stays paused (its bytes wait in the kernel) until then. */
+  dial(client) {
+    const { host, port } = splitHostPort(this.upstream);
+    const server = connect({ host, port, allowHalfOpen: true, noDelay: true });
+    const attempt = { client, server };
+    const abandon = (error62) => {
+      this.dialing.delete(attempt);
+      if (!client.destroyed && (error62.code === "ECONNREFUSED" || error62.code === "ECONNRESET")) client.resetAndDestroy();
+      else client.destroy();
+      server.destroy();
+    };
+    this.dialing.add(attempt);
+    client.on("error", abandon);
+    server.on("error", abandon);
+    server.once("connect", () => {
+      client.off("error", abandon);
+      server.off("error", abandon);
+      this.dialing.delete(attempt);
+      if (client.destroyed) return void server.destroy();
+      this.open(client, server);
+    });
+  }
+  open(client, server) {
+    const byStream = { upstream: [], downstream: [] };
+    for (const toxic of this.toxics.values()) byStream[toxic.stream].push(toxic);
+    const connection = new Connection(client, server, byStream, (closed) => {
+      this.connections.delete(closed);
+      addBytes(this.closedBytes, closed.bytes());
+    });
+    this.connections.add(connection);
+    this.accepted++;
+    for (const waiter of this.waiters) if (this.connections.size >= waiter.count) waiter.settle();
+  }
+};
+function addBytes(into, from) {
+  for (const stream2 of ["upstream", "downstream"]) {
+    into[stream2].received += from[stream2].received;
+    into[stream2].sent += from[stream2].sent;
+  }
+}
+function formatAddress({ address, family: family2, port }) {
+  return family2 === "IPv6" ? `[${address}]:${port}` : `${address}:${port}`;
+}
+function destroyed(socket) {
+  if (socket.closed) return Promise.resolve();
+  const closed = new Promise((resolve9) => socket.once("close", () => resolve9()));
+  socket.destroy();
+  return closed;
+}
+
+// src/proxy/registry.ts
+var ProxyRegistry = class {
+  constructor(options = {}) {
+    this.options = options;
+    this.expiry = new FaultExpiry(options.faultTtlMs);
+  }
+  options;
+  proxies = /* @__PURE__ */ new Map();
+  /** Run-time toxics, by proxy and toxic name, removed after safety.fault_ttl. */
+  expiry;
+  /**
+   * Creates a proxy with its toxics and starts it (unless `enabled: false`). Rejects with
+   * AlreadyExistsError, UpstreamRefusedError, InvalidProxyInputError (an upstream host that does
+   * not resolve) or ListenError (the listen address cannot be bound).
+   */
+  async create(definition) {
+    if (this.proxies.has(definition.name)) throw new AlreadyExistsError("proxy", definition.name);
+    this.checkUpstream(definition.upstream, "upstream");
+    const proxy = new Proxy2(definition);
+    this.proxies.set(proxy.name, proxy);
+    try {
+      await checkResolvable(definition.upstream);
+      if (definition.enabled) await proxy.start();
+      return proxy;
+    } catch (error62) {
+      this.proxies.delete(proxy.name);
+      throw error62;
+    }
+  }
+  /** The proxy named so; throws NotFoundError. */
+  get(name2) {
+    const proxy = this.proxies.get(name2);
+    if (!proxy) throw new NotFoundError("proxy", name2);
+    return proxy;
+  }
+  /** Every proxy, in creation order. */
+  list() {
+    return [...this.proxies.values()];
+  }
+  /** Stops and forgets a proxy; its connections are closed. */
+  async remove(name2) {
+    const proxy = this.get(name2);
+    this.proxies.delete(name2);
+    this.expiry.cancel(name2);
+    await proxy.shutdown();
+  }
+  /**
+   * Toxiproxy's /populate: a proxy of the same name, listen and upstream is kept (its toxics
+   * replaced when the definition lists `toxics`); a different one is replaced; others are
+   * created. Every upstream is checked before anything changes. Resolves in definition order.
+   */
+  async populate(definitions) {
+    const names = /* @__PURE__ */ new Set();
+    for (const [i2, definition] of definitions.entries()) {
+      if (names.has(definition.name)) throw new InvalidProxyInputError(`[${i2}].name`, `duplicate proxy name "${definition.name}"`);
+      names.add(definition.name);
+      this.checkUpstream(definition.upstream, `[${i2}].upstream`);
+      await checkResolvable(definition.upstream, `[${i2}].upstream`);
+    }
+    const result = [];
+    for (const [i2, definition] of definitions.entries()) {
+      const existing = this.proxies.get(definition.name);
+      if (existing && existing.listen === definition.listen && existing.upstream === definition.upstream) {
+        if (definition.toxics) {
+          this.expiry.cancel(existing.name);
+          existing.removeAllToxics();
+          for (const toxic of definition.toxics) existing.addToxic(toxic);
+        }
+        result.push(existing);
+        continue;
+      }
+      if (existing) await this.remove(definition.name);
+      try {
+        result.push(await this.create(definition));
+      } catch (error62) {
+        throw error62 instanceof ListenError ? error62.at(`[${i2}].listen`) : error62;
+      }
+    }
+    return result;
+  }
+  /** Toxiproxy's proxy update (see Proxy.update); a new upstream must resolve. */
+  async update(name2, change) {
+    const proxy = this.get(name2);
+    if (change.upstream !== void 0) {
+      this.checkUpstream(change.upstream, "upstream");
+      await checkResolvable(change.upstream);
+    }
+    await proxy.update(change);
+    return proxy;
+  }
+  /**
+   * Toxiproxy's /reset: every proxy enabled and accepting, every toxic removed (what they hold is
+   * passed on). Faults go first, on every proxy: one that cannot listen again (named in a
+   * ResetIncompleteError) must not leave the others faulted.
+   */
+  async reset() {
+    this.expiry.clear();
+    for (const proxy of this.proxies.values()) {
+      proxy.removeAllToxics();
+      proxy.setAccepting(true);
+    }
+    const failures = [];
+    for (const proxy of this.proxies.values()) {
+      await proxy.start().catch((error62) => {
+        failures.push(`${proxy.name}: ${error62 instanceof Error ? error62.message : String(error62)}`);
+      });
+    }
+    if (failures.length > 0) throw new ResetIncompleteError(failures);
+  }
+  /** Adds a toxic to a proxy; its live connections get it at once. Throws NotFoundError, AlreadyExistsError. */
+  addToxic(proxyName, definition) {
+    const proxy = this.get(proxyName);
+    const toxic = proxy.addToxic(definition);
+    this.expiry.schedule(proxyName, toxic.name, () => {
+      try {
+        proxy.removeToxic(toxic.name);
+      } catch {
+      }
+    });
+    return toxic;
+  }
+  /** New attributes (merged) and toxicity for a toxic; InvalidProxyInputError naming the field when they are bad. */
+  updateToxic(proxyName, toxicName, change) {
+    return this.get(proxyName).updateToxic(toxicName, change);
+  }
+  /** Removes a toxic; what it holds on live connections is passed on first. */
+  removeToxic(proxyName, toxicName) {
+    this.get(proxyName).removeToxic(toxicName);
+    this.expiry.cancel(proxyName, toxicName);
+  }
+  /** Prometheus text for GET /metrics: bytes and connections per proxy and direction, active toxics. */
+  prometheus() {
+    return prometheusText(this.list());
+  }
+  /** Closes every listener and every connection; afterwards no socket of ours stays open. */
+  async closeAll() {
+    this.expiry.clear();
+    const proxies = this.list();
+    this.proxies.clear();
+    await Promise.all(proxies.map((p) => p.shutdown()));
+  }
+  /** UpstreamRefusedError naming the field when the run's safety rules refuse this upstream. */
+  checkUpstream(upstream2, field) {
+    const why = this.options.refuseUpstream?.(upstream2);
+    if (why) throw new UpstreamRefusedError(field, why);
+  }
+};
+async function checkResolvable(upstream2, field = "upstream") {
+  const { host } = splitHostPort(upstream2);
+  if (isIP(host)) return;
+  try {
+    await lookup(host);
+  } catch {
+    throw new InvalidProxyInputError(field, `host "${host}" does not resolve`);
+  }
+}
 
 // src/run/services.ts
 import { connect as connect2 } from "node:net";
@@ -59824,8 +59927,7 @@ async function bind(what, listen) {
   try {
     await listen();
   } catch (error62) {
-    const code = error62.code;
-    const why = code === "EADDRINUSE" ? "the port is already in use" : code === "EADDRNOTAVAIL" ? "the address is not available on this machine" : error62.message;
+    const why = error62 instanceof ListenError ? error62.reason : error62.message;
     throw new EnvironmentError(`cannot start the ${what}: ${why}`);
   }
 }
@@ -59864,7 +59966,7 @@ function describePlan(config2, stages) {
     }
   }
   for (const [metric, list3] of Object.entries(config2.thresholds)) {
-    lines.push(`  threshold    ${metric}: ${list3.map((t) => t.threshold).join(", ")}`);
+    lines.push(`  threshold    ${metric}: ${list3.map((t) => t.threshold.text).join(", ")}`);
   }
   lines.push(`  safety       max_duration ${formatDuration(config2.safety.max_duration)}, fault_ttl ${formatDuration(config2.safety.fault_ttl)}`);
   return lines.join("\n");
@@ -60859,8 +60961,7 @@ function judge(thresholds, lookup2, options) {
   }
   return results;
 }
-function judgeOne(address, text2, metric, options) {
-  const expression2 = parseExpression(text2);
+function judgeOne(address, expression2, metric, options) {
   const base = { metric: address, expression: expression2.text };
   if (!metric) return { ...base, actual: null, limit: fixedLimit(expression2), ok: false, reason: "no data: no stage or experiment produced this metric" };
   const actual = aggregate(metric, expression2, options.durationMs);
@@ -60878,6 +60979,8 @@ function judgeOne(address, text2, metric, options) {
   return { ...base, actual: round3(actual), limit: round3(limit), ok: compare(actual, expression2.op, limit) };
 }
 function aggregate(metric, e, durationMs) {
+  const wrongType = mismatch(e, metric.type);
+  if (wrongType) return wrongType;
   const a2 = e.aggregation;
   if (metric instanceof Trend) {
     if (metric.count === 0) return "no data: the trend has no values";
@@ -60900,8 +61003,7 @@ function aggregate(metric, e, durationMs) {
     if (a2 === "min") return metric.min;
     if (a2 === "max") return metric.max;
   }
-  const allowed = { trend: "avg, min, max, med, p(N), count", rate: "rate, count", counter: "count, rate", gauge: "value, min, max" }[metric.type];
-  return `${a2 === "p" ? "p(N)" : a2} does not apply to a ${metric.type} (use ${allowed})`;
+  return `${a2} is not computed for a ${metric.type}`;
 }
 function fixedLimit(e) {
   return "value" in e.limit ? e.limit.value : null;
@@ -62218,10 +62320,10 @@ function validateEntityName(name2) {
 }
 function mergeEntityMaps(...maps) {
   const out = /* @__PURE__ */ Object.create(null);
-  for (const map2 of maps) {
-    if (!map2) continue;
-    for (const key of Object.keys(map2)) {
-      const raw = map2[key];
+  for (const map3 of maps) {
+    if (!map3) continue;
+    for (const key of Object.keys(map3)) {
+      const raw = map3[key];
       if (typeof raw === "string") {
         out[key] = raw;
       } else if (raw && typeof raw === "object" && raw.val !== void 0) {
@@ -62349,17 +62451,17 @@ var EntityDecoder = class {
    * aborts the whole call.
    * @param {Record<string, string | { regex?: RegExp, val: string }>} map
    */
-  setExternalEntities(map2) {
-    if (map2) {
-      for (const key of Object.keys(map2)) {
+  setExternalEntities(map3) {
+    if (map3) {
+      for (const key of Object.keys(map3)) {
         validateEntityName(key);
       }
     }
     if (!this._onExternalEntity) {
-      this._externalMap = mergeEntityMaps(map2);
+      this._externalMap = mergeEntityMaps(map3);
       return;
     }
-    const flat = mergeEntityMaps(map2);
+    const flat = mergeEntityMaps(map3);
     const filtered = /* @__PURE__ */ Object.create(null);
     for (const [name2, value] of Object.entries(flat)) {
       if (this._applyRegistrationHook(this._onExternalEntity, name2, value, "external")) {
@@ -62393,14 +62495,14 @@ var EntityDecoder = class {
    * `ENTITY_ACTION.BLOCK` are silently omitted, `ENTITY_ACTION.THROW` aborts.
    * @param {Record<string, string | { regx?: RegExp, regex?: RegExp, val: string }>} map
    */
-  addInputEntities(map2) {
+  addInputEntities(map3) {
     this._totalExpansions = 0;
     this._expandedLength = 0;
     if (!this._onInputEntity) {
-      this._inputMap = mergeEntityMaps(map2);
+      this._inputMap = mergeEntityMaps(map3);
       return;
     }
-    const flat = mergeEntityMaps(map2);
+    const flat = mergeEntityMaps(map3);
     const filtered = /* @__PURE__ */ Object.create(null);
     for (const [name2, value] of Object.entries(flat)) {
       if (this._applyRegistrationHook(this._onInputEntity, name2, value, "input")) {
@@ -67626,8 +67728,7 @@ async function runLoadStage(load2, ctx) {
 // src/run/run.ts
 async function run(options, log2) {
   const cwd = resolve7(options.cwd ?? process.cwd());
-  const loaded = (await loadConfig(resolve7(cwd, options.config))).config;
-  const config2 = options.shard ? shardConfig(loaded, options.shard) : loaded;
+  const config2 = options.shard ? shardConfig(options.config.config, options.shard) : options.config.config;
   const stages = selectStages(config2, options.stages);
   checkSafety(config2);
   if (options.dryRun) {
@@ -67873,7 +67974,7 @@ function mergeSeries(list3) {
 // src/run/merge.ts
 async function merge2(options, log2) {
   const cwd = resolve8(options.cwd ?? process.cwd());
-  const { config: config2 } = await loadConfig(resolve8(cwd, options.config));
+  const { config: config2 } = options.config;
   if (options.dirs.length === 0) throw new UsageError("merge: name the folders of the shard reports, e.g. chaos-gate merge shards/* --config chaos-gate.yml");
   const shards = await Promise.all(options.dirs.map((dir) => readShardReport(resolve8(cwd, dir))));
   log2.info(`merging ${shards.length} shard reports: ${options.dirs.join(", ")}`);

@@ -2,15 +2,15 @@
  * A toxic at work on one direction of one connection: a stage of that direction's chain.
  *
  *   source socket ──► stage ──► stage ──► destination socket
- *                     (each stage passes bytes on through its StageContext, now or later)
+ *                     (each stage passes bytes on through its ToxicStageContext, now or later)
  *
  * The toxic (its attributes, toxicity, seed) is shared by every connection of a proxy; a stage
  * holds one connection's state (a queue, a timer, a byte count).
  */
-import type { Random } from './random.js';
+import type { Random } from '../random.js';
 
 /** What a stage may do to its connection. */
-export interface StageContext {
+export interface ToxicStageContext {
   /** Passes bytes to the next stage (or the destination socket). */
   push(chunk: Buffer): void;
   /** Passes end-of-stream on: the destination's write side is shut (half-close). */
@@ -22,11 +22,11 @@ export interface StageContext {
   close(): void;
   /** Resets the whole connection: RST both ways. */
   reset(): void;
-  /** This stage's seeded random source, in [0, 1). */
+  /** This stage's own seeded source (one per connection and direction). */
   random: Random;
 }
 
-export interface Stage {
+export interface ToxicStage {
   /** Takes a chunk read from the source (or released by the stage before). */
   write(chunk: Buffer): void;
   /** The source ended; pass `end` on once everything held has been pushed. */
