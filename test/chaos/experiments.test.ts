@@ -67,9 +67,9 @@ function experiment(fault: Record<string, unknown>, extra: Record<string, unknow
   return experimentSchema.parse({
     name: 'db down',
     load: { url: server.url, rate: '100/s', timeout: '1s' },
-    steady: '300ms',
+    steady: '500ms',
     fault,
-    hold: '400ms',
+    hold: '1s',
     recover_within: '3s',
     ...extra,
   });
