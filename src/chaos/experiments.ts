@@ -4,8 +4,9 @@
  *   load ─────────────────────────────────────────────────────────────────►
  *        │ steady │ inject ─ fault ─ hold │ revert ─ recovery (until back) │
  *
- * Samples are assigned to a phase by when they were due, so a slow response that straddles the
- * injection counts where it started. A fault is always reverted: on success, failure or stop.
+ * A request counts in a phase only when it ran wholly inside it; one in flight when the fault
+ * starts or ends goes to the boundary bucket (phases.ts). When the load stops, requests still in
+ * flight are drained and recorded. A fault is always reverted: on success, failure or stop.
  */
 import { formatDuration } from '../units/duration.js';
 import type { MetricSet } from '../gate/metrics.js';
@@ -17,6 +18,7 @@ import type { Log } from '../log.js';
 import type { MockRegistry } from '../mock/registry.js';
 import type { ProxyRegistry } from '../proxy/registry.js';
 import type { ExperimentReport, FaultWindow, PhaseReport, SeriesPoint } from '../results/types.js';
+import { phaseOf, unreachedBounds } from './phases.js';
 import { RecoveryTracker, WINDOW_MS } from './recovery.js';
 import type { ExperimentConfig, FaultConfig } from './schema.js';
 
@@ -61,24 +63,31 @@ export async function runExperiments(experiments: ExperimentConfig[], ctx: Exper
 
 async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promise<{ report: ExperimentReport; series: SeriesPoint[]; window?: FaultWindow }> {
   const scope = `chaos.${e.name}`;
-  const sets = { steady: ctx.store.scope(`${scope}.steady`), fault: ctx.store.scope(`${scope}.fault`), recovery: ctx.store.scope(`${scope}.recovery`) };
+  const sets = {
+    steady: ctx.store.scope(`${scope}.steady`),
+    fault: ctx.store.scope(`${scope}.fault`),
+    recovery: ctx.store.scope(`${scope}.recovery`),
+    boundary: ctx.store.scope(`${scope}.boundary`),
+  };
   const recoveryMax = e.recovery ?? (e.recover_within !== undefined ? Math.max(2 * e.recover_within, 2 * WINDOW_MS) : DEFAULT_RECOVERY_MS);
   const recorder = new LoadRecorder(sets.steady, ctx.runStart);
   let recording: keyof typeof sets = 'steady';
+  // Ends the load cleanly (requests in flight drained); the run's own signal abandons them.
   const stopLoad = new AbortController();
-  const onAbort = () => stopLoad.abort();
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
 
-  // Phase boundaries on the performance.now() clock; Infinity until reached.
-  const bounds = { fault: Infinity, recovery: Infinity };
+  const bounds = unreachedBounds();
   let tracker: RecoveryTracker | undefined;
-  const started = performance.now();
+  let started = performance.now();
   ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}`);
+  let onStart!: (t0: number) => void;
+  const loadStarted = new Promise<number>((resolve) => (onStart = resolve));
   const load = runLoad(e.load, {
+    onStart,
     durationMs: e.steady + e.hold + recoveryMax,
-    signal: stopLoad.signal,
+    signal: ctx.signal,
+    stop: stopLoad.signal,
     onSample: (sample) => {
-      const phase = sample.start >= bounds.recovery ? 'recovery' : sample.start >= bounds.fault ? 'fault' : 'steady';
+      const phase = phaseOf(sample, bounds);
       if (phase !== recording) recorder.into(sets[(recording = phase)]);
       recorder.record(sample);
       tracker?.add(sample);
@@ -91,20 +100,25 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   let window: FaultWindow | undefined;
   let series: SeriesPoint[] = [];
   try {
+    // Steady counts from the load's first request, not from the call: on a busy machine its
+    // start-up (probe, timer thread) can take longer than steady itself.
+    started = await Promise.race([loadStarted, load.then(() => performance.now())]);
     await delay(e.steady, ctx.signal);
+    bounds.injecting = performance.now();
     const revert = await inject(e, ctx.targets);
-    bounds.fault = performance.now();
+    bounds.injected = performance.now();
     try {
       await delay(e.hold, ctx.signal);
     } finally {
+      bounds.reverting = performance.now();
       await revert();
-      bounds.recovery = performance.now();
-      window = { experiment: e.name, start: seconds(bounds.fault - ctx.runStart), end: seconds(bounds.recovery - ctx.runStart) };
+      bounds.reverted = performance.now();
+      window = { experiment: e.name, start: seconds(bounds.injecting - ctx.runStart), end: seconds(bounds.reverted - ctx.runStart) };
     }
-    tracker = new RecoveryTracker(bounds.recovery);
+    tracker = new RecoveryTracker(bounds.reverted);
     // Samples of the recovery phase already recorded before the tracker existed are none: it starts at the revert.
     const steady = successRate(sets.steady) ?? 1;
-    const deadline = bounds.recovery + recoveryMax;
+    const deadline = bounds.reverted + recoveryMax;
     while (!ctx.signal.aborted && performance.now() < deadline) {
       // A window is judged once its requests have had time to answer.
       recoveryTime = tracker.recoveryTime(steady, performance.now() - settleMs(e));
@@ -115,24 +129,32 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     stopLoad.abort();
     await load;
     ctx.log.progress(undefined);
-    ctx.signal.removeEventListener('abort', onAbort);
     series = recorder.points();
   }
 
   if (recoveryTime !== undefined) ctx.store.scope(scope).trend('recovery_time').add(recoveryTime);
   const ok = recoveryTime !== undefined && (e.recover_within === undefined || recoveryTime <= e.recover_within);
-  const phaseMs = { steady: bounds.fault - started, fault: bounds.recovery - bounds.fault, recovery: performance.now() - bounds.recovery };
+  const ended = performance.now();
+  // A phase never reached (the run was stopped) lasted 0 ms.
+  const span = (from: number, to: number) => Math.max(0, Math.min(to, ended) - Math.min(from, ended));
+  const phaseMs = { steady: span(started, bounds.injecting), fault: span(bounds.injected, bounds.reverting), recovery: span(bounds.reverted, ended), boundary: span(started, ended) };
   const report: ExperimentReport = {
     name: e.name,
     fault: describeFaultConfig(e.fault),
     recovery_time_ms: recoveryTime ?? null,
     ok,
-    phases: { steady: phase(sets.steady, phaseMs.steady), fault: phase(sets.fault, phaseMs.fault), recovery: phase(sets.recovery, phaseMs.recovery) },
+    phases: {
+      steady: phase(sets.steady, phaseMs.steady),
+      fault: phase(sets.fault, phaseMs.fault),
+      recovery: phase(sets.recovery, phaseMs.recovery),
+      boundary: phase(sets.boundary, phaseMs.boundary),
+    },
   };
   if (e.recover_within !== undefined) report.recover_within_ms = e.recover_within;
   ctx.log.info(
     `experiment "${e.name}": ${recoveryTime === undefined ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`}` +
-      ` (success: steady ${pct(report.phases.steady.success_rate)}, fault ${pct(report.phases.fault.success_rate)}, recovery ${pct(report.phases.recovery.success_rate)})`,
+      ` (success: steady ${pct(report.phases.steady.success_rate)}, fault ${pct(report.phases.fault.success_rate)}, recovery ${pct(report.phases.recovery.success_rate)};` +
+      ` ${report.phases.boundary!.requests} in flight at a switch, counted in no phase)`,
   );
   return { report, series, window };
 }

@@ -28,7 +28,11 @@ export interface LoadOptions {
   durationMs: number;
   /** Aborting stops at once: nothing new starts, requests in flight are abandoned unrecorded. */
   signal?: AbortSignal;
+  /** Aborting ends the load early but cleanly: nothing new starts, requests in flight are drained (each up to its timeout) and recorded. */
+  stop?: AbortSignal;
   onSample: (sample: Sample) => void;
+  /** The first request is about to go: `t0` (performance.now() ms) is the clock of every Sample's `start`. Not called when nothing is sent. */
+  onStart?: (t0: number) => void;
   /** Open model: a request was due while `max_in_flight` were in flight, so it was not sent. `due` is performance.now() ms. */
   onDropped?: (due: number) => void;
   /** About once a second. */
@@ -146,6 +150,15 @@ class LoadRun {
       this.abort();
       return done;
     }
+    const { stop } = this.options;
+    if (stop?.aborted) {
+      this.stopSending();
+      return done;
+    }
+    const onStop = () => this.stopSending();
+    stop?.addEventListener('abort', onStop, { once: true });
+    void done.then(() => stop?.removeEventListener('abort', onStop));
+    this.options.onStart?.(this.t0);
     this.every(Math.min(100, Math.max(5, this.traffic.timeout / 20)), () => this.sweep());
     if (this.options.onProgress) this.every(PROGRESS_EVERY_MS, () => this.report());
     if (open) this.tick();

@@ -44,7 +44,7 @@ const runReport = z.object({
       recovery_time_ms: z.number().nullable(),
       recover_within_ms: z.number().optional(),
       ok: z.boolean(),
-      phases: z.object({ steady: phase, fault: phase, recovery: phase }),
+      phases: z.object({ steady: phase, fault: phase, recovery: phase, boundary: phase.optional() }),
     }),
   ),
   thresholds: z.array(

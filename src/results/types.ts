@@ -72,7 +72,11 @@ export interface ExperimentReport {
   recover_within_ms?: number;
   /** `ok` is false when it did not recover within recover_within. */
   ok: boolean;
-  phases: { steady: PhaseReport; fault: PhaseReport; recovery: PhaseReport };
+  /**
+   * A request counts in a phase when it ran wholly inside it; `boundary` holds those in flight
+   * when the fault started or ended, which no phase counts (absent in reports before it existed).
+   */
+  phases: { steady: PhaseReport; fault: PhaseReport; recovery: PhaseReport; boundary?: PhaseReport };
 }
 
 /** One second of traffic (load stage and experiments), for the charts. */

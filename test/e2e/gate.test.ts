@@ -43,9 +43,15 @@ thresholds:
     const report = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
     const [experiment] = report.experiments;
     expect(experiment.name).toBe('postgres connection loss');
-    // The fault bit: every connection reset while it was on.
-    expect(experiment.phases.fault.success_rate).toBeLessThan(0.5);
-    expect(experiment.phases.steady.success_rate).toBe(1);
+    // A request counts in a phase only when it ran wholly inside it (docs/thresholds.md, Phases),
+    // so this holds on any machine: answered before the fault, all fine; sent and answered while
+    // it was on, all reset (every byte from PostgreSQL resets its connection). The requests that
+    // waited on the pool across a switch are in the boundary bucket, counted in the totals.
+    const { steady, fault, recovery, boundary } = experiment.phases;
+    expect(steady.success_rate).toBe(1);
+    expect(fault.requests).toBeGreaterThan(0);
+    expect(fault.success_rate).toBe(0);
+    expect(steady.requests + fault.requests + recovery.requests + boundary.requests).toBe(report.metrics.http_reqs.count);
     expect(experiment.recovery_time_ms).toBeGreaterThanOrEqual(0);
     expect(experiment.recovery_time_ms).toBeLessThanOrEqual(3000);
     expect(report.metrics.recovery_time).toMatchObject({ type: 'trend', count: 1 });

@@ -49470,7 +49470,7 @@ var runReport = external_exports.object({
       recovery_time_ms: external_exports.number().nullable(),
       recover_within_ms: external_exports.number().optional(),
       ok: external_exports.boolean(),
-      phases: external_exports.object({ steady: phase, fault: phase, recovery: phase })
+      phases: external_exports.object({ steady: phase, fault: phase, recovery: phase, boundary: phase.optional() })
     })
   ),
   thresholds: external_exports.array(
@@ -60518,6 +60518,15 @@ var LoadRun = class {
       this.abort();
       return done;
     }
+    const { stop } = this.options;
+    if (stop?.aborted) {
+      this.stopSending();
+      return done;
+    }
+    const onStop = () => this.stopSending();
+    stop?.addEventListener("abort", onStop, { once: true });
+    void done.then(() => stop?.removeEventListener("abort", onStop));
+    this.options.onStart?.(this.t0);
     this.every(Math.min(100, Math.max(5, this.traffic.timeout / 20)), () => this.sweep());
     if (this.options.onProgress) this.every(PROGRESS_EVERY_MS, () => this.report());
     if (open2) this.tick();
@@ -60761,6 +60770,18 @@ var LoadRecorder = class {
   }
 };
 
+// src/chaos/phases.ts
+function unreachedBounds() {
+  return { injecting: Infinity, injected: Infinity, reverting: Infinity, reverted: Infinity };
+}
+function phaseOf(sample, bounds) {
+  const end = sample.start + sample.latencyMs;
+  if (end <= bounds.injecting) return "steady";
+  if (sample.start >= bounds.reverted) return "recovery";
+  if (sample.start >= bounds.injected && end <= bounds.reverting) return "fault";
+  return "boundary";
+}
+
 // src/chaos/recovery.ts
 var SLOT_MS = 100;
 var WINDOW_MS = 1e3;
@@ -60818,22 +60839,29 @@ async function runExperiments(experiments, ctx) {
 }
 async function runExperiment(e, ctx) {
   const scope = `chaos.${e.name}`;
-  const sets = { steady: ctx.store.scope(`${scope}.steady`), fault: ctx.store.scope(`${scope}.fault`), recovery: ctx.store.scope(`${scope}.recovery`) };
+  const sets = {
+    steady: ctx.store.scope(`${scope}.steady`),
+    fault: ctx.store.scope(`${scope}.fault`),
+    recovery: ctx.store.scope(`${scope}.recovery`),
+    boundary: ctx.store.scope(`${scope}.boundary`)
+  };
   const recoveryMax = e.recovery ?? (e.recover_within !== void 0 ? Math.max(2 * e.recover_within, 2 * WINDOW_MS) : DEFAULT_RECOVERY_MS);
   const recorder = new LoadRecorder(sets.steady, ctx.runStart);
   let recording = "steady";
   const stopLoad = new AbortController();
-  const onAbort = () => stopLoad.abort();
-  ctx.signal.addEventListener("abort", onAbort, { once: true });
-  const bounds = { fault: Infinity, recovery: Infinity };
+  const bounds = unreachedBounds();
   let tracker;
-  const started = performance.now();
+  let started = performance.now();
   ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}`);
+  let onStart;
+  const loadStarted = new Promise((resolve9) => onStart = resolve9);
   const load2 = runLoad(e.load, {
+    onStart,
     durationMs: e.steady + e.hold + recoveryMax,
-    signal: stopLoad.signal,
+    signal: ctx.signal,
+    stop: stopLoad.signal,
     onSample: (sample) => {
-      const phase3 = sample.start >= bounds.recovery ? "recovery" : sample.start >= bounds.fault ? "fault" : "steady";
+      const phase3 = phaseOf(sample, bounds);
       if (phase3 !== recording) recorder.into(sets[recording = phase3]);
       recorder.record(sample);
       tracker?.add(sample);
@@ -60845,19 +60873,22 @@ async function runExperiment(e, ctx) {
   let window2;
   let series = [];
   try {
+    started = await Promise.race([loadStarted, load2.then(() => performance.now())]);
     await delay(e.steady, ctx.signal);
+    bounds.injecting = performance.now();
     const revert = await inject(e, ctx.targets);
-    bounds.fault = performance.now();
+    bounds.injected = performance.now();
     try {
       await delay(e.hold, ctx.signal);
     } finally {
+      bounds.reverting = performance.now();
       await revert();
-      bounds.recovery = performance.now();
-      window2 = { experiment: e.name, start: seconds(bounds.fault - ctx.runStart), end: seconds(bounds.recovery - ctx.runStart) };
+      bounds.reverted = performance.now();
+      window2 = { experiment: e.name, start: seconds(bounds.injecting - ctx.runStart), end: seconds(bounds.reverted - ctx.runStart) };
     }
-    tracker = new RecoveryTracker(bounds.recovery);
+    tracker = new RecoveryTracker(bounds.reverted);
     const steady = successRate(sets.steady) ?? 1;
-    const deadline = bounds.recovery + recoveryMax;
+    const deadline = bounds.reverted + recoveryMax;
     while (!ctx.signal.aborted && performance.now() < deadline) {
       recoveryTime = tracker.recoveryTime(steady, performance.now() - settleMs(e));
       if (recoveryTime !== void 0) break;
@@ -60867,22 +60898,28 @@ async function runExperiment(e, ctx) {
     stopLoad.abort();
     await load2;
     ctx.log.progress(void 0);
-    ctx.signal.removeEventListener("abort", onAbort);
     series = recorder.points();
   }
   if (recoveryTime !== void 0) ctx.store.scope(scope).trend("recovery_time").add(recoveryTime);
   const ok = recoveryTime !== void 0 && (e.recover_within === void 0 || recoveryTime <= e.recover_within);
-  const phaseMs = { steady: bounds.fault - started, fault: bounds.recovery - bounds.fault, recovery: performance.now() - bounds.recovery };
+  const ended = performance.now();
+  const span = (from, to) => Math.max(0, Math.min(to, ended) - Math.min(from, ended));
+  const phaseMs = { steady: span(started, bounds.injecting), fault: span(bounds.injected, bounds.reverting), recovery: span(bounds.reverted, ended), boundary: span(started, ended) };
   const report2 = {
     name: e.name,
     fault: describeFaultConfig(e.fault),
     recovery_time_ms: recoveryTime ?? null,
     ok,
-    phases: { steady: phase2(sets.steady, phaseMs.steady), fault: phase2(sets.fault, phaseMs.fault), recovery: phase2(sets.recovery, phaseMs.recovery) }
+    phases: {
+      steady: phase2(sets.steady, phaseMs.steady),
+      fault: phase2(sets.fault, phaseMs.fault),
+      recovery: phase2(sets.recovery, phaseMs.recovery),
+      boundary: phase2(sets.boundary, phaseMs.boundary)
+    }
   };
   if (e.recover_within !== void 0) report2.recover_within_ms = e.recover_within;
   ctx.log.info(
-    `experiment "${e.name}": ${recoveryTime === void 0 ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`} (success: steady ${pct(report2.phases.steady.success_rate)}, fault ${pct(report2.phases.fault.success_rate)}, recovery ${pct(report2.phases.recovery.success_rate)})`
+    `experiment "${e.name}": ${recoveryTime === void 0 ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`} (success: steady ${pct(report2.phases.steady.success_rate)}, fault ${pct(report2.phases.fault.success_rate)}, recovery ${pct(report2.phases.recovery.success_rate)}; ${report2.phases.boundary.requests} in flight at a switch, counted in no phase)`
   );
   return { report: report2, series, window: window2 };
 }
@@ -61053,9 +61090,9 @@ function reportLookup(report2) {
 function summariesFor(report2, scope) {
   if (scope === "") return report2.metrics;
   if (scope in report2.stages) return report2.stages[scope]?.metrics;
-  const match = /^chaos\.(.+)\.(steady|fault|recovery)$/.exec(scope);
+  const match = /^chaos\.(.+)\.(steady|fault|recovery|boundary)$/.exec(scope);
   if (!match) return void 0;
-  return report2.experiments.find((e) => e.name === match[1])?.phases[match[2]].metrics;
+  return report2.experiments.find((e) => e.name === match[1])?.phases[match[2]]?.metrics;
 }
 
 // src/gate/verdict.ts
