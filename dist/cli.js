@@ -15,7 +15,7 @@ import {
   readRunReport,
   run,
   selectStages
-} from "./chunks/chunk-WTNMANDJ.js";
+} from "./chunks/chunk-GBXIPYEZ.js";
 import "./chunks/chunk-MWTDHI2K.js";
 
 // node_modules/commander/lib/error.js

@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-WTNMANDJ.js";
+} from "./chunks/chunk-GBXIPYEZ.js";
 import {
   __commonJS,
   __export,

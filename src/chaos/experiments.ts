@@ -17,7 +17,8 @@ import { LoadRecorder } from '../load/recorder.js';
 import type { Log } from '../log.js';
 import type { MockRegistry } from '../mock/registry.js';
 import type { ProxyRegistry } from '../proxy/registry.js';
-import type { ExperimentReport, FaultWindow, PhaseReport, SeriesPoint } from '../results/types.js';
+import type { ExperimentReport, FaultReach, FaultWindow, PhaseReport, SeriesPoint } from '../results/types.js';
+import { describeReach, isVacuous } from '../results/reach.js';
 import { phaseOf, unreachedBounds } from './phases.js';
 import { RecoveryTracker, WINDOW_MS } from './recovery.js';
 import type { ExperimentConfig, FaultConfig } from './schema.js';
@@ -25,7 +26,7 @@ import type { ExperimentConfig, FaultConfig } from './schema.js';
 /** What experiments inject their faults into: the run's proxies and mocks. */
 export interface FaultTargets {
   proxies: Pick<ProxyRegistry, 'addToxic' | 'removeToxic'>;
-  mocks: Pick<MockRegistry, 'addFault' | 'removeFault'>;
+  mocks: Pick<MockRegistry, 'addFault' | 'removeFault' | 'faultTaken'>;
 }
 
 export interface ExperimentContext {
@@ -97,6 +98,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   });
 
   let recoveryTime: number | undefined;
+  const targetReach: TargetReach = {};
   let window: FaultWindow | undefined;
   let series: SeriesPoint[] = [];
   try {
@@ -105,7 +107,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     started = await Promise.race([loadStarted, load.then(() => performance.now())]);
     await delay(e.steady, ctx.signal);
     bounds.injecting = performance.now();
-    const revert = await inject(e, ctx.targets);
+    const revert = await inject(e, ctx.targets, targetReach);
     bounds.injected = performance.now();
     try {
       await delay(e.hold, ctx.signal);
@@ -133,7 +135,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   }
 
   if (recoveryTime !== undefined) ctx.store.scope(scope).trend('recovery_time').add(recoveryTime);
-  const ok = recoveryTime !== undefined && (e.recover_within === undefined || recoveryTime <= e.recover_within);
+  const recovered = recoveryTime !== undefined && (e.recover_within === undefined || recoveryTime <= e.recover_within);
   const ended = performance.now();
   // A phase never reached (the run was stopped) lasted 0 ms.
   const span = (from: number, to: number) => Math.max(0, Math.min(to, ended) - Math.min(from, ended));
@@ -142,7 +144,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     name: e.name,
     fault: describeFaultConfig(e.fault),
     recovery_time_ms: recoveryTime ?? null,
-    ok,
+    ok: recovered,
     phases: {
       steady: phase(sets.steady, phaseMs.steady),
       fault: phase(sets.fault, phaseMs.fault),
@@ -151,30 +153,58 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     },
   };
   if (e.recover_within !== undefined) report.recover_within_ms = e.recover_within;
+  if (window) {
+    report.reach = { requests: report.phases.fault.requests + report.phases.boundary!.requests, ...targetReach };
+    report.vacuous = isVacuous(report.reach);
+    if (report.vacuous && e.fail_on_vacuous) report.ok = false;
+  }
   ctx.log.info(
     `experiment "${e.name}": ${recoveryTime === undefined ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`}` +
       ` (success: steady ${pct(report.phases.steady.success_rate)}, fault ${pct(report.phases.fault.success_rate)}, recovery ${pct(report.phases.recovery.success_rate)};` +
       ` ${report.phases.boundary!.requests} in flight at a switch, counted in no phase)`,
   );
+  if (report.reach) ctx.log.info(`experiment "${e.name}": the fault reached ${describeReach(report.reach)}`);
+  if (report.vacuous) {
+    ctx.log.warn(
+      `experiment "${e.name}": the fault reached nothing, so the experiment could not have failed (vacuous)` +
+        (e.fail_on_vacuous ? '; it fails (fail_on_vacuous)' : '; set fail_on_vacuous: true to fail it'),
+    );
+  }
   return { report, series, window };
 }
 
-/** Applies the fault; returns its revert, which never throws (a fault removed by hand is fine). */
-async function inject(e: ExperimentConfig, targets: FaultTargets): Promise<() => Promise<void>> {
+/** What a fault reached at its target (the proxy's or the mock's own counts), summed over its injections. */
+type TargetReach = Omit<FaultReach, 'requests'>;
+
+/**
+ * Applies the fault; returns its revert, which never throws (a fault removed by hand is fine) and
+ * adds what the fault reached to `reach`.
+ */
+async function inject(e: ExperimentConfig, targets: FaultTargets, reach: TargetReach): Promise<() => Promise<void>> {
   const { fault } = e;
   if (fault.kind === 'proxy') {
     const name = `experiment: ${e.name}`;
-    targets.proxies.addToxic(fault.proxy, { ...fault.toxic, name });
+    const toxic = targets.proxies.addToxic(fault.proxy, { ...fault.toxic, name });
     return async () => {
       try {
         targets.proxies.removeToxic(fault.proxy, name);
       } catch {
         // Already removed (a test reset the proxies); nothing is left faulted.
       }
+      // The toxic keeps its counts once removed (a stand-in registry may give none).
+      if (toxic?.reach) {
+        const connections = (reach.connections ??= { touched: 0, total: 0 });
+        connections.touched += toxic.reach.touched;
+        connections.total += toxic.reach.connections;
+        reach.bytes = (reach.bytes ?? 0) + toxic.reach.bytes;
+      }
     };
   }
   const id = targets.mocks.addFault(fault.mock, fault.fault);
   return async () => {
+    // Read before removing: the count goes with the fault.
+    const taken = targets.mocks.faultTaken(fault.mock, id);
+    if (taken !== undefined) reach.faulted_requests = (reach.faulted_requests ?? 0) + taken;
     try {
       targets.mocks.removeFault(fault.mock, id);
     } catch {
@@ -182,6 +212,7 @@ async function inject(e: ExperimentConfig, targets: FaultTargets): Promise<() =>
     }
   };
 }
+
 
 function successRate(set: MetricSet): number | undefined {
   const failed = set.metrics.get('http_req_failed');

@@ -48,6 +48,8 @@ export const experimentSchema = z.strictObject({
   recover_within: duration.optional(),
   /** How long to watch for recovery after the revert (default: twice recover_within, or 10s). */
   recovery: duration.optional(),
+  /** Fail the experiment when its fault reached nothing (no connection, no request), instead of only warning. */
+  fail_on_vacuous: z.boolean({ error: 'expected true or false' }).default(false),
 });
 
 export type ExperimentConfig = z.output<typeof experimentSchema>;

@@ -44,6 +44,15 @@ const runReport = z.object({
       recovery_time_ms: z.number().nullable(),
       recover_within_ms: z.number().optional(),
       ok: z.boolean(),
+      reach: z
+        .object({
+          requests: count,
+          connections: z.object({ touched: count, total: count }).optional(),
+          bytes: count.optional(),
+          faulted_requests: count.optional(),
+        })
+        .optional(),
+      vacuous: z.boolean().optional(),
       phases: z.object({ steady: phase, fault: phase, recovery: phase, boundary: phase.optional() }),
     }),
   ),

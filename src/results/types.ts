@@ -63,6 +63,18 @@ export interface PhaseReport {
   metrics: MetricSummaries;
 }
 
+/** What an experiment's fault reached: proof it acted, or that it could not have failed anything. */
+export interface FaultReach {
+  /** Requests of the experiment's load in flight at some moment while the fault was in (its fault and boundary phases). */
+  requests: number;
+  /** Proxy faults: connections through the proxy while the toxic was in, and how many it acted on. */
+  connections?: { touched: number; total: number };
+  /** Proxy faults: bytes that went into the toxic on the connections it acted on (held, slowed, dropped or changed). */
+  bytes?: number;
+  /** Mock faults: requests to the mock that the fault took. */
+  faulted_requests?: number;
+}
+
 export interface ExperimentReport {
   name: string;
   /** What was injected, as declared (`{ proxy, type, … }` or `{ mock, route, … }`). */
@@ -70,8 +82,11 @@ export interface ExperimentReport {
   /** ms from revert until the success rate was back at the steady level; null when it never recovered. */
   recovery_time_ms: number | null;
   recover_within_ms?: number;
-  /** `ok` is false when it did not recover within recover_within. */
+  /** `ok` is false when it did not recover within recover_within, or its fault was vacuous with `fail_on_vacuous`. */
   ok: boolean;
+  reach?: FaultReach;
+  /** The fault reached nothing (no connection, no request): the experiment could not have failed. */
+  vacuous?: boolean;
   /**
    * A request counts in a phase when it ran wholly inside it; `boundary` holds those in flight
    * when the fault started or ended, which no phase counts (absent in reports before it existed).

@@ -53,6 +53,8 @@ function fakeTargets(options: { removeThrows?: boolean } = {}): FaultTargets & {
         faulted = false;
         return true;
       },
+      // A stand-in knows no count; the experiment then judges reach by its own requests.
+      faultTaken: () => undefined,
     },
   };
 }

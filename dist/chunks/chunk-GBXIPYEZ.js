@@ -49082,22 +49082,32 @@ var upstream = hostPort.refine((text2) => {
     return true;
   }
 }, "expected a port from 1 to 65535");
+var TOXICITY_MODES = ["connection", "data"];
+var PER_CHUNK_TYPES = ["reset_peer", "close_on_data", "blackhole", "corrupt"];
 var toxicSchema = external_exports.strictObject({
   // The Go client sends "" for an unnamed toxic.
   name: external_exports.string({ error: "expected a toxic name" }).optional(),
   type: toxicType,
   stream: stream.default("downstream"),
   toxicity: probability.default(1),
+  toxicity_mode: external_exports.enum(TOXICITY_MODES, { error: "expected connection (toxicity rolled once per connection) or data (once per chunk of data)" }).optional(),
   seed: seed2.optional(),
   attributes: attributesObject.nullish()
 }).transform((toxic, ctx) => {
   const attributes13 = parseAttributes(toxic.type, toxic.attributes ?? {}, ctx);
   if (!attributes13) return external_exports.NEVER;
+  const perChunk = toxic.toxicity_mode === "data";
+  if (perChunk && !PER_CHUNK_TYPES.includes(toxic.type)) {
+    const message = `toxicity_mode: data rolls each chunk, which only ${PER_CHUNK_TYPES.join(", ")} can take (${toxic.type} holds bytes back)`;
+    ctx.addIssue({ code: "custom", path: ["toxicity_mode"], message });
+    return external_exports.NEVER;
+  }
   return {
     name: toxic.name || `${toxic.type}_${toxic.stream}`,
     type: toxic.type,
     stream: toxic.stream,
     toxicity: toxic.toxicity,
+    ...perChunk ? { toxicity_mode: "data" } : {},
     ...toxic.seed === void 0 ? {} : { seed: toxic.seed },
     attributes: attributes13
   };
@@ -49205,7 +49215,9 @@ var experimentSchema = external_exports.strictObject({
   /** A limit on recovery_time; the experiment fails past it. */
   recover_within: duration3.optional(),
   /** How long to watch for recovery after the revert (default: twice recover_within, or 10s). */
-  recovery: duration3.optional()
+  recovery: duration3.optional(),
+  /** Fail the experiment when its fault reached nothing (no connection, no request), instead of only warning. */
+  fail_on_vacuous: external_exports.boolean({ error: "expected true or false" }).default(false)
 });
 
 // src/gate/schema.ts
@@ -49470,6 +49482,13 @@ var runReport = external_exports.object({
       recovery_time_ms: external_exports.number().nullable(),
       recover_within_ms: external_exports.number().optional(),
       ok: external_exports.boolean(),
+      reach: external_exports.object({
+        requests: count,
+        connections: external_exports.object({ touched: count, total: count }).optional(),
+        bytes: count.optional(),
+        faulted_requests: count.optional()
+      }).optional(),
+      vacuous: external_exports.boolean().optional(),
       phases: external_exports.object({ steady: phase, fault: phase, recovery: phase, boundary: phase.optional() })
     })
   ),
@@ -58970,6 +58989,10 @@ var MockServer = class {
   removeFault(id) {
     return this.injected.remove(id);
   }
+  /** An injected fault by id; undefined once removed. */
+  fault(id) {
+    return this.injected.list().find((f) => f.id === id);
+  }
   /** Back to as declared: injected faults removed, sequences, rate limits, counts and journal reset. */
   reset() {
     this.injected.clear();
@@ -59102,6 +59125,10 @@ var MockRegistry = class {
     const { id } = mock.addFault(fault);
     this.expiry.schedule(mockName, id, () => mock.removeFault(id));
     return id;
+  }
+  /** How many requests a fault has taken so far (its reach); undefined when that mock has no fault with this id. */
+  faultTaken(mockName, id) {
+    return this.require(mockName).fault(id)?.applied;
   }
   /** Switches a fault off; false when that mock has no fault with this id. Throws UnknownMockError. */
   removeFault(mockName, id) {
@@ -59380,17 +59407,50 @@ var Toxic = class {
   }
   definition;
   random;
+  reach = { connections: 0, touched: 0, bytes: 0 };
   get name() {
     return this.definition.name;
   }
   get stream() {
     return this.definition.stream;
   }
-  /** Rolls toxicity for one connection: a stage when the connection is hit, undefined when spared. */
+  /**
+   * Rolls toxicity for one connection: a stage when the connection is hit, undefined when spared.
+   * Per-chunk mode gives every connection a stage that rolls each chunk and passes spared ones on.
+   */
   createStage(ctx) {
-    const { type, toxicity, attributes: attributes13 } = this.definition;
+    const { type, toxicity, attributes: attributes13, toxicity_mode } = this.definition;
+    const reach = this.reach;
+    reach.connections += 1;
+    if (toxicity_mode === "data") {
+      const rolls = this.random.fork();
+      const stage2 = toxicKind(type).create(attributes13, { ...ctx, random: this.random.fork() });
+      let touched = false;
+      return {
+        write(chunk) {
+          if (rolls.next() >= toxicity) return ctx.push(chunk);
+          if (!touched) reach.touched += 1;
+          touched = true;
+          reach.bytes += chunk.length;
+          stage2.write(chunk);
+        },
+        end: () => stage2.end(),
+        flush: () => stage2.flush(),
+        destroy: () => stage2.destroy()
+      };
+    }
     if (this.random.next() >= toxicity) return void 0;
-    return toxicKind(type).create(attributes13, { ...ctx, random: this.random.fork() });
+    reach.touched += 1;
+    const stage = toxicKind(type).create(attributes13, { ...ctx, random: this.random.fork() });
+    return {
+      write(chunk) {
+        reach.bytes += chunk.length;
+        stage.write(chunk);
+      },
+      end: () => stage.end(),
+      flush: () => stage.flush(),
+      destroy: () => stage.destroy()
+    };
   }
   /** Toxiproxy's JSON: name, type, stream, toxicity, attributes (and our seed when set). */
   toJSON() {
@@ -60770,6 +60830,18 @@ var LoadRecorder = class {
   }
 };
 
+// src/results/reach.ts
+function isVacuous(reach) {
+  return reach.requests === 0 || reach.connections?.touched === 0 || reach.faulted_requests === 0;
+}
+function describeReach(reach) {
+  const parts = [];
+  if (reach.connections) parts.push(`${reach.connections.touched} of ${reach.connections.total} connections (${(reach.bytes ?? 0).toLocaleString("en-US")} bytes)`);
+  if (reach.faulted_requests !== void 0) parts.push(`${reach.faulted_requests} requests at the mock`);
+  parts.push(`${reach.requests} requests`);
+  return parts.join(", ");
+}
+
 // src/chaos/phases.ts
 function unreachedBounds() {
   return { injecting: Infinity, injected: Infinity, reverting: Infinity, reverted: Infinity };
@@ -60870,13 +60942,14 @@ async function runExperiment(e, ctx) {
     onProgress: (p) => ctx.log.progress(formatProgress(p))
   });
   let recoveryTime;
+  const targetReach = {};
   let window2;
   let series = [];
   try {
     started = await Promise.race([loadStarted, load2.then(() => performance.now())]);
     await delay(e.steady, ctx.signal);
     bounds.injecting = performance.now();
-    const revert = await inject(e, ctx.targets);
+    const revert = await inject(e, ctx.targets, targetReach);
     bounds.injected = performance.now();
     try {
       await delay(e.hold, ctx.signal);
@@ -60901,7 +60974,7 @@ async function runExperiment(e, ctx) {
     series = recorder.points();
   }
   if (recoveryTime !== void 0) ctx.store.scope(scope).trend("recovery_time").add(recoveryTime);
-  const ok = recoveryTime !== void 0 && (e.recover_within === void 0 || recoveryTime <= e.recover_within);
+  const recovered = recoveryTime !== void 0 && (e.recover_within === void 0 || recoveryTime <= e.recover_within);
   const ended = performance.now();
   const span = (from, to) => Math.max(0, Math.min(to, ended) - Math.min(from, ended));
   const phaseMs = { steady: span(started, bounds.injecting), fault: span(bounds.injected, bounds.reverting), recovery: span(bounds.reverted, ended), boundary: span(started, ended) };
@@ -60909,7 +60982,7 @@ async function runExperiment(e, ctx) {
     name: e.name,
     fault: describeFaultConfig(e.fault),
     recovery_time_ms: recoveryTime ?? null,
-    ok,
+    ok: recovered,
     phases: {
       steady: phase2(sets.steady, phaseMs.steady),
       fault: phase2(sets.fault, phaseMs.fault),
@@ -60918,25 +60991,44 @@ async function runExperiment(e, ctx) {
     }
   };
   if (e.recover_within !== void 0) report2.recover_within_ms = e.recover_within;
+  if (window2) {
+    report2.reach = { requests: report2.phases.fault.requests + report2.phases.boundary.requests, ...targetReach };
+    report2.vacuous = isVacuous(report2.reach);
+    if (report2.vacuous && e.fail_on_vacuous) report2.ok = false;
+  }
   ctx.log.info(
     `experiment "${e.name}": ${recoveryTime === void 0 ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`} (success: steady ${pct(report2.phases.steady.success_rate)}, fault ${pct(report2.phases.fault.success_rate)}, recovery ${pct(report2.phases.recovery.success_rate)}; ${report2.phases.boundary.requests} in flight at a switch, counted in no phase)`
   );
+  if (report2.reach) ctx.log.info(`experiment "${e.name}": the fault reached ${describeReach(report2.reach)}`);
+  if (report2.vacuous) {
+    ctx.log.warn(
+      `experiment "${e.name}": the fault reached nothing, so the experiment could not have failed (vacuous)` + (e.fail_on_vacuous ? "; it fails (fail_on_vacuous)" : "; set fail_on_vacuous: true to fail it")
+    );
+  }
   return { report: report2, series, window: window2 };
 }
-async function inject(e, targets) {
+async function inject(e, targets, reach) {
   const { fault } = e;
   if (fault.kind === "proxy") {
     const name2 = `experiment: ${e.name}`;
-    targets.proxies.addToxic(fault.proxy, { ...fault.toxic, name: name2 });
+    const toxic = targets.proxies.addToxic(fault.proxy, { ...fault.toxic, name: name2 });
     return async () => {
       try {
         targets.proxies.removeToxic(fault.proxy, name2);
       } catch {
       }
+      if (toxic?.reach) {
+        const connections = reach.connections ??= { touched: 0, total: 0 };
+        connections.touched += toxic.reach.touched;
+        connections.total += toxic.reach.connections;
+        reach.bytes = (reach.bytes ?? 0) + toxic.reach.bytes;
+      }
     };
   }
   const id = targets.mocks.addFault(fault.mock, fault.fault);
   return async () => {
+    const taken = targets.mocks.faultTaken(fault.mock, id);
+    if (taken !== void 0) reach.faulted_requests = (reach.faulted_requests ?? 0) + taken;
     try {
       targets.mocks.removeFault(fault.mock, id);
     } catch {
@@ -61458,12 +61550,13 @@ function experimentsSection(report2) {
     x.recover_within_ms === void 0 ? "\u2013" : ms(x.recover_within_ms),
     `${percent(x.phases.steady.success_rate)} <small>(${x.phases.steady.requests})</small>`,
     `${percent(x.phases.fault.success_rate)} <small>(${x.phases.fault.requests})</small>`,
-    `${percent(x.phases.recovery.success_rate)} <small>(${x.phases.recovery.requests})</small>`
+    `${percent(x.phases.recovery.success_rate)} <small>(${x.phases.recovery.requests})</small>`,
+    x.reach ? `${x.vacuous ? "\u26A0\uFE0F vacuous: " : ""}${escapeHtml(describeReach(x.reach))}` : "\u2013"
   ]);
   return section(
     "experiments",
     "Experiments",
-    table(["", "experiment", "fault", "recovered in", "limit", "steady", "during fault", "after"], rows, report2.experiments.map((x) => x.ok ? "ok" : "broken"))
+    table(["", "experiment", "fault", "recovered in", "limit", "steady", "during fault", "after", "reached"], rows, report2.experiments.map((x) => x.ok ? "ok" : "broken"))
   );
 }
 function deltasSection(report2, baseline) {
@@ -61729,7 +61822,11 @@ function compose(report2, options, detail, budget) {
   }
   if (report2.experiments.length > 0) {
     const shown = take(report2.experiments, "experiments");
-    sections.push(section2("Experiments", experimentTable(shown), more(report2.experiments, shown)));
+    const vacuous = report2.experiments.filter((e) => e.vacuous);
+    const warning = vacuous.length > 0 ? `
+
+${vacuousWarning(vacuous)}` : "";
+    sections.push(section2("Experiments", experimentTable(shown) + warning, more(report2.experiments, shown)));
   }
   if (options.baseline) {
     const deltas = computeDeltas(report2, options.baseline);
@@ -61854,9 +61951,15 @@ function experimentTable(experiments) {
     e.recover_within_ms === void 0 ? "\u2013" : ms(e.recover_within_ms),
     percent(e.phases.steady.success_rate),
     percent(e.phases.fault.success_rate),
-    percent(e.phases.recovery.success_rate)
+    percent(e.phases.recovery.success_rate),
+    e.reach ? `${e.vacuous ? "\u26A0\uFE0F vacuous: " : ""}${text(describeReach(e.reach))}` : "\u2013"
   ]);
-  return table2(["", "experiment", "fault", "recovered in", "limit", "steady", "during fault", "after"], rows, ["l", "l", "l", "r", "r", "r", "r", "r"]);
+  return table2(["", "experiment", "fault", "recovered in", "limit", "steady", "during fault", "after", "reached"], rows, ["l", "l", "l", "r", "r", "r", "r", "r", "l"]);
+}
+function vacuousWarning(experiments) {
+  const names = experiments.map((e) => `**${text(e.name)}**`).join(", ");
+  const failing = experiments.some((e) => !e.ok && e.recovery_time_ms !== null);
+  return `> \u26A0\uFE0F **Vacuous fault:** ${names}: the fault reached no connection or request, so the experiment could not have failed.` + (failing ? "" : " Set `fail_on_vacuous: true` to fail it.");
 }
 function metricTable(metrics2) {
   const rows = metrics2.map(([name2, m]) => [text(name2), m.type, text(describeMetric(m))]);
@@ -67867,7 +67970,12 @@ async function runStage(stage, config2, environment, state, options) {
       const failed = experiments.reports.filter((e) => !e.ok);
       if (failed.length > 0) {
         report2.status = report2.status === "passed" ? "failed" : report2.status;
-        const why = `${failed.length} experiment${failed.length === 1 ? "" : "s"} did not recover in time`;
+        const vacuous = failed.filter((e) => e.recovery_time_ms !== null && e.vacuous).length;
+        const slow = failed.length - vacuous;
+        const why = [
+          slow > 0 ? `${slow} experiment${slow === 1 ? "" : "s"} did not recover in time` : "",
+          vacuous > 0 ? `${vacuous} experiment${vacuous === 1 ? "" : "s"} with a fault that reached nothing (fail_on_vacuous)` : ""
+        ].filter(Boolean).join("; ");
         report2.reason = report2.reason ? `${report2.reason}; ${why}` : why;
       }
       if (options.signal.aborted && report2.status === "passed") report2.status = "cancelled";
@@ -67937,7 +68045,11 @@ function printVerdict(report2, reportDir, cwd, log2) {
 ${head}  ${passedStages}/${stages.length} stages passed, ${held}/${report2.thresholds.length} thresholds held (${formatDuration(report2.duration_ms)})`
   );
   for (const [name2, s] of stages) if (s.status !== "passed") log2.info(`  \u2718 stage ${name2}: ${s.status}${s.reason ? ` \u2014 ${s.reason}` : ""}`);
-  for (const e of report2.experiments) if (!e.ok) log2.info(`  \u2718 experiment ${e.name}: ${e.recovery_time_ms === null ? "did not recover" : `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`}`);
+  for (const e of report2.experiments) {
+    if (e.ok) continue;
+    const why = e.recovery_time_ms === null ? "did not recover" : e.recover_within_ms !== void 0 && e.recovery_time_ms > e.recover_within_ms ? `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)` : "its fault reached nothing (fail_on_vacuous)";
+    log2.info(`  \u2718 experiment ${e.name}: ${why}`);
+  }
   for (const t of report2.thresholds) {
     if (!t.ok) log2.info(`  \u2718 ${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`);
   }
