@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-GBXIPYEZ.js";
+} from "./chunks/chunk-OSQ44QZB.js";
 import {
   __commonJS,
   __export,

@@ -54,15 +54,15 @@ export async function runExperiments(experiments: ExperimentConfig[], ctx: Exper
   const outcome: ExperimentsOutcome = { reports: [], series: [], windows: [] };
   for (const experiment of selected) {
     if (ctx.signal.aborted) break;
-    const { report, series, window } = await runExperiment(experiment, ctx);
+    const { report, series, windows } = await runExperiment(experiment, ctx);
     outcome.reports.push(report);
     outcome.series.push(...series);
-    if (window) outcome.windows.push(window);
+    outcome.windows.push(...windows);
   }
   return outcome;
 }
 
-async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promise<{ report: ExperimentReport; series: SeriesPoint[]; window?: FaultWindow }> {
+async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promise<{ report: ExperimentReport; series: SeriesPoint[]; windows: FaultWindow[] }> {
   const scope = `chaos.${e.name}`;
   const sets = {
     steady: ctx.store.scope(`${scope}.steady`),
@@ -76,15 +76,17 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   // Ends the load cleanly (requests in flight drained); the run's own signal abandons them.
   const stopLoad = new AbortController();
 
-  const bounds = unreachedBounds();
+  // The current injection's switches; each repeat starts afresh (its steady follows the last recovery).
+  let bounds = unreachedBounds();
   let tracker: RecoveryTracker | undefined;
   let started = performance.now();
-  ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}`);
+  const repeats = e.repeat > 1 ? ` ${e.repeat} times` : '';
+  ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}${repeats}`);
   let onStart!: (t0: number) => void;
   const loadStarted = new Promise<number>((resolve) => (onStart = resolve));
   const load = runLoad(e.load, {
     onStart,
-    durationMs: e.steady + e.hold + recoveryMax,
+    durationMs: e.repeat * (e.steady + e.hold + recoveryMax),
     signal: ctx.signal,
     stop: stopLoad.signal,
     onSample: (sample) => {
@@ -97,35 +99,41 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     onProgress: (p) => ctx.log.progress(formatProgress(p)),
   });
 
-  let recoveryTime: number | undefined;
+  /** Each injection's recovery time; undefined for one that did not recover (no repeat follows it). */
+  const recoveryTimes: (number | undefined)[] = [];
   const targetReach: TargetReach = {};
-  let window: FaultWindow | undefined;
+  const windows: FaultWindow[] = [];
+  // Phase durations, summed over the repeats.
+  const phaseMs = { steady: 0, fault: 0, recovery: 0, boundary: 0 };
   let series: SeriesPoint[] = [];
   try {
     // Steady counts from the load's first request, not from the call: on a busy machine its
     // start-up (probe, timer thread) can take longer than steady itself.
     started = await Promise.race([loadStarted, load.then(() => performance.now())]);
-    await delay(e.steady, ctx.signal);
-    bounds.injecting = performance.now();
-    const revert = await inject(e, ctx.targets, targetReach);
-    bounds.injected = performance.now();
-    try {
-      await delay(e.hold, ctx.signal);
-    } finally {
-      bounds.reverting = performance.now();
-      await revert();
-      bounds.reverted = performance.now();
-      window = { experiment: e.name, start: seconds(bounds.injecting - ctx.runStart), end: seconds(bounds.reverted - ctx.runStart) };
-    }
-    tracker = new RecoveryTracker(bounds.reverted);
-    // Samples of the recovery phase already recorded before the tracker existed are none: it starts at the revert.
-    const steady = successRate(sets.steady) ?? 1;
-    const deadline = bounds.reverted + recoveryMax;
-    while (!ctx.signal.aborted && performance.now() < deadline) {
-      // A window is judged once its requests have had time to answer.
-      recoveryTime = tracker.recoveryTime(steady, performance.now() - settleMs(e));
-      if (recoveryTime !== undefined) break;
-      await delay(100, ctx.signal);
+    let steadyFrom = started;
+    for (let round = 0; round < e.repeat && !ctx.signal.aborted; round++) {
+      bounds = unreachedBounds();
+      tracker = undefined;
+      await delay(e.steady, ctx.signal);
+      bounds.injecting = performance.now();
+      phaseMs.steady += bounds.injecting - steadyFrom;
+      const revert = await inject(e, ctx.targets, targetReach);
+      bounds.injected = performance.now();
+      try {
+        await delay(e.hold, ctx.signal);
+      } finally {
+        bounds.reverting = performance.now();
+        await revert();
+        bounds.reverted = performance.now();
+        phaseMs.fault += bounds.reverting - bounds.injected;
+        windows.push({ experiment: e.name, start: seconds(bounds.injecting - ctx.runStart), end: seconds(bounds.reverted - ctx.runStart) });
+      }
+      const recoveryTime = await awaitRecovery(e, ctx, (tracker = new RecoveryTracker(bounds.reverted)), successRate(sets.steady) ?? 1, bounds.reverted + recoveryMax);
+      recoveryTimes.push(recoveryTime);
+      steadyFrom = performance.now();
+      phaseMs.recovery += steadyFrom - bounds.reverted;
+      if (recoveryTime === undefined) break;
+      if (e.repeat > 1) ctx.log.info(`experiment "${e.name}": injection ${round + 1} of ${e.repeat} recovered in ${recoveryTime} ms`);
     }
   } finally {
     stopLoad.abort();
@@ -134,17 +142,17 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     series = recorder.points();
   }
 
-  if (recoveryTime !== undefined) ctx.store.scope(scope).trend('recovery_time').add(recoveryTime);
-  const recovered = recoveryTime !== undefined && (e.recover_within === undefined || recoveryTime <= e.recover_within);
+  const recovered = recoveryTimes.filter((t): t is number => t !== undefined);
+  for (const t of recovered) ctx.store.scope(scope).trend('recovery_time').add(t);
+  // One injection that did not recover is the experiment's answer; otherwise the slowest.
+  const recoveryTime = recoveryTimes.length > 0 && recovered.length === recoveryTimes.length ? Math.max(...recovered) : undefined;
   const ended = performance.now();
-  // A phase never reached (the run was stopped) lasted 0 ms.
-  const span = (from: number, to: number) => Math.max(0, Math.min(to, ended) - Math.min(from, ended));
-  const phaseMs = { steady: span(started, bounds.injecting), fault: span(bounds.injected, bounds.reverting), recovery: span(bounds.reverted, ended), boundary: span(started, ended) };
+  phaseMs.boundary = ended - started;
   const report: ExperimentReport = {
     name: e.name,
     fault: describeFaultConfig(e.fault),
     recovery_time_ms: recoveryTime ?? null,
-    ok: recovered,
+    ok: recoveryTime !== undefined && (e.recover_within === undefined || recoveryTime <= e.recover_within),
     phases: {
       steady: phase(sets.steady, phaseMs.steady),
       fault: phase(sets.fault, phaseMs.fault),
@@ -153,13 +161,16 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     },
   };
   if (e.recover_within !== undefined) report.recover_within_ms = e.recover_within;
-  if (window) {
+  if (e.repeat > 1) report.repeats = repeatsReport(e.repeat, recoveryTimes);
+  if (windows.length > 0) {
     report.reach = { requests: report.phases.fault.requests + report.phases.boundary!.requests, ...targetReach };
     report.vacuous = isVacuous(report.reach);
     if (report.vacuous && e.fail_on_vacuous) report.ok = false;
   }
+  const failedRound = recoveryTimes.length > 1 && recoveryTime === undefined ? ` (injection ${recoveryTimes.length} of ${e.repeat})` : '';
   ctx.log.info(
-    `experiment "${e.name}": ${recoveryTime === undefined ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`}` +
+    `experiment "${e.name}": ${recoveryTime === undefined ? `did not recover within ${formatDuration(recoveryMax)}${failedRound}` : `recovered in ${recoveryTime} ms`}` +
+      (report.repeats && report.repeats.recovery_time ? ` (recovery over ${report.repeats.done} injections: p50 ${report.repeats.recovery_time.p50} ms, max ${report.repeats.recovery_time.max} ms)` : '') +
       ` (success: steady ${pct(report.phases.steady.success_rate)}, fault ${pct(report.phases.fault.success_rate)}, recovery ${pct(report.phases.recovery.success_rate)};` +
       ` ${report.phases.boundary!.requests} in flight at a switch, counted in no phase)`,
   );
@@ -170,7 +181,30 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
         (e.fail_on_vacuous ? '; it fails (fail_on_vacuous)' : '; set fail_on_vacuous: true to fail it'),
     );
   }
-  return { report, series, window };
+  return { report, series, windows };
+}
+
+/** Waits until the success rate is back at `steady` (the recovery time, ms from the revert) or `deadline` passes (undefined). */
+async function awaitRecovery(e: ExperimentConfig, ctx: ExperimentContext, tracker: RecoveryTracker, steady: number, deadline: number): Promise<number | undefined> {
+  while (!ctx.signal.aborted && performance.now() < deadline) {
+    // A window is judged once its requests have had time to answer.
+    const recoveryTime = tracker.recoveryTime(steady, performance.now() - settleMs(e));
+    if (recoveryTime !== undefined) return recoveryTime;
+    await delay(100, ctx.signal);
+  }
+  return undefined;
+}
+
+/** `repeat: N`: each injection's recovery time and their percentiles (nearest rank over the recovered ones). */
+function repeatsReport(asked: number, times: (number | undefined)[]): NonNullable<ExperimentReport['repeats']> {
+  const recovered = times.filter((t): t is number => t !== undefined).sort((a, b) => a - b);
+  const rank = (p: number) => recovered[Math.max(0, Math.ceil((p / 100) * recovered.length) - 1)];
+  return {
+    asked,
+    done: times.length,
+    recovery_times_ms: times.map((t) => t ?? null),
+    ...(recovered.length > 0 ? { recovery_time: { p50: rank(50), p90: rank(90), p99: rank(99), max: recovered.at(-1)! } } : {}),
+  };
 }
 
 /** What a fault reached at its target (the proxy's or the mock's own counts), summed over its injections. */

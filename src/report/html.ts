@@ -10,7 +10,7 @@
  */
 import { bucketSeries, latencyLimits, successLimits } from './chart-data.js';
 import { computeDeltas } from './deltas.js';
-import { describeFault, describeMetric, ms, num, percent, testCells } from './format.js';
+import { describeFault, describeMetric, describeRecovery, ms, num, percent, testCells } from './format.js';
 import { escapeHtml as e } from './html-escape.js';
 import { svgChart } from './svg-chart.js';
 import { describeReach } from '../results/reach.js';
@@ -161,7 +161,7 @@ function experimentsSection(report: RunReport): string {
     status(x.ok),
     e(x.name),
     e(describeFault(x.fault)),
-    x.recovery_time_ms === null ? 'never' : ms(x.recovery_time_ms),
+    e(describeRecovery(x)),
     x.recover_within_ms === undefined ? '–' : ms(x.recover_within_ms),
     `${percent(x.phases.steady.success_rate)} <small>(${x.phases.steady.requests})</small>`,
     `${percent(x.phases.fault.success_rate)} <small>(${x.phases.fault.requests})</small>`,

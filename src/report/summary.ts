@@ -10,7 +10,7 @@
  * whole, so a cut never leaves a broken table or an open code fence.
  */
 import { computeDeltas } from './deltas.js';
-import { describeFault, describeMetric, ms, num, percent, testCells } from './format.js';
+import { describeFault, describeMetric, describeRecovery, ms, num, percent, testCells } from './format.js';
 import { codeBlock, table, text } from './markdown.js';
 import { mermaidCharts } from './mermaid.js';
 import { describeReach } from '../results/reach.js';
@@ -265,7 +265,7 @@ function experimentTable(experiments: ExperimentReport[]): string {
     e.ok ? '✅' : '❌',
     text(e.name),
     text(describeFault(e.fault)),
-    e.recovery_time_ms === null ? 'never' : ms(e.recovery_time_ms),
+    describeRecovery(e),
     e.recover_within_ms === undefined ? '–' : ms(e.recover_within_ms),
     percent(e.phases.steady.success_rate),
     percent(e.phases.fault.success_rate),

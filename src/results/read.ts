@@ -44,6 +44,14 @@ const runReport = z.object({
       recovery_time_ms: z.number().nullable(),
       recover_within_ms: z.number().optional(),
       ok: z.boolean(),
+      repeats: z
+        .object({
+          asked: count,
+          done: count,
+          recovery_times_ms: z.array(z.number().nullable()),
+          recovery_time: z.object({ p50: z.number(), p90: z.number(), p99: z.number(), max: z.number() }).optional(),
+        })
+        .optional(),
       reach: z
         .object({
           requests: count,

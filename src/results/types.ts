@@ -84,6 +84,15 @@ export interface ExperimentReport {
   recover_within_ms?: number;
   /** `ok` is false when it did not recover within recover_within, or its fault was vacuous with `fail_on_vacuous`. */
   ok: boolean;
+  /** `repeat: N`: the injections done (fewer when one did not recover), each one's recovery time, and their percentiles. */
+  repeats?: {
+    asked: number;
+    done: number;
+    /** null for an injection that did not recover (the last one done). */
+    recovery_times_ms: (number | null)[];
+    /** Over the injections that recovered (nearest rank); absent when none did. */
+    recovery_time?: { p50: number; p90: number; p99: number; max: number };
+  };
   reach?: FaultReach;
   /** The fault reached nothing (no connection, no request): the experiment could not have failed. */
   vacuous?: boolean;

@@ -177,6 +177,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   'stages.chaos.experiments[].fault': 'What to inject: a toxic with `proxy:` or a mock fault with `mock:`; see [Experiment faults](#experiment-faults). It is always reverted, whatever happens.',
   'stages.chaos.experiments[].hold': 'How long the fault stays.',
   'stages.chaos.experiments[].recover_within': 'The experiment fails when the success rate is not back at the steady level this long after the revert (`recovery_time`).',
+  'stages.chaos.experiments[].repeat': 'Inject the fault this many times, steady → fault → recovery each; `recovery_time` gets one value per injection, and the report its p50/p90/p99/max. Stops at an injection that does not recover.',
   'stages.chaos.experiments[].fail_on_vacuous': 'Fail the experiment when its fault reached nothing (no connection through the proxy, no request at the mock, or no request of its load while it was on); otherwise that is a warning. See [thresholds.md](thresholds.md#reach-and-vacuous-faults).',
   'stages.chaos.experiments[].recovery': 'How long to watch for recovery after the revert; default twice `recover_within` (at least 2 s), or 10 s.',
 

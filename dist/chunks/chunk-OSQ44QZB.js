@@ -49216,6 +49216,8 @@ var experimentSchema = external_exports.strictObject({
   recover_within: duration3.optional(),
   /** How long to watch for recovery after the revert (default: twice recover_within, or 10s). */
   recovery: duration3.optional(),
+  /** Inject the fault this many times (steady → fault → recovery each); recovery_time gets one value per injection. */
+  repeat: external_exports.number({ error: "expected a whole number \u2265 1" }).int("expected a whole number \u2265 1").min(1, "expected a whole number \u2265 1").default(1),
   /** Fail the experiment when its fault reached nothing (no connection, no request), instead of only warning. */
   fail_on_vacuous: external_exports.boolean({ error: "expected true or false" }).default(false)
 });
@@ -49482,6 +49484,12 @@ var runReport = external_exports.object({
       recovery_time_ms: external_exports.number().nullable(),
       recover_within_ms: external_exports.number().optional(),
       ok: external_exports.boolean(),
+      repeats: external_exports.object({
+        asked: count,
+        done: count,
+        recovery_times_ms: external_exports.array(external_exports.number().nullable()),
+        recovery_time: external_exports.object({ p50: external_exports.number(), p90: external_exports.number(), p99: external_exports.number(), max: external_exports.number() }).optional()
+      }).optional(),
       reach: external_exports.object({
         requests: count,
         connections: external_exports.object({ touched: count, total: count }).optional(),
@@ -60902,10 +60910,10 @@ async function runExperiments(experiments, ctx) {
   const outcome = { reports: [], series: [], windows: [] };
   for (const experiment of selected) {
     if (ctx.signal.aborted) break;
-    const { report: report2, series, window: window2 } = await runExperiment(experiment, ctx);
+    const { report: report2, series, windows } = await runExperiment(experiment, ctx);
     outcome.reports.push(report2);
     outcome.series.push(...series);
-    if (window2) outcome.windows.push(window2);
+    outcome.windows.push(...windows);
   }
   return outcome;
 }
@@ -60921,15 +60929,16 @@ async function runExperiment(e, ctx) {
   const recorder = new LoadRecorder(sets.steady, ctx.runStart);
   let recording = "steady";
   const stopLoad = new AbortController();
-  const bounds = unreachedBounds();
+  let bounds = unreachedBounds();
   let tracker;
   let started = performance.now();
-  ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}`);
+  const repeats = e.repeat > 1 ? ` ${e.repeat} times` : "";
+  ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}${repeats}`);
   let onStart;
   const loadStarted = new Promise((resolve9) => onStart = resolve9);
   const load2 = runLoad(e.load, {
     onStart,
-    durationMs: e.steady + e.hold + recoveryMax,
+    durationMs: e.repeat * (e.steady + e.hold + recoveryMax),
     signal: ctx.signal,
     stop: stopLoad.signal,
     onSample: (sample) => {
@@ -60941,31 +60950,37 @@ async function runExperiment(e, ctx) {
     onDropped: recorder.dropped,
     onProgress: (p) => ctx.log.progress(formatProgress(p))
   });
-  let recoveryTime;
+  const recoveryTimes = [];
   const targetReach = {};
-  let window2;
+  const windows = [];
+  const phaseMs = { steady: 0, fault: 0, recovery: 0, boundary: 0 };
   let series = [];
   try {
     started = await Promise.race([loadStarted, load2.then(() => performance.now())]);
-    await delay(e.steady, ctx.signal);
-    bounds.injecting = performance.now();
-    const revert = await inject(e, ctx.targets, targetReach);
-    bounds.injected = performance.now();
-    try {
-      await delay(e.hold, ctx.signal);
-    } finally {
-      bounds.reverting = performance.now();
-      await revert();
-      bounds.reverted = performance.now();
-      window2 = { experiment: e.name, start: seconds(bounds.injecting - ctx.runStart), end: seconds(bounds.reverted - ctx.runStart) };
-    }
-    tracker = new RecoveryTracker(bounds.reverted);
-    const steady = successRate(sets.steady) ?? 1;
-    const deadline = bounds.reverted + recoveryMax;
-    while (!ctx.signal.aborted && performance.now() < deadline) {
-      recoveryTime = tracker.recoveryTime(steady, performance.now() - settleMs(e));
-      if (recoveryTime !== void 0) break;
-      await delay(100, ctx.signal);
+    let steadyFrom = started;
+    for (let round4 = 0; round4 < e.repeat && !ctx.signal.aborted; round4++) {
+      bounds = unreachedBounds();
+      tracker = void 0;
+      await delay(e.steady, ctx.signal);
+      bounds.injecting = performance.now();
+      phaseMs.steady += bounds.injecting - steadyFrom;
+      const revert = await inject(e, ctx.targets, targetReach);
+      bounds.injected = performance.now();
+      try {
+        await delay(e.hold, ctx.signal);
+      } finally {
+        bounds.reverting = performance.now();
+        await revert();
+        bounds.reverted = performance.now();
+        phaseMs.fault += bounds.reverting - bounds.injected;
+        windows.push({ experiment: e.name, start: seconds(bounds.injecting - ctx.runStart), end: seconds(bounds.reverted - ctx.runStart) });
+      }
+      const recoveryTime2 = await awaitRecovery(e, ctx, tracker = new RecoveryTracker(bounds.reverted), successRate(sets.steady) ?? 1, bounds.reverted + recoveryMax);
+      recoveryTimes.push(recoveryTime2);
+      steadyFrom = performance.now();
+      phaseMs.recovery += steadyFrom - bounds.reverted;
+      if (recoveryTime2 === void 0) break;
+      if (e.repeat > 1) ctx.log.info(`experiment "${e.name}": injection ${round4 + 1} of ${e.repeat} recovered in ${recoveryTime2} ms`);
     }
   } finally {
     stopLoad.abort();
@@ -60973,16 +60988,16 @@ async function runExperiment(e, ctx) {
     ctx.log.progress(void 0);
     series = recorder.points();
   }
-  if (recoveryTime !== void 0) ctx.store.scope(scope).trend("recovery_time").add(recoveryTime);
-  const recovered = recoveryTime !== void 0 && (e.recover_within === void 0 || recoveryTime <= e.recover_within);
+  const recovered = recoveryTimes.filter((t) => t !== void 0);
+  for (const t of recovered) ctx.store.scope(scope).trend("recovery_time").add(t);
+  const recoveryTime = recoveryTimes.length > 0 && recovered.length === recoveryTimes.length ? Math.max(...recovered) : void 0;
   const ended = performance.now();
-  const span = (from, to) => Math.max(0, Math.min(to, ended) - Math.min(from, ended));
-  const phaseMs = { steady: span(started, bounds.injecting), fault: span(bounds.injected, bounds.reverting), recovery: span(bounds.reverted, ended), boundary: span(started, ended) };
+  phaseMs.boundary = ended - started;
   const report2 = {
     name: e.name,
     fault: describeFaultConfig(e.fault),
     recovery_time_ms: recoveryTime ?? null,
-    ok: recovered,
+    ok: recoveryTime !== void 0 && (e.recover_within === void 0 || recoveryTime <= e.recover_within),
     phases: {
       steady: phase2(sets.steady, phaseMs.steady),
       fault: phase2(sets.fault, phaseMs.fault),
@@ -60991,13 +61006,15 @@ async function runExperiment(e, ctx) {
     }
   };
   if (e.recover_within !== void 0) report2.recover_within_ms = e.recover_within;
-  if (window2) {
+  if (e.repeat > 1) report2.repeats = repeatsReport(e.repeat, recoveryTimes);
+  if (windows.length > 0) {
     report2.reach = { requests: report2.phases.fault.requests + report2.phases.boundary.requests, ...targetReach };
     report2.vacuous = isVacuous(report2.reach);
     if (report2.vacuous && e.fail_on_vacuous) report2.ok = false;
   }
+  const failedRound = recoveryTimes.length > 1 && recoveryTime === void 0 ? ` (injection ${recoveryTimes.length} of ${e.repeat})` : "";
   ctx.log.info(
-    `experiment "${e.name}": ${recoveryTime === void 0 ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`} (success: steady ${pct(report2.phases.steady.success_rate)}, fault ${pct(report2.phases.fault.success_rate)}, recovery ${pct(report2.phases.recovery.success_rate)}; ${report2.phases.boundary.requests} in flight at a switch, counted in no phase)`
+    `experiment "${e.name}": ${recoveryTime === void 0 ? `did not recover within ${formatDuration(recoveryMax)}${failedRound}` : `recovered in ${recoveryTime} ms`}` + (report2.repeats && report2.repeats.recovery_time ? ` (recovery over ${report2.repeats.done} injections: p50 ${report2.repeats.recovery_time.p50} ms, max ${report2.repeats.recovery_time.max} ms)` : "") + ` (success: steady ${pct(report2.phases.steady.success_rate)}, fault ${pct(report2.phases.fault.success_rate)}, recovery ${pct(report2.phases.recovery.success_rate)}; ${report2.phases.boundary.requests} in flight at a switch, counted in no phase)`
   );
   if (report2.reach) ctx.log.info(`experiment "${e.name}": the fault reached ${describeReach(report2.reach)}`);
   if (report2.vacuous) {
@@ -61005,7 +61022,25 @@ async function runExperiment(e, ctx) {
       `experiment "${e.name}": the fault reached nothing, so the experiment could not have failed (vacuous)` + (e.fail_on_vacuous ? "; it fails (fail_on_vacuous)" : "; set fail_on_vacuous: true to fail it")
     );
   }
-  return { report: report2, series, window: window2 };
+  return { report: report2, series, windows };
+}
+async function awaitRecovery(e, ctx, tracker, steady, deadline) {
+  while (!ctx.signal.aborted && performance.now() < deadline) {
+    const recoveryTime = tracker.recoveryTime(steady, performance.now() - settleMs(e));
+    if (recoveryTime !== void 0) return recoveryTime;
+    await delay(100, ctx.signal);
+  }
+  return void 0;
+}
+function repeatsReport(asked, times2) {
+  const recovered = times2.filter((t) => t !== void 0).sort((a2, b) => a2 - b);
+  const rank = (p) => recovered[Math.max(0, Math.ceil(p / 100 * recovered.length) - 1)];
+  return {
+    asked,
+    done: times2.length,
+    recovery_times_ms: times2.map((t) => t ?? null),
+    ...recovered.length > 0 ? { recovery_time: { p50: rank(50), p90: rank(90), p99: rank(99), max: recovered.at(-1) } } : {}
+  };
 }
 async function inject(e, targets, reach) {
   const { fault } = e;
@@ -61275,6 +61310,12 @@ function describeMetric(m) {
 function testCells(tests) {
   if (!tests) return ["\u2013", "\u2013", "\u2013", "\u2013"];
   return [String(tests.total), String(tests.passed), String(tests.failed + tests.errors), String(tests.skipped)];
+}
+function describeRecovery(e) {
+  const r = e.repeats;
+  if (!r) return e.recovery_time_ms === null ? "never" : ms(e.recovery_time_ms);
+  const failed = e.recovery_time_ms === null ? `never (injection ${r.done} of ${r.asked})` : `max ${ms(r.recovery_time?.max)}`;
+  return r.recovery_time ? `${failed}; p50 ${ms(r.recovery_time.p50)}, p90 ${ms(r.recovery_time.p90)}, p99 ${ms(r.recovery_time.p99)} over ${r.recovery_times_ms.filter((t) => t !== null).length}\xD7` : failed;
 }
 
 // src/report/deltas.ts
@@ -61546,7 +61587,7 @@ function experimentsSection(report2) {
     status(x.ok),
     escapeHtml(x.name),
     escapeHtml(describeFault2(x.fault)),
-    x.recovery_time_ms === null ? "never" : ms(x.recovery_time_ms),
+    escapeHtml(describeRecovery(x)),
     x.recover_within_ms === void 0 ? "\u2013" : ms(x.recover_within_ms),
     `${percent(x.phases.steady.success_rate)} <small>(${x.phases.steady.requests})</small>`,
     `${percent(x.phases.fault.success_rate)} <small>(${x.phases.fault.requests})</small>`,
@@ -61947,7 +61988,7 @@ function experimentTable(experiments) {
     e.ok ? "\u2705" : "\u274C",
     text(e.name),
     text(describeFault2(e.fault)),
-    e.recovery_time_ms === null ? "never" : ms(e.recovery_time_ms),
+    describeRecovery(e),
     e.recover_within_ms === void 0 ? "\u2013" : ms(e.recover_within_ms),
     percent(e.phases.steady.success_rate),
     percent(e.phases.fault.success_rate),
