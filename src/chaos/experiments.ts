@@ -4,8 +4,9 @@
  *   load ─────────────────────────────────────────────────────────────────►
  *        │ steady │ inject ─ fault ─ hold │ revert ─ recovery (until back) │
  *
- * Samples are assigned to a phase by when they were due, so a slow response that straddles the
- * injection counts where it started. A fault is always reverted: on success, failure or stop.
+ * A request counts in a phase only when it ran wholly inside it; one in flight when the fault
+ * starts or ends goes to the boundary bucket (phases.ts). When the load stops, requests still in
+ * flight are drained and recorded. A fault is always reverted: on success, failure or stop.
  */
 import { formatDuration } from '../units/duration.js';
 import type { MetricSet } from '../gate/metrics.js';
@@ -16,14 +17,16 @@ import { LoadRecorder } from '../load/recorder.js';
 import type { Log } from '../log.js';
 import type { MockRegistry } from '../mock/registry.js';
 import type { ProxyRegistry } from '../proxy/registry.js';
-import type { ExperimentReport, FaultWindow, PhaseReport, SeriesPoint } from '../results/types.js';
+import type { ExperimentReport, FaultReach, FaultWindow, PhaseReport, SeriesPoint } from '../results/types.js';
+import { describeReach, isVacuous } from '../results/reach.js';
+import { phaseOf, unreachedBounds } from './phases.js';
 import { RecoveryTracker, WINDOW_MS } from './recovery.js';
 import type { ExperimentConfig, FaultConfig } from './schema.js';
 
 /** What experiments inject their faults into: the run's proxies and mocks. */
 export interface FaultTargets {
   proxies: Pick<ProxyRegistry, 'addToxic' | 'removeToxic'>;
-  mocks: Pick<MockRegistry, 'addFault' | 'removeFault'>;
+  mocks: Pick<MockRegistry, 'addFault' | 'removeFault' | 'faultTaken'>;
 }
 
 export interface ExperimentContext {
@@ -51,37 +54,43 @@ export async function runExperiments(experiments: ExperimentConfig[], ctx: Exper
   const outcome: ExperimentsOutcome = { reports: [], series: [], windows: [] };
   for (const experiment of selected) {
     if (ctx.signal.aborted) break;
-    const { report, series, window } = await runExperiment(experiment, ctx);
+    const { report, series, windows } = await runExperiment(experiment, ctx);
     outcome.reports.push(report);
     outcome.series.push(...series);
-    if (window) outcome.windows.push(window);
+    outcome.windows.push(...windows);
   }
   return outcome;
 }
 
-async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promise<{ report: ExperimentReport; series: SeriesPoint[]; window?: FaultWindow }> {
+async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promise<{ report: ExperimentReport; series: SeriesPoint[]; windows: FaultWindow[] }> {
   const scope = `chaos.${e.name}`;
-  const sets = { steady: ctx.store.scope(`${scope}.steady`), fault: ctx.store.scope(`${scope}.fault`), recovery: ctx.store.scope(`${scope}.recovery`) };
+  const sets = {
+    steady: ctx.store.scope(`${scope}.steady`),
+    fault: ctx.store.scope(`${scope}.fault`),
+    recovery: ctx.store.scope(`${scope}.recovery`),
+    boundary: ctx.store.scope(`${scope}.boundary`),
+  };
   const recoveryMax = e.recovery ?? (e.recover_within !== undefined ? Math.max(2 * e.recover_within, 2 * WINDOW_MS) : DEFAULT_RECOVERY_MS);
   const recorder = new LoadRecorder(sets.steady, ctx.runStart);
   let recording: keyof typeof sets = 'steady';
+  // Ends the load cleanly (requests in flight drained); the run's own signal abandons them.
   const stopLoad = new AbortController();
-  const onAbort = () => stopLoad.abort();
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
 
-  // Phase boundaries on the performance.now() clock; Infinity until reached.
-  const bounds = { fault: Infinity, recovery: Infinity };
+  // The current injection's switches; each repeat starts afresh (its steady follows the last recovery).
+  let bounds = unreachedBounds();
   let tracker: RecoveryTracker | undefined;
   let started = performance.now();
-  ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}`);
+  const repeats = e.repeat > 1 ? ` ${e.repeat} times` : '';
+  ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}${repeats}`);
   let onStart!: (t0: number) => void;
   const loadStarted = new Promise<number>((resolve) => (onStart = resolve));
   const load = runLoad(e.load, {
-    durationMs: e.steady + e.hold + recoveryMax,
-    signal: stopLoad.signal,
     onStart,
+    durationMs: e.repeat * (e.steady + e.hold + recoveryMax),
+    signal: ctx.signal,
+    stop: stopLoad.signal,
     onSample: (sample) => {
-      const phase = sample.start >= bounds.recovery ? 'recovery' : sample.start >= bounds.fault ? 'fault' : 'steady';
+      const phase = phaseOf(sample, bounds);
       if (phase !== recording) recorder.into(sets[(recording = phase)]);
       recorder.record(sample);
       tracker?.add(sample);
@@ -90,75 +99,146 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     onProgress: (p) => ctx.log.progress(formatProgress(p)),
   });
 
-  let recoveryTime: number | undefined;
-  let window: FaultWindow | undefined;
+  /** Each injection's recovery time; undefined for one that did not recover (no repeat follows it). */
+  const recoveryTimes: (number | undefined)[] = [];
+  const targetReach: TargetReach = {};
+  const windows: FaultWindow[] = [];
+  // Phase durations, summed over the repeats.
+  const phaseMs = { steady: 0, fault: 0, recovery: 0, boundary: 0 };
   let series: SeriesPoint[] = [];
   try {
     // Steady counts from the load's first request, not from the call: on a busy machine its
     // start-up (probe, timer thread) can take longer than steady itself.
     started = await Promise.race([loadStarted, load.then(() => performance.now())]);
-    await delay(e.steady, ctx.signal);
-    const revert = await inject(e, ctx.targets);
-    bounds.fault = performance.now();
-    try {
-      await delay(e.hold, ctx.signal);
-    } finally {
-      await revert();
-      bounds.recovery = performance.now();
-      window = { experiment: e.name, start: seconds(bounds.fault - ctx.runStart), end: seconds(bounds.recovery - ctx.runStart) };
-    }
-    tracker = new RecoveryTracker(bounds.recovery);
-    // Samples of the recovery phase already recorded before the tracker existed are none: it starts at the revert.
-    const steady = successRate(sets.steady) ?? 1;
-    const deadline = bounds.recovery + recoveryMax;
-    while (!ctx.signal.aborted && performance.now() < deadline) {
-      // A window is judged once its requests have had time to answer.
-      recoveryTime = tracker.recoveryTime(steady, performance.now() - settleMs(e));
-      if (recoveryTime !== undefined) break;
-      await delay(100, ctx.signal);
+    let steadyFrom = started;
+    for (let round = 0; round < e.repeat && !ctx.signal.aborted; round++) {
+      bounds = unreachedBounds();
+      tracker = undefined;
+      await delay(e.steady, ctx.signal);
+      bounds.injecting = performance.now();
+      phaseMs.steady += bounds.injecting - steadyFrom;
+      const revert = await inject(e, ctx.targets, targetReach);
+      bounds.injected = performance.now();
+      try {
+        await delay(e.hold, ctx.signal);
+      } finally {
+        bounds.reverting = performance.now();
+        await revert();
+        bounds.reverted = performance.now();
+        phaseMs.fault += bounds.reverting - bounds.injected;
+        windows.push({ experiment: e.name, start: seconds(bounds.injecting - ctx.runStart), end: seconds(bounds.reverted - ctx.runStart) });
+      }
+      const recoveryTime = await awaitRecovery(e, ctx, (tracker = new RecoveryTracker(bounds.reverted)), successRate(sets.steady) ?? 1, bounds.reverted + recoveryMax);
+      recoveryTimes.push(recoveryTime);
+      steadyFrom = performance.now();
+      phaseMs.recovery += steadyFrom - bounds.reverted;
+      if (recoveryTime === undefined) break;
+      if (e.repeat > 1) ctx.log.info(`experiment "${e.name}": injection ${round + 1} of ${e.repeat} recovered in ${recoveryTime} ms`);
     }
   } finally {
     stopLoad.abort();
     await load;
     ctx.log.progress(undefined);
-    ctx.signal.removeEventListener('abort', onAbort);
     series = recorder.points();
   }
 
-  if (recoveryTime !== undefined) ctx.store.scope(scope).trend('recovery_time').add(recoveryTime);
-  const ok = recoveryTime !== undefined && (e.recover_within === undefined || recoveryTime <= e.recover_within);
-  const phaseMs = { steady: bounds.fault - started, fault: bounds.recovery - bounds.fault, recovery: performance.now() - bounds.recovery };
+  const recovered = recoveryTimes.filter((t): t is number => t !== undefined);
+  for (const t of recovered) ctx.store.scope(scope).trend('recovery_time').add(t);
+  // One injection that did not recover is the experiment's answer; otherwise the slowest.
+  const recoveryTime = recoveryTimes.length > 0 && recovered.length === recoveryTimes.length ? Math.max(...recovered) : undefined;
+  const ended = performance.now();
+  phaseMs.boundary = ended - started;
   const report: ExperimentReport = {
     name: e.name,
     fault: describeFaultConfig(e.fault),
     recovery_time_ms: recoveryTime ?? null,
-    ok,
-    phases: { steady: phase(sets.steady, phaseMs.steady), fault: phase(sets.fault, phaseMs.fault), recovery: phase(sets.recovery, phaseMs.recovery) },
+    ok: recoveryTime !== undefined && (e.recover_within === undefined || recoveryTime <= e.recover_within),
+    phases: {
+      steady: phase(sets.steady, phaseMs.steady),
+      fault: phase(sets.fault, phaseMs.fault),
+      recovery: phase(sets.recovery, phaseMs.recovery),
+      boundary: phase(sets.boundary, phaseMs.boundary),
+    },
   };
   if (e.recover_within !== undefined) report.recover_within_ms = e.recover_within;
+  if (e.repeat > 1) report.repeats = repeatsReport(e.repeat, recoveryTimes);
+  if (windows.length > 0) {
+    report.reach = { requests: report.phases.fault.requests + report.phases.boundary!.requests, ...targetReach };
+    report.vacuous = isVacuous(report.reach);
+    if (report.vacuous && e.fail_on_vacuous) report.ok = false;
+  }
+  const failedRound = recoveryTimes.length > 1 && recoveryTime === undefined ? ` (injection ${recoveryTimes.length} of ${e.repeat})` : '';
   ctx.log.info(
-    `experiment "${e.name}": ${recoveryTime === undefined ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`}` +
-      ` (success: steady ${pct(report.phases.steady.success_rate)}, fault ${pct(report.phases.fault.success_rate)}, recovery ${pct(report.phases.recovery.success_rate)})`,
+    `experiment "${e.name}": ${recoveryTime === undefined ? `did not recover within ${formatDuration(recoveryMax)}${failedRound}` : `recovered in ${recoveryTime} ms`}` +
+      (report.repeats && report.repeats.recovery_time ? ` (recovery over ${report.repeats.done} injections: p50 ${report.repeats.recovery_time.p50} ms, max ${report.repeats.recovery_time.max} ms)` : '') +
+      ` (success: steady ${pct(report.phases.steady.success_rate)}, fault ${pct(report.phases.fault.success_rate)}, recovery ${pct(report.phases.recovery.success_rate)};` +
+      ` ${report.phases.boundary!.requests} in flight at a switch, counted in no phase)`,
   );
-  return { report, series, window };
+  if (report.reach) ctx.log.info(`experiment "${e.name}": the fault reached ${describeReach(report.reach)}`);
+  if (report.vacuous) {
+    ctx.log.warn(
+      `experiment "${e.name}": the fault reached nothing, so the experiment could not have failed (vacuous)` +
+        (e.fail_on_vacuous ? '; it fails (fail_on_vacuous)' : '; set fail_on_vacuous: true to fail it'),
+    );
+  }
+  return { report, series, windows };
 }
 
-/** Applies the fault; returns its revert, which never throws (a fault removed by hand is fine). */
-async function inject(e: ExperimentConfig, targets: FaultTargets): Promise<() => Promise<void>> {
+/** Waits until the success rate is back at `steady` (the recovery time, ms from the revert) or `deadline` passes (undefined). */
+async function awaitRecovery(e: ExperimentConfig, ctx: ExperimentContext, tracker: RecoveryTracker, steady: number, deadline: number): Promise<number | undefined> {
+  while (!ctx.signal.aborted && performance.now() < deadline) {
+    // A window is judged once its requests have had time to answer.
+    const recoveryTime = tracker.recoveryTime(steady, performance.now() - settleMs(e));
+    if (recoveryTime !== undefined) return recoveryTime;
+    await delay(100, ctx.signal);
+  }
+  return undefined;
+}
+
+/** `repeat: N`: each injection's recovery time and their percentiles (nearest rank over the recovered ones). */
+function repeatsReport(asked: number, times: (number | undefined)[]): NonNullable<ExperimentReport['repeats']> {
+  const recovered = times.filter((t): t is number => t !== undefined).sort((a, b) => a - b);
+  const rank = (p: number) => recovered[Math.max(0, Math.ceil((p / 100) * recovered.length) - 1)];
+  return {
+    asked,
+    done: times.length,
+    recovery_times_ms: times.map((t) => t ?? null),
+    ...(recovered.length > 0 ? { recovery_time: { p50: rank(50), p90: rank(90), p99: rank(99), max: recovered.at(-1)! } } : {}),
+  };
+}
+
+/** What a fault reached at its target (the proxy's or the mock's own counts), summed over its injections. */
+type TargetReach = Omit<FaultReach, 'requests'>;
+
+/**
+ * Applies the fault; returns its revert, which never throws (a fault removed by hand is fine) and
+ * adds what the fault reached to `reach`.
+ */
+async function inject(e: ExperimentConfig, targets: FaultTargets, reach: TargetReach): Promise<() => Promise<void>> {
   const { fault } = e;
   if (fault.kind === 'proxy') {
     const name = `experiment: ${e.name}`;
-    targets.proxies.addToxic(fault.proxy, { ...fault.toxic, name });
+    const toxic = targets.proxies.addToxic(fault.proxy, { ...fault.toxic, name });
     return async () => {
       try {
         targets.proxies.removeToxic(fault.proxy, name);
       } catch {
         // Already removed (a test reset the proxies); nothing is left faulted.
       }
+      // The toxic keeps its counts once removed (a stand-in registry may give none).
+      if (toxic?.reach) {
+        const connections = (reach.connections ??= { touched: 0, total: 0 });
+        connections.touched += toxic.reach.touched;
+        connections.total += toxic.reach.connections;
+        reach.bytes = (reach.bytes ?? 0) + toxic.reach.bytes;
+      }
     };
   }
   const id = targets.mocks.addFault(fault.mock, fault.fault);
   return async () => {
+    // Read before removing: the count goes with the fault.
+    const taken = targets.mocks.faultTaken(fault.mock, id);
+    if (taken !== undefined) reach.faulted_requests = (reach.faulted_requests ?? 0) + taken;
     try {
       targets.mocks.removeFault(fault.mock, id);
     } catch {
@@ -166,6 +246,7 @@ async function inject(e: ExperimentConfig, targets: FaultTargets): Promise<() =>
     }
   };
 }
+
 
 function successRate(set: MetricSet): number | undefined {
   const failed = set.metrics.get('http_req_failed');

@@ -48,6 +48,10 @@ export const experimentSchema = z.strictObject({
   recover_within: duration.optional(),
   /** How long to watch for recovery after the revert (default: twice recover_within, or 10s). */
   recovery: duration.optional(),
+  /** Inject the fault this many times (steady → fault → recovery each); recovery_time gets one value per injection. */
+  repeat: z.number({ error: 'expected a whole number ≥ 1' }).int('expected a whole number ≥ 1').min(1, 'expected a whole number ≥ 1').default(1),
+  /** Fail the experiment when its fault reached nothing (no connection, no request), instead of only warning. */
+  fail_on_vacuous: z.boolean({ error: 'expected true or false' }).default(false),
 });
 
 export type ExperimentConfig = z.output<typeof experimentSchema>;

@@ -26,7 +26,7 @@ export function reportLookup(report: RunReport): MetricLookup {
 function summariesFor(report: RunReport, scope: string) {
   if (scope === '') return report.metrics;
   if (scope in report.stages) return report.stages[scope as keyof RunReport['stages']]?.metrics;
-  const match = /^chaos\.(.+)\.(steady|fault|recovery)$/.exec(scope);
+  const match = /^chaos\.(.+)\.(steady|fault|recovery|boundary)$/.exec(scope);
   if (!match) return undefined;
-  return report.experiments.find((e) => e.name === match[1])?.phases[match[2] as 'steady' | 'fault' | 'recovery'].metrics;
+  return report.experiments.find((e) => e.name === match[1])?.phases[match[2] as 'steady' | 'fault' | 'recovery' | 'boundary']?.metrics;
 }

@@ -28,6 +28,8 @@ export interface LoadOptions {
   durationMs: number;
   /** Aborting stops at once: nothing new starts, requests in flight are abandoned unrecorded. */
   signal?: AbortSignal;
+  /** Aborting ends the load early but cleanly: nothing new starts, requests in flight are drained (each up to its timeout) and recorded. */
+  stop?: AbortSignal;
   onSample: (sample: Sample) => void;
   /** The first request is about to go: `t0` (performance.now() ms) is the clock of every Sample's `start`. Not called when nothing is sent. */
   onStart?: (t0: number) => void;
@@ -148,6 +150,14 @@ class LoadRun {
       this.abort();
       return done;
     }
+    const { stop } = this.options;
+    if (stop?.aborted) {
+      this.stopSending();
+      return done;
+    }
+    const onStop = () => this.stopSending();
+    stop?.addEventListener('abort', onStop, { once: true });
+    void done.then(() => stop?.removeEventListener('abort', onStop));
     this.options.onStart?.(this.t0);
     this.every(Math.min(100, Math.max(5, this.traffic.timeout / 20)), () => this.sweep());
     if (this.options.onProgress) this.every(PROGRESS_EVERY_MS, () => this.report());

@@ -76,6 +76,11 @@ export class MockRegistry {
     return id;
   }
 
+  /** How many requests a fault has taken so far (its reach); undefined when that mock has no fault with this id. */
+  faultTaken(mockName: string, id: string): number | undefined {
+    return this.require(mockName).fault(id)?.applied;
+  }
+
   /** Switches a fault off; false when that mock has no fault with this id. Throws UnknownMockError. */
   removeFault(mockName: string, id: string): boolean {
     const removed = this.require(mockName).removeFault(id);

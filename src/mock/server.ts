@@ -94,6 +94,11 @@ export class MockServer {
     return this.injected.remove(id);
   }
 
+  /** An injected fault by id; undefined once removed. */
+  fault(id: string): InjectedFault | undefined {
+    return this.injected.list().find((f) => f.id === id);
+  }
+
   /** Back to as declared: injected faults removed, sequences, rate limits, counts and journal reset. */
   reset(): void {
     this.injected.clear();

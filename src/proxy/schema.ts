@@ -28,6 +28,15 @@ const upstream = hostPort.refine((text) => {
 }, 'expected a port from 1 to 65535');
 
 /**
+ * `toxicity_mode` (ours): what toxicity is rolled for. `connection` (Toxiproxy's meaning): once per
+ * connection, which then gets the toxic for its whole life or not at all. `data`: once per chunk
+ * of data read from the sender, so on keep-alive HTTP about once per request or answer; only for
+ * toxics that act on a chunk at once, never holding bytes back, so spared chunks keep their order.
+ */
+export const TOXICITY_MODES = ['connection', 'data'] as const;
+export const PER_CHUNK_TYPES: readonly ToxicType[] = ['reset_peer', 'close_on_data', 'blackhole', 'corrupt'];
+
+/**
  * A toxic as Toxiproxy's clients send it. `name` defaults to `<type>_<stream>`, `stream` to
  * downstream, `toxicity` (the share of connections affected, rolled per connection) to 1.
  * `seed` (ours) makes every roll of the toxic — toxicity, jitter, slicing, corruption — replay.
@@ -39,17 +48,25 @@ export const toxicSchema = z
     type: toxicType,
     stream: stream.default('downstream'),
     toxicity: probability.default(1),
+    toxicity_mode: z.enum(TOXICITY_MODES, { error: 'expected connection (toxicity rolled once per connection) or data (once per chunk of data)' }).optional(),
     seed: seed.optional(),
     attributes: attributesObject.nullish(),
   })
   .transform((toxic, ctx) => {
     const attributes = parseAttributes(toxic.type, toxic.attributes ?? {}, ctx);
     if (!attributes) return z.NEVER;
+    const perChunk = toxic.toxicity_mode === 'data';
+    if (perChunk && !PER_CHUNK_TYPES.includes(toxic.type)) {
+      const message = `toxicity_mode: data rolls each chunk, which only ${PER_CHUNK_TYPES.join(', ')} can take (${toxic.type} holds bytes back)`;
+      ctx.addIssue({ code: 'custom', path: ['toxicity_mode'], message });
+      return z.NEVER;
+    }
     return {
       name: toxic.name || `${toxic.type}_${toxic.stream}`,
       type: toxic.type,
       stream: toxic.stream,
       toxicity: toxic.toxicity,
+      ...(perChunk ? { toxicity_mode: 'data' as const } : {}),
       ...(toxic.seed === undefined ? {} : { seed: toxic.seed }),
       attributes,
     };

@@ -1,5 +1,5 @@
 /** Numbers, faults and metric summaries as people read them in the summary and the HTML page. */
-import type { MetricSummary, TestCounts } from '../results/types.js';
+import type { ExperimentReport, MetricSummary, TestCounts } from '../results/types.js';
 
 const MINUS = '\u2212';
 
@@ -55,4 +55,12 @@ export function describeMetric(m: MetricSummary): string {
 export function testCells(tests: TestCounts | undefined): string[] {
   if (!tests) return ['–', '–', '–', '–'];
   return [String(tests.total), String(tests.passed), String(tests.failed + tests.errors), String(tests.skipped)];
+}
+
+/** The "recovered in" cell: the time, or with `repeat: N` the slowest and the median over the injections. */
+export function describeRecovery(e: ExperimentReport): string {
+  const r = e.repeats;
+  if (!r) return e.recovery_time_ms === null ? 'never' : ms(e.recovery_time_ms);
+  const failed = e.recovery_time_ms === null ? `never (injection ${r.done} of ${r.asked})` : `max ${ms(r.recovery_time?.max)}`;
+  return r.recovery_time ? `${failed}; p50 ${ms(r.recovery_time.p50)}, p90 ${ms(r.recovery_time.p90)}, p99 ${ms(r.recovery_time.p99)} over ${r.recovery_times_ms.filter((t) => t !== null).length}×` : failed;
 }

@@ -10,9 +10,10 @@
  */
 import { bucketSeries, latencyLimits, successLimits } from './chart-data.js';
 import { computeDeltas } from './deltas.js';
-import { describeFault, describeMetric, ms, num, percent, testCells } from './format.js';
+import { describeFault, describeMetric, describeRecovery, ms, num, percent, testCells } from './format.js';
 import { escapeHtml as e } from './html-escape.js';
 import { svgChart } from './svg-chart.js';
+import { describeReach } from '../results/reach.js';
 import { STAGE_ORDER, type RunReport, type StageReport, type ThresholdResult } from '../results/types.js';
 
 /** One point per second up to 10 minutes of traffic; longer runs are folded. */
@@ -160,16 +161,17 @@ function experimentsSection(report: RunReport): string {
     status(x.ok),
     e(x.name),
     e(describeFault(x.fault)),
-    x.recovery_time_ms === null ? 'never' : ms(x.recovery_time_ms),
+    e(describeRecovery(x)),
     x.recover_within_ms === undefined ? '–' : ms(x.recover_within_ms),
     `${percent(x.phases.steady.success_rate)} <small>(${x.phases.steady.requests})</small>`,
     `${percent(x.phases.fault.success_rate)} <small>(${x.phases.fault.requests})</small>`,
     `${percent(x.phases.recovery.success_rate)} <small>(${x.phases.recovery.requests})</small>`,
+    x.reach ? `${x.vacuous ? '⚠️ vacuous: ' : ''}${e(describeReach(x.reach))}` : '–',
   ]);
   return section(
     'experiments',
     'Experiments',
-    table(['', 'experiment', 'fault', 'recovered in', 'limit', 'steady', 'during fault', 'after'], rows, report.experiments.map((x) => (x.ok ? 'ok' : 'broken'))),
+    table(['', 'experiment', 'fault', 'recovered in', 'limit', 'steady', 'during fault', 'after', 'reached'], rows, report.experiments.map((x) => (x.ok ? 'ok' : 'broken'))),
   );
 }
 

@@ -10,9 +10,10 @@
  * whole, so a cut never leaves a broken table or an open code fence.
  */
 import { computeDeltas } from './deltas.js';
-import { describeFault, describeMetric, ms, num, percent, testCells } from './format.js';
+import { describeFault, describeMetric, describeRecovery, ms, num, percent, testCells } from './format.js';
 import { codeBlock, table, text } from './markdown.js';
 import { mermaidCharts } from './mermaid.js';
+import { describeReach } from '../results/reach.js';
 import { STAGE_ORDER, type ExperimentReport, type MetricSummary, type RunReport, type StageReport, type ThresholdResult } from '../results/types.js';
 
 /** GitHub's limit on an issue comment body, characters. */
@@ -123,7 +124,9 @@ function compose(report: RunReport, options: SummaryOptions, detail: Detail, bud
 
   if (report.experiments.length > 0) {
     const shown = take(report.experiments, 'experiments');
-    sections.push(section('Experiments', experimentTable(shown), more(report.experiments, shown)));
+    const vacuous = report.experiments.filter((e) => e.vacuous);
+    const warning = vacuous.length > 0 ? `\n\n${vacuousWarning(vacuous)}` : '';
+    sections.push(section('Experiments', experimentTable(shown) + warning, more(report.experiments, shown)));
   }
 
   if (options.baseline) {
@@ -262,13 +265,24 @@ function experimentTable(experiments: ExperimentReport[]): string {
     e.ok ? '✅' : '❌',
     text(e.name),
     text(describeFault(e.fault)),
-    e.recovery_time_ms === null ? 'never' : ms(e.recovery_time_ms),
+    describeRecovery(e),
     e.recover_within_ms === undefined ? '–' : ms(e.recover_within_ms),
     percent(e.phases.steady.success_rate),
     percent(e.phases.fault.success_rate),
     percent(e.phases.recovery.success_rate),
+    e.reach ? `${e.vacuous ? '⚠️ vacuous: ' : ''}${text(describeReach(e.reach))}` : '–',
   ]);
-  return table(['', 'experiment', 'fault', 'recovered in', 'limit', 'steady', 'during fault', 'after'], rows, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r']);
+  return table(['', 'experiment', 'fault', 'recovered in', 'limit', 'steady', 'during fault', 'after', 'reached'], rows, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l']);
+}
+
+/** A fault that reached nothing proves nothing, even when it "passed": said in words under the table. */
+function vacuousWarning(experiments: ExperimentReport[]): string {
+  const names = experiments.map((e) => `**${text(e.name)}**`).join(', ');
+  const failing = experiments.some((e) => !e.ok && e.recovery_time_ms !== null);
+  return (
+    `> ⚠️ **Vacuous fault:** ${names}: the fault reached no connection or request, so the experiment could not have failed.` +
+    (failing ? '' : ' Set `fail_on_vacuous: true` to fail it.')
+  );
 }
 
 function metricTable(metrics: (readonly [string, MetricSummary])[]): string {

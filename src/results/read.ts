@@ -45,7 +45,24 @@ const runReport = z.object({
       recovery_time_ms: z.number().nullable(),
       recover_within_ms: z.number().optional(),
       ok: z.boolean(),
-      phases: z.object({ steady: phase, fault: phase, recovery: phase }),
+      repeats: z
+        .object({
+          asked: count,
+          done: count,
+          recovery_times_ms: z.array(z.number().nullable()),
+          recovery_time: z.object({ p50: z.number(), p90: z.number(), p99: z.number(), max: z.number() }).optional(),
+        })
+        .optional(),
+      reach: z
+        .object({
+          requests: count,
+          connections: z.object({ touched: count, total: count }).optional(),
+          bytes: count.optional(),
+          faulted_requests: count.optional(),
+        })
+        .optional(),
+      vacuous: z.boolean().optional(),
+      phases: z.object({ steady: phase, fault: phase, recovery: phase, boundary: phase.optional() }),
     }),
   ),
   thresholds: z.array(

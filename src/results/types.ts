@@ -63,6 +63,18 @@ export interface PhaseReport {
   metrics: MetricSummaries;
 }
 
+/** What an experiment's fault reached: proof it acted, or that it could not have failed anything. */
+export interface FaultReach {
+  /** Requests of the experiment's load in flight at some moment while the fault was in (its fault and boundary phases). */
+  requests: number;
+  /** Proxy faults: connections through the proxy while the toxic was in, and how many it acted on. */
+  connections?: { touched: number; total: number };
+  /** Proxy faults: bytes that went into the toxic on the connections it acted on (held, slowed, dropped or changed). */
+  bytes?: number;
+  /** Mock faults: requests to the mock that the fault took. */
+  faulted_requests?: number;
+}
+
 export interface ExperimentReport {
   name: string;
   /** What was injected, as declared (`{ proxy, type, … }` or `{ mock, route, … }`). */
@@ -70,9 +82,25 @@ export interface ExperimentReport {
   /** ms from revert until the success rate was back at the steady level; null when it never recovered. */
   recovery_time_ms: number | null;
   recover_within_ms?: number;
-  /** `ok` is false when it did not recover within recover_within. */
+  /** `ok` is false when it did not recover within recover_within, or its fault was vacuous with `fail_on_vacuous`. */
   ok: boolean;
-  phases: { steady: PhaseReport; fault: PhaseReport; recovery: PhaseReport };
+  /** `repeat: N`: the injections done (fewer when one did not recover), each one's recovery time, and their percentiles. */
+  repeats?: {
+    asked: number;
+    done: number;
+    /** null for an injection that did not recover (the last one done). */
+    recovery_times_ms: (number | null)[];
+    /** Over the injections that recovered (nearest rank); absent when none did. */
+    recovery_time?: { p50: number; p90: number; p99: number; max: number };
+  };
+  reach?: FaultReach;
+  /** The fault reached nothing (no connection, no request): the experiment could not have failed. */
+  vacuous?: boolean;
+  /**
+   * A request counts in a phase when it ran wholly inside it; `boundary` holds those in flight
+   * when the fault started or ended, which no phase counts (absent in reports before it existed).
+   */
+  phases: { steady: PhaseReport; fault: PhaseReport; recovery: PhaseReport; boundary?: PhaseReport };
 }
 
 /** One second of traffic (load stage and experiments), for the charts. */

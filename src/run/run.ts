@@ -184,7 +184,14 @@ async function runStage(stage: StageName, config: Config, environment: Environme
       const failed = experiments.reports.filter((e) => !e.ok);
       if (failed.length > 0) {
         report.status = report.status === 'passed' ? 'failed' : report.status;
-        const why = `${failed.length} experiment${failed.length === 1 ? '' : 's'} did not recover in time`;
+        const vacuous = failed.filter((e) => e.recovery_time_ms !== null && e.vacuous).length;
+        const slow = failed.length - vacuous;
+        const why = [
+          slow > 0 ? `${slow} experiment${slow === 1 ? '' : 's'} did not recover in time` : '',
+          vacuous > 0 ? `${vacuous} experiment${vacuous === 1 ? '' : 's'} with a fault that reached nothing (fail_on_vacuous)` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
         report.reason = report.reason ? `${report.reason}; ${why}` : why;
       }
       if (options.signal.aborted && report.status === 'passed') report.status = 'cancelled';
@@ -259,7 +266,16 @@ export function printVerdict(report: RunReport, reportDir: string, cwd: string, 
     `\n${head}  ${passedStages}/${stages.length} stages passed, ${held}/${report.thresholds.length} thresholds held (${formatDuration(report.duration_ms)})`,
   );
   for (const [name, s] of stages) if (s.status !== 'passed') log.info(`  ✘ stage ${name}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`);
-  for (const e of report.experiments) if (!e.ok) log.info(`  ✘ experiment ${e.name}: ${e.recovery_time_ms === null ? 'did not recover' : `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`}`);
+  for (const e of report.experiments) {
+    if (e.ok) continue;
+    const why =
+      e.recovery_time_ms === null
+        ? 'did not recover'
+        : e.recover_within_ms !== undefined && e.recovery_time_ms > e.recover_within_ms
+          ? `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`
+          : 'its fault reached nothing (fail_on_vacuous)';
+    log.info(`  ✘ experiment ${e.name}: ${why}`);
+  }
   for (const t of report.thresholds) {
     if (!t.ok) log.info(`  ✘ ${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`);
   }

@@ -88,7 +88,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   'proxies[].toxics[].name': 'Names the toxic in the API; default `<type>_<stream>`.',
   'proxies[].toxics[].type': 'What it does to the bytes; see [Toxic types](#toxic-types).',
   'proxies[].toxics[].stream': '`upstream`: client → server bytes; `downstream`: server → client bytes.',
-  'proxies[].toxics[].toxicity': 'The share of connections it affects, rolled once per connection.',
+  'proxies[].toxics[].toxicity': 'The chance it acts, rolled once per connection (or per chunk with `toxicity_mode: data`); see [What toxicity means](#what-toxicity-means).',
+  'proxies[].toxics[].toxicity_mode': '`connection` (Toxiproxy\'s): each connection is hit for its whole life or spared; `data`: each chunk of data is rolled, about once per request or answer on keep-alive HTTP. `data` only for reset_peer, close_on_data, blackhole and corrupt.',
   'proxies[].toxics[].seed': 'Makes every random roll of the toxic (toxicity, jitter, slicing, corruption) the same on every run.',
   'proxies[].toxics[].attributes': 'The type\'s attributes, e.g. `{ latency: 100, jitter: 20 }`; see [Toxic types](#toxic-types).',
 
@@ -176,6 +177,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   'stages.chaos.experiments[].fault': 'What to inject: a toxic with `proxy:` or a mock fault with `mock:`; see [Experiment faults](#experiment-faults). It is always reverted, whatever happens.',
   'stages.chaos.experiments[].hold': 'How long the fault stays.',
   'stages.chaos.experiments[].recover_within': 'The experiment fails when the success rate is not back at the steady level this long after the revert (`recovery_time`).',
+  'stages.chaos.experiments[].repeat': 'Inject the fault this many times, steady → fault → recovery each; `recovery_time` gets one value per injection, and the report its p50/p90/p99/max. Stops at an injection that does not recover.',
+  'stages.chaos.experiments[].fail_on_vacuous': 'Fail the experiment when its fault reached nothing (no connection through the proxy, no request at the mock, or no request of its load while it was on); otherwise that is a warning. See [thresholds.md](thresholds.md#reach-and-vacuous-faults).',
   'stages.chaos.experiments[].recovery': 'How long to watch for recovery after the revert; default twice `recover_within` (at least 2 s), or 10 s.',
 
   thresholds: 'Thresholds by metric address.',

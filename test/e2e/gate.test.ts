@@ -36,31 +36,22 @@ stages:
         recover_within: 3s
 thresholds:
   recovery_time: ["max<3000"]
-  "chaos.postgres connection loss.fault.http_req_failed": ["rate>0"]
+  "chaos.postgres connection loss.steady.http_req_failed": ["rate==0"]
 `,
     });
     const ran = await cli(['run', '-c', 'chaos-gate.yml', '--category', 'database'], dir);
     const report = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
     const [experiment] = report.experiments;
     expect(experiment.name).toBe('postgres connection loss');
-    // Phases go by when a request was due (issue 16, "honest phases", changes that rule; this test
-    // changes with it). So only what holds on any machine is asserted: how many of the fault's
-    // requests fail depends on how long the late ones wait on the pool, and steady can lose the
-    // requests still in flight when the fault began.
-    const { steady, fault, recovery } = experiment.phases;
-    const failed = (p: typeof steady) => p.metrics.http_req_failed;
-    // Every request is counted in exactly one phase, failures included.
-    expect(steady.requests + fault.requests + recovery.requests).toBe(report.metrics.http_req_failed.total);
-    expect(failed(steady).hits + failed(fault).hits + failed(recovery).hits).toBe(report.metrics.http_req_failed.hits);
-    // The fault bit: connections were reset while it was on, and the gate judged that phase apart.
+    // A request counts in a phase only when it ran wholly inside it (docs/thresholds.md, Phases),
+    // so this holds on any machine: answered before the fault, all fine; sent and answered while
+    // it was on, all reset (every byte from PostgreSQL resets its connection). The requests that
+    // waited on the pool across a switch are in the boundary bucket, counted in the totals.
+    const { steady, fault, recovery, boundary } = experiment.phases;
+    expect(steady.success_rate).toBe(1);
     expect(fault.requests).toBeGreaterThan(0);
-    expect(failed(fault).hits).toBeGreaterThan(0);
-    expect(report.thresholds).toContainEqual(expect.objectContaining({ metric: 'chaos.postgres connection loss.fault.http_req_failed', ok: true }));
-    // Steady holds its full second from the load's first request: 50 requests due at 50/s.
-    expect(steady.requests).toBeGreaterThanOrEqual(50);
-    // Steady was clean but for requests in flight when the fault began: one was due every 20 ms,
-    // and none took longer than steady's slowest request.
-    expect(failed(steady).hits).toBeLessThanOrEqual(Math.floor(steady.metrics.http_req_duration.max / 20) + 1);
+    expect(fault.success_rate).toBe(0);
+    expect(steady.requests + fault.requests + recovery.requests + boundary.requests).toBe(report.metrics.http_reqs.count);
     expect(experiment.recovery_time_ms).toBeGreaterThanOrEqual(0);
     expect(experiment.recovery_time_ms).toBeLessThanOrEqual(3000);
     expect(report.metrics.recovery_time).toMatchObject({ type: 'trend', count: 1 });

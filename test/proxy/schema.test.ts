@@ -30,6 +30,15 @@ describe('toxicSchema', () => {
     expect(issues({ type: 'corrupt', seed: 1.5, attributes: { probability: 0.1 } })).toEqual([['seed', 'expected a whole number']]);
     expect(issues({ type: 'limit_data', attributes: { bytes: 1.5 } })).toEqual([['attributes.bytes', 'expected a whole number of bytes ≥ 0']]);
   });
+
+  it('takes toxicity_mode: data only for toxics that act on a chunk at once, and keeps Toxiproxy\'s shape otherwise', () => {
+    expect(toxicSchema.parse({ type: 'reset_peer', toxicity: 0.3, toxicity_mode: 'data' })).toMatchObject({ toxicity: 0.3, toxicity_mode: 'data' });
+    expect(toxicSchema.parse({ type: 'reset_peer', toxicity_mode: 'connection' })).not.toHaveProperty('toxicity_mode');
+    const latency = toxicSchema.safeParse({ type: 'latency', toxicity_mode: 'data', attributes: { latency: 10 } });
+    expect(latency.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['toxicity_mode', 'toxicity_mode: data rolls each chunk, which only reset_peer, close_on_data, blackhole, corrupt can take (latency holds bytes back)'],
+    ]);
+  });
 });
 
 describe('proxySchema in a config file', () => {
