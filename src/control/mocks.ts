@@ -20,18 +20,20 @@ import type { MockRegistry } from '../mock/registry.js';
 import { mockFaultSchema, mockSchema } from '../mock/schema.js';
 import type { MockServer } from '../mock/server.js';
 import { ApiError } from './errors.js';
+import { listenGuard, type ListenGuard } from './listen-guard.js';
 import type { ApiRequest, Router } from './router.js';
 
 const DEFAULT_WAIT_MS = 5000;
 const MAX_WAIT_MS = 60_000;
 
-export function mockRoutes(router: Router, mocks: MockRegistry): void {
+export function mockRoutes(router: Router, mocks: MockRegistry, checkListen: ListenGuard = listenGuard(false)): void {
   const mock = (req: ApiRequest) => mocks.require(req.params.name);
 
   router.add('GET', '/mocks', () => ({ status: 200, json: Object.fromEntries(mocks.list().map((m) => [m.name, mockView(m)])) }));
 
   router.add('POST', '/mocks', async (req) => {
     const definition = parse(mockSchema(process.cwd()), req.body);
+    checkListen(definition.listen, 'listen');
     return { status: 201, json: mockView(await mocks.create(definition)) };
   });
 
