@@ -9,7 +9,7 @@ import { loadStageSchema } from '../load/schema.js';
 import { mockSchema } from '../mock/schema.js';
 import { proxySchema } from '../proxy/schema.js';
 import { thresholdSchema } from '../gate/schema.js';
-import { duration, hostPort, name } from '../units/fields.js';
+import { duration, hostPort, name, positiveDuration } from '../units/fields.js';
 
 const junitGlobs = z
   .union([z.string(), z.array(z.string())], { error: 'expected a glob or a list of globs, e.g. "reports/unit/*.xml"' })
@@ -24,7 +24,7 @@ const commandFields = {
   run: z.string({ error: 'expected a shell command' }).min(1, 'expected a shell command'),
   junit: junitGlobs.optional(),
   /** The whole process tree is killed past this. */
-  timeout: duration.optional(),
+  timeout: positiveDuration.optional(),
   env: env.optional(),
   working_directory: z.string().optional(),
 };
@@ -80,8 +80,8 @@ export const configSchema = (baseDir: string) =>
       .default({ listen: '127.0.0.1:8474' }),
     safety: z
       .strictObject({
-        max_duration: duration.default(30 * 60_000),
-        fault_ttl: duration.default(5 * 60_000),
+        max_duration: positiveDuration.default(30 * 60_000),
+        fault_ttl: positiveDuration.default(5 * 60_000),
         forbid_env: z.record(z.string(), z.string()).default({ ENVIRONMENT: 'production', NODE_ENV: 'production' }),
         allow_remote: z.boolean().default(false),
       })
