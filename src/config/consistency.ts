@@ -1,5 +1,5 @@
 /** Checks across the whole config that no single key's schema can see: names, ports, references. */
-import { splitHostPort } from '../address.js';
+import { isLoopbackHost, splitHostPort } from '../address.js';
 import { builtinType } from '../gate/builtin-metrics.js';
 import { mismatch } from '../gate/expression.js';
 import type { Problem } from './interpolate.js';
@@ -30,6 +30,12 @@ export function checkConsistency(config: Config): Problem[] {
     const other = ports.get(port);
     if (other) problems.push({ path, message: `port ${port} is also used by ${describePath(other)}` });
     else ports.set(port, path);
+  }
+
+  // Whoever reaches the control API can add faults and open proxies to this machine's services.
+  const control = splitHostPort(config.control.listen).host;
+  if (!isLoopbackHost(control) && config.control.token === undefined) {
+    problems.push({ path: ['control', 'listen'], message: `${config.control.listen} is reachable from other machines: set control.token (every call then needs it), or listen on 127.0.0.1` });
   }
 
   config.proxies.forEach((proxy, i) => {

@@ -3,6 +3,7 @@
  * src/proxy, a mock's in src/mock, load traffic in src/load, experiments in src/chaos), so the
  * control API and the config file validate the same things with the same messages.
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { experimentSchema } from '../chaos/schema.js';
 import { loadStageSchema } from '../load/schema.js';
@@ -58,6 +59,19 @@ const serviceSchema = z.strictObject({
     .optional(),
 });
 
+/** An upstream host allowed without safety.allow_remote: a name, an address, or a range such as 10.0.0.0/8. */
+const allowedHost = z.string({ error: 'expected a host, an address or a range such as 10.0.0.0/8' }).superRefine((entry, ctx) => {
+  const [address, prefix, extra] = entry.split('/');
+  if (prefix === undefined) {
+    if (!/^[A-Za-z0-9.:-]+$/.test(entry)) ctx.addIssue({ code: 'custom', message: `expected a host, an address or a range such as 10.0.0.0/8, got "${entry}"` });
+    return;
+  }
+  const bits = isIPv4(address) ? 32 : isIPv6(address) ? 128 : 0;
+  if (!bits || extra !== undefined || !/^\d+$/.test(prefix) || Number(prefix) > bits) {
+    ctx.addIssue({ code: 'custom', message: `expected a range such as 10.0.0.0/8 or fc00::/7, got "${entry}"` });
+  }
+});
+
 export const configSchema = (baseDir: string) =>
   z.strictObject({
     version: z.literal(1, { error: 'expected version: 1' }),
@@ -84,12 +98,14 @@ export const configSchema = (baseDir: string) =>
         fault_ttl: positiveDuration.default(5 * 60_000),
         forbid_env: z.record(z.string(), z.string()).default({ ENVIRONMENT: 'production', NODE_ENV: 'production' }),
         allow_remote: z.boolean().default(false),
+        allow_hosts: z.array(allowedHost, { error: 'expected a list of hosts or ranges, e.g. [10.1.2.3, 192.168.0.0/16, db.internal]' }).default([]),
       })
       .default({
         max_duration: 30 * 60_000,
         fault_ttl: 5 * 60_000,
         forbid_env: { ENVIRONMENT: 'production', NODE_ENV: 'production' },
         allow_remote: false,
+        allow_hosts: [],
       }),
     report: z
       .strictObject({

@@ -18,7 +18,7 @@ import { ProxyRegistry } from '../proxy/registry.js';
 import type { StageName } from '../results/types.js';
 import type { Log } from '../log.js';
 import type { ProcessGroups } from '../stages/spawn.js';
-import { isRemote } from './safety.js';
+import { isRemote, REMOTE_HINT } from './safety.js';
 import { startService, type StartedService } from './services.js';
 
 /** SIGTERM to SIGKILL for services in an emergency stop. */
@@ -52,7 +52,7 @@ export class Environment {
     // (POST /proxies, /populate) may not point outside this machine either, unless safety.allow_remote.
     this.proxies = new ProxyRegistry({
       faultTtlMs: config.safety.fault_ttl,
-      refuseUpstream: (upstream) => (!config.safety.allow_remote && isRemote(upstream) ? `${upstream} is outside this machine; set safety.allow_remote: true if that is intended` : undefined),
+      refuseUpstream: (upstream) => (!config.safety.allow_remote && isRemote(upstream, config.safety.allow_hosts) ? `${upstream} is outside this machine; ${REMOTE_HINT}` : undefined),
     });
     this.mocks = new MockRegistry({ faultTtlMs: config.safety.fault_ttl });
   }
@@ -86,7 +86,7 @@ export class Environment {
 
   private async startAll(): Promise<void> {
     const { config, options } = this;
-    const router = controlRouter({ proxies: this.proxies, mocks: this.mocks, currentMetrics: options.currentMetrics });
+    const router = controlRouter({ proxies: this.proxies, mocks: this.mocks, currentMetrics: options.currentMetrics, allowRemoteListen: config.safety.allow_remote });
     this.control = new ControlServer({ listen: config.control.listen, token: config.control.token, router });
     await bind(`control API on ${config.control.listen}`, () => this.control!.start());
     for (const proxy of config.proxies) await bind(`proxy "${proxy.name}" on ${proxy.listen}`, () => this.proxies.create(proxy, { declared: true }));
