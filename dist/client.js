@@ -67,7 +67,7 @@ var MockClient = class {
   }
   /** Journal entries matching the filter, oldest first. */
   async requests(filter = {}) {
-    return (await this.http.request("GET", `${this.base}/requests${queryString(filter)}`)).requests;
+    return this.rest(await this.http.request("GET", `${this.base}/requests${queryString(filter)}`), filter);
   }
   /** How many journal entries match the filter. */
   async count(filter = {}) {
@@ -77,7 +77,16 @@ var MockClient = class {
   async waitForRequests(count, filter = {}, timeoutMs = 5e3) {
     const page = await this.http.request("GET", `${this.base}/requests${queryString(filter, { wait: count, timeout: timeoutMs })}`);
     if (page.count < count) throw new Error(`mock ${this.name}: ${page.count} of ${count} requests${describe(filter)} after ${timeoutMs}ms`);
-    return page.requests;
+    return this.rest(page, filter);
+  }
+  /** The journal comes in pages (up to 1000 entries or 8 MB each): this page's entries and every following page's. */
+  async rest(first, filter) {
+    const entries = [...first.requests];
+    for (let page = first; page.next !== null; ) {
+      page = await this.http.request("GET", `${this.base}/requests${queryString(filter, { after: page.next })}`);
+      entries.push(...page.requests);
+    }
+    return entries;
   }
   async clearRequests() {
     await this.http.request("DELETE", `${this.base}/requests`);

@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-OAJQOFQL.js";
+} from "./chunks/chunk-IJT6D26Z.js";
 import {
   __commonJS,
   __export,

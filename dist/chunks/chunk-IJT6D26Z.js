@@ -28089,6 +28089,9 @@ function splitHostPort(address) {
   if (port > 65535) throw new Error(`port ${port} is out of range 0..65535`);
   return { host: match[1] ?? (match[2] || "127.0.0.1"), port };
 }
+function isLoopbackHost(host) {
+  return host === "localhost" || /^127\.\d+\.\d+\.\d+$/.test(host) || host === "::1";
+}
 async function listenOn(server, address) {
   const { host, port } = splitHostPort(address);
   await new Promise((resolve9, reject) => {
@@ -28239,6 +28242,10 @@ function checkConsistency(config2) {
     if (other) problems.push({ path: path10, message: `port ${port} is also used by ${describePath(other)}` });
     else ports.set(port, path10);
   }
+  const control = splitHostPort(config2.control.listen).host;
+  if (!isLoopbackHost(control) && config2.control.token === void 0) {
+    problems.push({ path: ["control", "listen"], message: `${config2.control.listen} is reachable from other machines: set control.token (every call then needs it), or listen on 127.0.0.1` });
+  }
   config2.proxies.forEach((proxy, i2) => {
     if (splitHostPort(proxy.listen).port === splitHostPort(proxy.upstream).port && sameHost(proxy.listen, proxy.upstream)) {
       problems.push({ path: ["proxies", i2, "upstream"], message: "the upstream is the proxy itself" });
@@ -28319,6 +28326,9 @@ function interpolate(raw) {
   visit2(raw, []);
   return problems;
 }
+
+// src/config/schema.ts
+import { isIPv4, isIPv6 } from "node:net";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -48041,6 +48051,10 @@ function date4(params) {
 var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
 var DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 var PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+var MAX_TIMER_MS = 2 ** 31 - 1;
+function timerRangeProblem(ms2) {
+  return ms2 > MAX_TIMER_MS ? `expected at most 596h (${MAX_TIMER_MS} ms, the longest a timer can wait)` : void 0;
+}
 function parseDuration(text2) {
   const trimmed = text2.trim();
   if (!DURATION.test(trimmed)) return void 0;
@@ -48063,8 +48077,15 @@ var duration3 = external_exports.string({ error: "expected a duration like 250ms
     ctx.addIssue({ code: "custom", message: `expected a duration like 250ms, 30s or 10m, got "${text2}"` });
     return external_exports.NEVER;
   }
+  const tooLong = timerRangeProblem(ms2);
+  if (tooLong) {
+    ctx.addIssue({ code: "custom", message: `${tooLong}, got "${text2}"` });
+    return external_exports.NEVER;
+  }
   return ms2;
 });
+var positiveDuration = duration3.refine((ms2) => ms2 > 0, "expected a duration above 0, e.g. 5m");
+var timerMs = (what = "milliseconds", max2 = MAX_TIMER_MS) => external_exports.number({ error: `expected a number of ${what} \u2265 0` }).min(0, `expected a number of ${what} \u2265 0`).max(max2, `expected at most ${max2} ${what} (596h, the longest a timer can wait)`);
 var hostPort = external_exports.string({ error: "expected host:port, e.g. 127.0.0.1:15432" }).superRefine((text2, ctx) => {
   try {
     splitHostPort(text2);
@@ -48311,7 +48332,7 @@ function asText(value) {
 
 // src/mock/schema.ts
 var milliseconds = external_exports.union(
-  [external_exports.number().nonnegative("expected a duration of 0 or more milliseconds"), duration3],
+  [timerMs(), duration3],
   { error: "expected a duration like 250ms or 2s, or a number of milliseconds" }
 );
 var statusCode = external_exports.number({ error: "expected an HTTP status code from 200 to 599" }).int("expected an HTTP status code from 200 to 599").min(200, "expected an HTTP status code from 200 to 599").max(599, "expected an HTTP status code from 200 to 599");
@@ -48730,7 +48751,7 @@ __export(latency_exports, {
 
 // src/proxy/toxics/attributes.ts
 function milliseconds2(what = "milliseconds") {
-  return external_exports.number({ error: `expected a number of ${what} \u2265 0` }).min(0, `expected a number of ${what} \u2265 0`).refine(Number.isFinite, `expected a finite number of ${what}`);
+  return timerMs(what, what === "microseconds" ? MAX_TIMER_MS * 1e3 : MAX_TIMER_MS);
 }
 function wholeNumber(what, min = 0) {
   return external_exports.number({ error: `expected a whole number of ${what} \u2265 ${min}` }).int(`expected a whole number of ${what} \u2265 ${min}`).min(min, `expected a whole number of ${what} \u2265 ${min}`);
@@ -49234,7 +49255,7 @@ var commandFields = {
   run: external_exports.string({ error: "expected a shell command" }).min(1, "expected a shell command"),
   junit: junitGlobs.optional(),
   /** The whole process tree is killed past this. */
-  timeout: duration3.optional(),
+  timeout: positiveDuration.optional(),
   env: env.optional(),
   working_directory: external_exports.string().optional()
 };
@@ -49259,6 +49280,17 @@ var serviceSchema = external_exports.strictObject({
     message: "expected one of `http` (a URL answering 2xx) or `tcp` (host:port accepting connections)"
   }).optional()
 });
+var allowedHost = external_exports.string({ error: "expected a host, an address or a range such as 10.0.0.0/8" }).superRefine((entry, ctx) => {
+  const [address, prefix, extra] = entry.split("/");
+  if (prefix === void 0) {
+    if (!/^[A-Za-z0-9.:-]+$/.test(entry)) ctx.addIssue({ code: "custom", message: `expected a host, an address or a range such as 10.0.0.0/8, got "${entry}"` });
+    return;
+  }
+  const bits = isIPv4(address) ? 32 : isIPv6(address) ? 128 : 0;
+  if (!bits || extra !== void 0 || !/^\d+$/.test(prefix) || Number(prefix) > bits) {
+    ctx.addIssue({ code: "custom", message: `expected a range such as 10.0.0.0/8 or fc00::/7, got "${entry}"` });
+  }
+});
 var configSchema = (baseDir) => external_exports.strictObject({
   version: external_exports.literal(1, { error: "expected version: 1" }),
   services: external_exports.array(serviceSchema).default([]),
@@ -49275,15 +49307,17 @@ var configSchema = (baseDir) => external_exports.strictObject({
   thresholds: external_exports.record(external_exports.string(), thresholdSchema).default({}),
   control: external_exports.strictObject({ listen: hostPort.default("127.0.0.1:8474"), token: external_exports.string().min(1).optional() }).default({ listen: "127.0.0.1:8474" }),
   safety: external_exports.strictObject({
-    max_duration: duration3.default(30 * 6e4),
-    fault_ttl: duration3.default(5 * 6e4),
+    max_duration: positiveDuration.default(30 * 6e4),
+    fault_ttl: positiveDuration.default(5 * 6e4),
     forbid_env: external_exports.record(external_exports.string(), external_exports.string()).default({ ENVIRONMENT: "production", NODE_ENV: "production" }),
-    allow_remote: external_exports.boolean().default(false)
+    allow_remote: external_exports.boolean().default(false),
+    allow_hosts: external_exports.array(allowedHost, { error: "expected a list of hosts or ranges, e.g. [10.1.2.3, 192.168.0.0/16, db.internal]" }).default([])
   }).default({
     max_duration: 30 * 6e4,
     fault_ttl: 5 * 6e4,
     forbid_env: { ENVIRONMENT: "production", NODE_ENV: "production" },
-    allow_remote: false
+    allow_remote: false,
+    allow_hosts: []
   }),
   report: external_exports.strictObject({
     comment: external_exports.boolean().default(true),
@@ -57652,7 +57686,7 @@ function signalGroup(pid, signal) {
 }
 
 // src/run/safety.ts
-import { isIPv4, isIPv6 } from "node:net";
+import { BlockList, isIPv4 as isIPv42, isIPv6 as isIPv62 } from "node:net";
 function checkSafety(config2, env2 = process.env) {
   for (const [name2, value] of Object.entries(config2.safety.forbid_env)) {
     if (env2[name2] === value) {
@@ -57660,20 +57694,35 @@ function checkSafety(config2, env2 = process.env) {
     }
   }
   if (config2.safety.allow_remote) return;
-  const remote = config2.proxies.filter((p) => isRemote(p.upstream));
+  const remote = config2.proxies.filter((p) => isRemote(p.upstream, config2.safety.allow_hosts));
   if (remote.length > 0) {
     const list3 = remote.map((p) => `${p.name} \u2192 ${p.upstream}`).join(", ");
-    throw new UsageError(`refusing to run: proxy upstreams outside this machine (${list3}); set safety.allow_remote: true if that is intended`);
+    throw new UsageError(`refusing to run: proxy upstreams outside this machine (${list3}); ${REMOTE_HINT}`);
   }
 }
-function isRemote(upstream2) {
-  return !isLocal(splitHostPort(upstream2).host);
+var REMOTE_HINT = "list the host in safety.allow_hosts, or set safety.allow_remote: true if that is intended";
+function isRemote(upstream2, allowHosts = []) {
+  const { host } = splitHostPort(upstream2);
+  return !isLoopbackHost(host) && !isServiceName(host) && !allowedHosts(allowHosts)(host);
 }
-function isLocal(host) {
-  if (host === "localhost") return true;
-  if (isIPv4(host)) return /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host);
-  if (isIPv6(host)) return host === "::1";
+function isServiceName(host) {
   return /^[a-z0-9-]+$/i.test(host) && !/^(\d+|0x[0-9a-f]+)$/i.test(host);
+}
+function allowedHosts(allowHosts) {
+  const names = /* @__PURE__ */ new Set();
+  const ranges = new BlockList();
+  for (const entry of allowHosts) {
+    const [address, prefix] = entry.split("/");
+    const family2 = isIPv42(address) ? "ipv4" : isIPv62(address) ? "ipv6" : void 0;
+    if (family2 && prefix !== void 0) ranges.addSubnet(address, Number(prefix), family2);
+    else if (family2) ranges.addAddress(address, family2);
+    else names.add(entry.toLowerCase());
+  }
+  return (host) => {
+    if (isIPv42(host)) return ranges.check(host, "ipv4");
+    if (isIPv62(host)) return ranges.check(host, "ipv6");
+    return names.has(host.toLowerCase());
+  };
 }
 
 // src/control/server.ts
@@ -57834,6 +57883,14 @@ function parseJson(raw) {
   }
 }
 
+// src/control/listen-guard.ts
+function listenGuard(allowRemote) {
+  return (listen, field) => {
+    if (allowRemote || listen === void 0 || isLoopbackHost(splitHostPort(listen).host)) return;
+    throw new ApiError(403, `${field}: ${listen} is not a loopback address; what the API creates listens on 127.0.0.1 unless safety.allow_remote: true`);
+  };
+}
+
 // src/gate/lines.ts
 import { readFile as readFile3 } from "node:fs/promises";
 var TYPES = ["counter", "gauge", "rate", "trend"];
@@ -57901,12 +57958,15 @@ function asLines(body) {
 
 // src/control/mocks.ts
 var DEFAULT_WAIT_MS = 5e3;
+var PAGE_ENTRIES = 1e3;
+var PAGE_BYTES = 8 << 20;
 var MAX_WAIT_MS = 6e4;
-function mockRoutes(router, mocks) {
+function mockRoutes(router, mocks, checkListen = listenGuard(false)) {
   const mock = (req) => mocks.require(req.params.name);
   router.add("GET", "/mocks", () => ({ status: 200, json: Object.fromEntries(mocks.list().map((m) => [m.name, mockView(m)])) }));
   router.add("POST", "/mocks", async (req) => {
     const definition = parse3(mockSchema(process.cwd()), req.body);
+    checkListen(definition.listen, "listen");
     return { status: 201, json: mockView(await mocks.create(definition)) };
   });
   router.add("GET", "/mocks/{name}", (req) => ({ status: 200, json: mockView(mock(req)) }));
@@ -57939,8 +57999,12 @@ function mockRoutes(router, mocks) {
     const target = mock(req);
     const filter = journalFilter(req.query);
     const wait = optionalInteger(req.query, "wait");
+    const after = optionalInteger(req.query, "after") ?? 0;
+    const limit = Math.min(optionalInteger(req.query, "limit") ?? PAGE_ENTRIES, PAGE_ENTRIES);
+    if (limit < 1) throw ApiError.badField("limit", "expected a whole number \u2265 1");
     const entries = wait === void 0 ? target.journal.list(filter) : await target.journal.waitFor(wait, filter, Math.min(optionalInteger(req.query, "timeout") ?? DEFAULT_WAIT_MS, MAX_WAIT_MS));
-    return { status: 200, json: { count: entries.length, total: target.journal.total, requests: entries.map(entryView) } };
+    const { requests, next } = page(entries, after, limit);
+    return { status: 200, json: { count: entries.length, total: target.journal.total, dropped: target.journal.dropped, requests: requests.map(entryView), next } };
   });
   router.add("DELETE", "/mocks/{name}/requests", (req) => {
     mock(req).journal.clear();
@@ -57971,7 +58035,7 @@ function faultView(fault) {
 function entryView(entry) {
   const { request } = entry;
   const query = {};
-  for (const [key, value] of request.query) {
+  for (const [key, value] of new URLSearchParams(request.rawQuery)) {
     const previous = query[key];
     query[key] = previous === void 0 ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
   }
@@ -57983,10 +58047,29 @@ function entryView(entry) {
     query,
     headers: request.headers,
     body: request.body,
+    body_bytes: request.bodyBytes,
+    // Set when `body` is only the first bytes of the body (the journal keeps 64 KiB of each).
+    body_sha256: request.bodySha256 ?? null,
     route: entry.route ?? null,
     status: entry.status ?? null,
     fault: entry.fault ?? null
   };
+}
+function page(entries, after, limit) {
+  const requests = [];
+  let bytes = 0;
+  let i2 = entries.findIndex((entry) => entry.seq > after);
+  if (i2 < 0) return { requests, next: null };
+  for (; i2 < entries.length && requests.length < limit; i2++) {
+    const size = entrySize(entries[i2]);
+    if (requests.length > 0 && bytes + size > PAGE_BYTES) break;
+    requests.push(entries[i2]);
+    bytes += size;
+  }
+  return { requests, next: i2 < entries.length ? requests[requests.length - 1].seq : null };
+}
+function entrySize({ request }) {
+  return request.body.length + request.path.length + request.rawQuery.length + JSON.stringify(request.headers).length;
 }
 function journalFilter(query) {
   const matched = query.get("matched");
@@ -58025,17 +58108,19 @@ function innermost(issue2) {
 
 // src/control/proxies.ts
 var DEFAULT_WAIT_MS2 = 3e4;
-function proxyRoutes(router, proxies) {
+function proxyRoutes(router, proxies, checkListen = listenGuard(false)) {
   const ok = (json2, status2 = 200) => ({ status: status2, json: json2 });
   const proxyOf = (params) => proxies.get(params.proxy);
   router.add("GET", "/proxies", () => ok(Object.fromEntries(proxies.list().map((p) => [p.name, p.toJSON()]))));
   router.add("POST", "/proxies", async (req) => {
     const definition = validate2(proxySchema, req.body);
+    checkListen(definition.listen, "listen");
     const proxy = await proxies.create(definition);
     return ok(proxy.toJSON(), 201);
   });
   router.add("POST", "/populate", async (req) => {
     const definitions = validate2(populateSchema, req.body);
+    definitions.forEach((definition, i2) => checkListen(definition.listen, `[${i2}].listen`));
     const created = await proxies.populate(definitions);
     return ok({ proxies: created.map((p) => p.toJSON()) }, 201);
   });
@@ -58043,6 +58128,7 @@ function proxyRoutes(router, proxies) {
   const update = async ({ params, body }) => {
     const proxy = proxyOf(params);
     const change = validate2(proxyUpdateSchema, body ?? {});
+    checkListen(change.listen, "listen");
     await proxies.update(proxy.name, change);
     return ok(proxy.toJSON());
   };
@@ -58083,6 +58169,7 @@ function proxyRoutes(router, proxies) {
 function wholeNumber2(text2, field) {
   const value = Number(text2);
   if (text2 === null || text2 === "" || !Number.isInteger(value) || value < 0) throw ApiError.badField(field, `expected a whole number \u2265 0, got "${text2}"`);
+  if (value > MAX_TIMER_MS) throw ApiError.badField(field, `expected at most ${MAX_TIMER_MS}, got "${text2}"`);
   return value;
 }
 
@@ -58143,8 +58230,9 @@ function controlRouter(parts) {
     text: parts.proxies.prometheus(),
     contentType: "text/plain; version=0.0.4"
   }));
-  proxyRoutes(router, parts.proxies);
-  mockRoutes(router, parts.mocks);
+  const checkListen = listenGuard(parts.allowRemoteListen ?? false);
+  proxyRoutes(router, parts.proxies, checkListen);
+  mockRoutes(router, parts.mocks, checkListen);
   metricsRoutes(router, parts.currentMetrics);
   return router;
 }
@@ -58556,25 +58644,51 @@ var InjectedFaults = class {
 };
 
 // src/mock/journal.ts
-var LIMIT = 1e4;
+import { createHash } from "node:crypto";
+var JOURNAL_LIMITS = { maxEntries: 1e4, maxBytes: 64 << 20, bodyPrefixBytes: 64 << 10 };
 var Journal = class {
+  constructor(limits = JOURNAL_LIMITS) {
+    this.limits = limits;
+  }
+  limits;
   /** Entries recorded since the last clear (including those no longer kept). */
   total = 0;
-  ring = [];
+  /** Kept entries, oldest first; `head` is where they start (dropping from the front is O(1)). */
+  entries = [];
+  head = 0;
+  /** Bytes the kept entries hold. */
+  bytes = 0;
   waiters = /* @__PURE__ */ new Set();
   /** Records one request when its answer is decided (before any delay); `at` in epoch ms. */
   record(at2, request, route, status2, fault) {
-    const entry = { seq: ++this.total, at: at2, request, route, status: status2, fault };
-    if (this.ring.length < LIMIT) this.ring.push(entry);
-    else this.ring[(entry.seq - 1) % LIMIT] = entry;
+    const kept = keep(request, this.limits.bodyPrefixBytes);
+    const entry = { seq: ++this.total, at: at2, request: kept, route, status: status2, fault };
+    const bytes = sizeOf(kept);
+    this.entries.push({ entry, bytes });
+    this.bytes += bytes;
+    while (this.size > this.limits.maxEntries || this.bytes > this.limits.maxBytes && this.size > 1) {
+      this.bytes -= this.entries[this.head].bytes;
+      this.entries[this.head++] = void 0;
+    }
+    if (this.head > 1024 && this.head > this.size) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
     if (this.waiters.size > 0) this.wake(entry);
+  }
+  /** Entries kept. */
+  get size() {
+    return this.entries.length - this.head;
+  }
+  /** Entries recorded but no longer kept (past the entry or byte limit). */
+  get dropped() {
+    return this.total - this.size;
   }
   /** Kept entries matching the filter, oldest first. */
   list(filter = {}) {
-    const start = this.ring.length < LIMIT ? 0 : this.total % LIMIT;
     const out = [];
-    for (let i2 = 0; i2 < this.ring.length; i2++) {
-      const entry = this.ring[(start + i2) % this.ring.length];
+    for (let i2 = this.head; i2 < this.entries.length; i2++) {
+      const { entry } = this.entries[i2];
       if (matches(entry, filter)) out.push(entry);
     }
     return out;
@@ -58597,7 +58711,9 @@ var Journal = class {
     return this.list(filter);
   }
   clear() {
-    this.ring.length = 0;
+    this.entries = [];
+    this.head = 0;
+    this.bytes = 0;
     this.total = 0;
     for (const waiter of this.waiters) waiter.seen = 0;
   }
@@ -58613,6 +58729,18 @@ var Journal = class {
 };
 function matches(entry, filter) {
   return (filter.method === void 0 || entry.request.method === filter.method) && (filter.path === void 0 || entry.request.path === filter.path) && (filter.route === void 0 || entry.route === filter.route) && (filter.status === void 0 || entry.status === filter.status) && (filter.matched === void 0 || entry.route !== void 0 === filter.matched);
+}
+function keep(request, prefixBytes) {
+  const { method: method2, path: path10, rawQuery, headers: headers2, body } = request;
+  const bodyBytes = Buffer.byteLength(body);
+  if (bodyBytes <= prefixBytes) return { method: method2, path: path10, rawQuery, headers: headers2, body, bodyBytes };
+  const prefix = Buffer.from(body.slice(0, prefixBytes)).subarray(0, prefixBytes).toString("utf8").replace(/\uFFFD$/, "");
+  return { method: method2, path: path10, rawQuery, headers: headers2, body: prefix, bodyBytes, bodySha256: createHash("sha256").update(body).digest("hex") };
+}
+function sizeOf(request) {
+  let chars = request.method.length + request.path.length + request.rawQuery.length + request.body.length;
+  for (const [name2, value] of Object.entries(request.headers)) chars += name2.length + (Array.isArray(value) ? value.join("").length : value?.length ?? 0);
+  return 2 * chars + 256;
 }
 
 // src/mock/not-found.ts
@@ -59629,6 +59757,9 @@ function destroyed(socket) {
 }
 
 // src/proxy/registry.ts
+var TOXIC = "toxic:";
+var STATE_ENABLED = "~enabled";
+var STATE_ACCEPTING = "~accepting";
 var ProxyRegistry = class {
   constructor(options = {}) {
     this.options = options;
@@ -59641,9 +59772,11 @@ var ProxyRegistry = class {
   /**
    * Creates a proxy with its toxics and starts it (unless `enabled: false`). Rejects with
    * AlreadyExistsError, UpstreamRefusedError, InvalidProxyInputError (an upstream host that does
-   * not resolve) or ListenError (the listen address cannot be bound).
+   * not resolve) or ListenError (the listen address cannot be bound). A proxy created at run time
+   * (not `declared` in chaos-gate.yml) has its toxics, and its being disabled or not accepting,
+   * undone after safety.fault_ttl.
    */
-  async create(definition) {
+  async create(definition, { declared = false } = {}) {
     if (this.proxies.has(definition.name)) throw new AlreadyExistsError("proxy", definition.name);
     this.checkUpstream(definition.upstream, "upstream");
     const proxy = new Proxy2(definition);
@@ -59651,6 +59784,11 @@ var ProxyRegistry = class {
     try {
       await checkResolvable(definition.upstream);
       if (definition.enabled) await proxy.start();
+      if (!declared) {
+        for (const toxic of proxy.toxicList()) this.expireToxic(proxy, toxic.name);
+        if (!definition.enabled) this.expireState(proxy, "enabled");
+        if (!definition.accepting) this.expireState(proxy, "accepting");
+      }
       return proxy;
     } catch (error62) {
       this.proxies.delete(proxy.name);
@@ -59694,7 +59832,7 @@ var ProxyRegistry = class {
         if (definition.toxics) {
           this.expiry.cancel(existing.name);
           existing.removeAllToxics();
-          for (const toxic of definition.toxics) existing.addToxic(toxic);
+          for (const toxic of definition.toxics) this.expireToxic(existing, existing.addToxic(toxic).name);
         }
         result.push(existing);
         continue;
@@ -59716,6 +59854,10 @@ var ProxyRegistry = class {
       await checkResolvable(change.upstream);
     }
     await proxy.update(change);
+    if (change.enabled === false) this.expireState(proxy, "enabled");
+    else if (proxy.enabled) this.expiry.cancel(name2, STATE_ENABLED);
+    if (change.accepting === false) this.expireState(proxy, "accepting");
+    else if (proxy.accepting) this.expiry.cancel(name2, STATE_ACCEPTING);
     return proxy;
   }
   /**
@@ -59741,12 +59883,7 @@ var ProxyRegistry = class {
   addToxic(proxyName, definition) {
     const proxy = this.get(proxyName);
     const toxic = proxy.addToxic(definition);
-    this.expiry.schedule(proxyName, toxic.name, () => {
-      try {
-        proxy.removeToxic(toxic.name);
-      } catch {
-      }
-    });
+    this.expireToxic(proxy, toxic.name);
     return toxic;
   }
   /** New attributes (merged) and toxicity for a toxic; InvalidProxyInputError naming the field when they are bad. */
@@ -59756,7 +59893,7 @@ var ProxyRegistry = class {
   /** Removes a toxic; what it holds on live connections is passed on first. */
   removeToxic(proxyName, toxicName) {
     this.get(proxyName).removeToxic(toxicName);
-    this.expiry.cancel(proxyName, toxicName);
+    this.expiry.cancel(proxyName, TOXIC + toxicName);
   }
   /** Prometheus text for GET /metrics: bytes and connections per proxy and direction, active toxics. */
   prometheus() {
@@ -59768,6 +59905,25 @@ var ProxyRegistry = class {
     const proxies = this.list();
     this.proxies.clear();
     await Promise.all(proxies.map((p) => p.shutdown()));
+  }
+  /** A run-time toxic leaves after the TTL. */
+  expireToxic(proxy, toxicName) {
+    this.expiry.schedule(proxy.name, TOXIC + toxicName, () => {
+      try {
+        proxy.removeToxic(toxicName);
+      } catch {
+      }
+    });
+  }
+  /** A proxy disabled or not accepting at run time is enabled and accepting again after the TTL. */
+  expireState(proxy, state) {
+    if (state === "accepting") {
+      this.expiry.schedule(proxy.name, STATE_ACCEPTING, () => proxy.setAccepting(true));
+      return;
+    }
+    this.expiry.schedule(proxy.name, STATE_ENABLED, () => {
+      if (this.proxies.get(proxy.name) === proxy) proxy.start().catch(() => void 0);
+    });
   }
   /** UpstreamRefusedError naming the field when the run's safety rules refuse this upstream. */
   checkUpstream(upstream2, field) {
@@ -59851,7 +60007,7 @@ var Environment = class _Environment {
     this.options = options;
     this.proxies = new ProxyRegistry({
       faultTtlMs: config2.safety.fault_ttl,
-      refuseUpstream: (upstream2) => !config2.safety.allow_remote && isRemote(upstream2) ? `${upstream2} is outside this machine; set safety.allow_remote: true if that is intended` : void 0
+      refuseUpstream: (upstream2) => !config2.safety.allow_remote && isRemote(upstream2, config2.safety.allow_hosts) ? `${upstream2} is outside this machine; ${REMOTE_HINT}` : void 0
     });
     this.mocks = new MockRegistry({ faultTtlMs: config2.safety.fault_ttl });
   }
@@ -59890,10 +60046,10 @@ var Environment = class _Environment {
   }
   async startAll() {
     const { config: config2, options } = this;
-    const router = controlRouter({ proxies: this.proxies, mocks: this.mocks, currentMetrics: options.currentMetrics });
+    const router = controlRouter({ proxies: this.proxies, mocks: this.mocks, currentMetrics: options.currentMetrics, allowRemoteListen: config2.safety.allow_remote });
     this.control = new ControlServer({ listen: config2.control.listen, token: config2.control.token, router });
     await bind(`control API on ${config2.control.listen}`, () => this.control.start());
-    for (const proxy of config2.proxies) await bind(`proxy "${proxy.name}" on ${proxy.listen}`, () => this.proxies.create(proxy));
+    for (const proxy of config2.proxies) await bind(`proxy "${proxy.name}" on ${proxy.listen}`, () => this.proxies.create(proxy, { declared: true }));
     for (const mock of config2.mocks) await bind(`mock "${mock.name}" on ${mock.listen}`, () => this.mocks.create(mock));
     options.signal.addEventListener("abort", () => void Promise.all(this.services.map((s) => s.command.stop(EMERGENCY_GRACE_MS))), { once: true });
     for (const service of config2.services) {
@@ -64165,10 +64321,10 @@ var Matcher = class {
     }
     this.path.push(node2);
     const depth = this.path.length;
-    const keep = options !== null ? options.keep : null;
-    if (keep !== null && keep !== void 0 && keep.length > 0 && attrValues) {
-      for (let i2 = 0; i2 < keep.length; i2++) {
-        const name2 = keep[i2];
+    const keep2 = options !== null ? options.keep : null;
+    if (keep2 !== null && keep2 !== void 0 && keep2.length > 0 && attrValues) {
+      for (let i2 = 0; i2 < keep2.length; i2++) {
+        const name2 = keep2[i2];
         if (attrValues[name2] !== void 0) {
           this._keptAttrs.push({ depth, name: name2, value: attrValues[name2] });
         }
