@@ -17,6 +17,17 @@ export function checkConsistency(config: Config): Problem[] {
     });
   }
 
+  // Stages find each proxy and mock by its variable: two names that map to one would hide one.
+  for (const kind of ['proxies', 'mocks'] as const) {
+    const byVariable = new Map<string, string>();
+    config[kind].forEach((item, i) => {
+      const variable = `CHAOS_GATE_${kind === 'proxies' ? 'PROXY' : 'MOCK'}_${envName(item.name)}`;
+      const other = byVariable.get(variable);
+      if (other !== undefined && other !== item.name) problems.push({ path: [kind, i, 'name'], message: `"${item.name}" and "${other}" both map to ${variable}; rename one` });
+      else byVariable.set(variable, item.name);
+    });
+  }
+
   // Two listeners on one port: the second would fail to start, so say it now.
   const listeners: { path: PropertyKey[]; listen: string }[] = [
     ...config.proxies.map((p, i) => ({ path: ['proxies', i, 'listen'], listen: p.listen })),
@@ -67,6 +78,11 @@ export function checkConsistency(config: Config): Problem[] {
     });
   }
   return problems;
+}
+
+/** A proxy's or mock's name as it appears in its variable: `a-b` → `A_B`. */
+export function envName(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
 function sameHost(a: string, b: string): boolean {

@@ -10,6 +10,7 @@
 import { ListenError } from '../address.js';
 import { ControlServer } from '../control/server.js';
 import { controlRouter } from '../control/api.js';
+import { envName } from '../config/consistency.js';
 import type { Config } from '../config/schema.js';
 import { EnvironmentError } from '../errors.js';
 import type { MetricSet } from '../gate/metrics.js';
@@ -122,10 +123,6 @@ export class Environment {
 }
 
 /** `llm-primary` → `LLM_PRIMARY`, as environment variable names allow. */
-export function envName(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-}
-
 /** Runs a listen step; whatever stops it (a port taken, an address not here) becomes an EnvironmentError naming it. */
 async function bind(what: string, listen: () => Promise<unknown>): Promise<void> {
   try {
