@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-IJT6D26Z.js";
+} from "./chunks/chunk-TODFOM6D.js";
 import {
   __commonJS,
   __export,

@@ -28229,6 +28229,15 @@ function checkConsistency(config2) {
       else problems.push({ path: [kind, i2, "name"], message: `duplicate name "${item.name}" (also ${kind}[${first}])` });
     });
   }
+  for (const kind of ["proxies", "mocks"]) {
+    const byVariable = /* @__PURE__ */ new Map();
+    config2[kind].forEach((item, i2) => {
+      const variable = `CHAOS_GATE_${kind === "proxies" ? "PROXY" : "MOCK"}_${envName(item.name)}`;
+      const other = byVariable.get(variable);
+      if (other !== void 0 && other !== item.name) problems.push({ path: [kind, i2, "name"], message: `"${item.name}" and "${other}" both map to ${variable}; rename one` });
+      else byVariable.set(variable, item.name);
+    });
+  }
   const listeners = [
     ...config2.proxies.map((p, i2) => ({ path: ["proxies", i2, "listen"], listen: p.listen })),
     ...config2.mocks.map((m, i2) => ({ path: ["mocks", i2, "listen"], listen: m.listen })),
@@ -28272,6 +28281,9 @@ function checkConsistency(config2) {
     });
   }
   return problems;
+}
+function envName(name2) {
+  return name2.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 }
 function sameHost(a2, b) {
   const loopback = (host) => host === "localhost" || host.startsWith("127.") || host === "::1";
@@ -48101,6 +48113,7 @@ var DEFAULT_TIMEOUT_MS = 1e4;
 var DEFAULT_MAX_IN_FLIGHT = 1e3;
 var RATE = /^(\d+(?:\.\d+)?)\s*\/\s*(s|m)$/;
 var RATE_HINT = "expected a rate like 200/s or 30/m";
+var MAX_RATE = 5e4;
 var rate = external_exports.string({ error: `${RATE_HINT} (requests per second or per minute)` }).transform((text2, ctx) => {
   const match = RATE.exec(text2.trim());
   if (!match) {
@@ -48110,6 +48123,10 @@ var rate = external_exports.string({ error: `${RATE_HINT} (requests per second o
   const perSecond = Number(match[1]) / (match[2] === "m" ? 60 : 1);
   if (!(perSecond > 0)) {
     ctx.addIssue({ code: "custom", message: `expected a rate above 0, like 200/s, got "${text2}"` });
+    return external_exports.NEVER;
+  }
+  if (perSecond > MAX_RATE) {
+    ctx.addIssue({ code: "custom", message: `expected at most ${MAX_RATE}/s, what one load generator can schedule, got "${text2}"; split the load across shards for more` });
     return external_exports.NEVER;
   }
   return perSecond;
@@ -57906,6 +57923,7 @@ function parseMetricLine(text2) {
   const line = value;
   if (typeof line.name !== "string" || !NAME.test(line.name)) return 'name: expected letters, digits and _ (e.g. "deadlocks")';
   if (typeof line.type !== "string" || !TYPES.includes(line.type)) return `type: expected one of ${TYPES.join(", ")}`;
+  if (line.name in Object.prototype || line.name === "prototype") return `name: "${line.name}" is reserved; pick another name`;
   const builtin = builtinType(line.name);
   if (builtin !== void 0 && builtin !== line.type) return `name: "${line.name}" is chaos-gate's own ${builtin}; report it as a ${builtin} or pick another name`;
   const v = line.value;
@@ -60076,9 +60094,6 @@ var Environment = class _Environment {
     return this.stopped;
   }
 };
-function envName(name2) {
-  return name2.toUpperCase().replace(/[^A-Z0-9]/g, "_");
-}
 async function bind(what, listen) {
   try {
     await listen();
