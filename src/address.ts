@@ -10,6 +10,11 @@ export function splitHostPort(address: string): { host: string; port: number } {
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }
 
+/** A host only this machine can reach: `localhost`, 127.0.0.0/8 or ::1. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
+}
+
 /** Binds `server` to a `host:port`; rejects with a ListenError (or the OS error when it is none of those) when it cannot. */
 export async function listenOn(server: Server, address: string): Promise<AddressInfo> {
   const { host, port } = splitHostPort(address);

@@ -86,7 +86,12 @@ export interface JournalEntry {
   path: string;
   query: Record<string, string | string[]>;
   headers: Record<string, string | string[]>;
+  /** The body, or its first 64 KiB when longer (then `body_sha256` is set). */
   body: string;
+  /** The whole body's length in bytes. */
+  body_bytes: number;
+  /** The whole body's SHA-256 (hex) when `body` is only its first bytes; null otherwise. */
+  body_sha256: string | null;
   /** The matched route's name; null when none matched (answered 404). */
   route: string | null;
   /** The status sent; null when a fault sent none. */
@@ -108,7 +113,11 @@ export interface JournalFilter {
 interface JournalPage {
   count: number;
   total: number;
+  /** Entries no longer kept (past the journal's entry or byte limit). */
+  dropped: number;
   requests: JournalEntry[];
+  /** The `after` of the next page; null on the last. */
+  next: number | null;
 }
 
 export class MockClient {
@@ -146,7 +155,7 @@ export class MockClient {
 
   /** Journal entries matching the filter, oldest first. */
   async requests(filter: JournalFilter = {}): Promise<JournalEntry[]> {
-    return (await this.http.request<JournalPage>('GET', `${this.base}/requests${queryString(filter)}`)).requests;
+    return this.rest(await this.http.request<JournalPage>('GET', `${this.base}/requests${queryString(filter)}`), filter);
   }
 
   /** How many journal entries match the filter. */
@@ -158,7 +167,17 @@ export class MockClient {
   async waitForRequests(count: number, filter: JournalFilter = {}, timeoutMs = 5000): Promise<JournalEntry[]> {
     const page = await this.http.request<JournalPage>('GET', `${this.base}/requests${queryString(filter, { wait: count, timeout: timeoutMs })}`);
     if (page.count < count) throw new Error(`mock ${this.name}: ${page.count} of ${count} requests${describe(filter)} after ${timeoutMs}ms`);
-    return page.requests;
+    return this.rest(page, filter);
+  }
+
+  /** The journal comes in pages (up to 1000 entries or 8 MB each): this page's entries and every following page's. */
+  private async rest(first: JournalPage, filter: JournalFilter): Promise<JournalEntry[]> {
+    const entries = [...first.requests];
+    for (let page = first; page.next !== null; ) {
+      page = await this.http.request<JournalPage>('GET', `${this.base}/requests${queryString(filter, { after: page.next })}`);
+      entries.push(...page.requests);
+    }
+    return entries;
   }
 
   async clearRequests(): Promise<void> {

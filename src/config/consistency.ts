@@ -1,5 +1,5 @@
 /** Checks across the whole config that no single key's schema can see: names, ports, references. */
-import { splitHostPort } from '../address.js';
+import { isLoopbackHost, splitHostPort } from '../address.js';
 import { builtinType } from '../gate/builtin-metrics.js';
 import { mismatch } from '../gate/expression.js';
 import type { Problem } from './interpolate.js';
@@ -17,6 +17,17 @@ export function checkConsistency(config: Config): Problem[] {
     });
   }
 
+  // Stages find each proxy and mock by its variable: two names that map to one would hide one.
+  for (const kind of ['proxies', 'mocks'] as const) {
+    const byVariable = new Map<string, string>();
+    config[kind].forEach((item, i) => {
+      const variable = `CHAOS_GATE_${kind === 'proxies' ? 'PROXY' : 'MOCK'}_${envName(item.name)}`;
+      const other = byVariable.get(variable);
+      if (other !== undefined && other !== item.name) problems.push({ path: [kind, i, 'name'], message: `"${item.name}" and "${other}" both map to ${variable}; rename one` });
+      else byVariable.set(variable, item.name);
+    });
+  }
+
   // Two listeners on one port: the second would fail to start, so say it now.
   const listeners: { path: PropertyKey[]; listen: string }[] = [
     ...config.proxies.map((p, i) => ({ path: ['proxies', i, 'listen'], listen: p.listen })),
@@ -30,6 +41,12 @@ export function checkConsistency(config: Config): Problem[] {
     const other = ports.get(port);
     if (other) problems.push({ path, message: `port ${port} is also used by ${describePath(other)}` });
     else ports.set(port, path);
+  }
+
+  // Whoever reaches the control API can add faults and open proxies to this machine's services.
+  const control = splitHostPort(config.control.listen).host;
+  if (!isLoopbackHost(control) && config.control.token === undefined) {
+    problems.push({ path: ['control', 'listen'], message: `${config.control.listen} is reachable from other machines: set control.token (every call then needs it), or listen on 127.0.0.1` });
   }
 
   config.proxies.forEach((proxy, i) => {
@@ -61,6 +78,11 @@ export function checkConsistency(config: Config): Problem[] {
     });
   }
   return problems;
+}
+
+/** A proxy's or mock's name as it appears in its variable: `a-b` → `A_B`. */
+export function envName(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
 function sameHost(a: string, b: string): boolean {

@@ -3,13 +3,14 @@
  * src/proxy, a mock's in src/mock, load traffic in src/load, experiments in src/chaos), so the
  * control API and the config file validate the same things with the same messages.
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { experimentSchema } from '../chaos/schema.js';
 import { loadStageSchema } from '../load/schema.js';
 import { mockSchema } from '../mock/schema.js';
 import { proxySchema } from '../proxy/schema.js';
 import { thresholdSchema } from '../gate/schema.js';
-import { duration, hostPort, name } from '../units/fields.js';
+import { duration, hostPort, name, positiveDuration } from '../units/fields.js';
 
 const junitGlobs = z
   .union([z.string(), z.array(z.string())], { error: 'expected a glob or a list of globs, e.g. "reports/unit/*.xml"' })
@@ -24,7 +25,7 @@ const commandFields = {
   run: z.string({ error: 'expected a shell command' }).min(1, 'expected a shell command'),
   junit: junitGlobs.optional(),
   /** The whole process tree is killed past this. */
-  timeout: duration.optional(),
+  timeout: positiveDuration.optional(),
   env: env.optional(),
   working_directory: z.string().optional(),
 };
@@ -58,6 +59,19 @@ const serviceSchema = z.strictObject({
     .optional(),
 });
 
+/** An upstream host allowed without safety.allow_remote: a name, an address, or a range such as 10.0.0.0/8. */
+const allowedHost = z.string({ error: 'expected a host, an address or a range such as 10.0.0.0/8' }).superRefine((entry, ctx) => {
+  const [address, prefix, extra] = entry.split('/');
+  if (prefix === undefined) {
+    if (!/^[A-Za-z0-9.:-]+$/.test(entry)) ctx.addIssue({ code: 'custom', message: `expected a host, an address or a range such as 10.0.0.0/8, got "${entry}"` });
+    return;
+  }
+  const bits = isIPv4(address) ? 32 : isIPv6(address) ? 128 : 0;
+  if (!bits || extra !== undefined || !/^\d+$/.test(prefix) || Number(prefix) > bits) {
+    ctx.addIssue({ code: 'custom', message: `expected a range such as 10.0.0.0/8 or fc00::/7, got "${entry}"` });
+  }
+});
+
 export const configSchema = (baseDir: string) =>
   z.strictObject({
     version: z.literal(1, { error: 'expected version: 1' }),
@@ -80,16 +94,18 @@ export const configSchema = (baseDir: string) =>
       .default({ listen: '127.0.0.1:8474' }),
     safety: z
       .strictObject({
-        max_duration: duration.default(30 * 60_000),
-        fault_ttl: duration.default(5 * 60_000),
+        max_duration: positiveDuration.default(30 * 60_000),
+        fault_ttl: positiveDuration.default(5 * 60_000),
         forbid_env: z.record(z.string(), z.string()).default({ ENVIRONMENT: 'production', NODE_ENV: 'production' }),
         allow_remote: z.boolean().default(false),
+        allow_hosts: z.array(allowedHost, { error: 'expected a list of hosts or ranges, e.g. [10.1.2.3, 192.168.0.0/16, db.internal]' }).default([]),
       })
       .default({
         max_duration: 30 * 60_000,
         fault_ttl: 5 * 60_000,
         forbid_env: { ENVIRONMENT: 'production', NODE_ENV: 'production' },
         allow_remote: false,
+        allow_hosts: [],
       }),
     report: z
       .strictObject({

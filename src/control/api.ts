@@ -5,6 +5,7 @@
 import type { MetricSet } from '../gate/metrics.js';
 import type { MockRegistry } from '../mock/registry.js';
 import type { ProxyRegistry } from '../proxy/registry.js';
+import { listenGuard } from './listen-guard.js';
 import { metricsRoutes } from './metrics.js';
 import { mockRoutes } from './mocks.js';
 import { proxyRoutes } from './proxies.js';
@@ -18,6 +19,8 @@ export interface ControlParts {
   mocks: MockRegistry;
   /** The metric set of whatever is running now (POST /metrics records into it). */
   currentMetrics: () => MetricSet;
+  /** safety.allow_remote: proxies and mocks created through the API may listen beyond loopback. */
+  allowRemoteListen?: boolean;
 }
 
 export function controlRouter(parts: ControlParts): Router {
@@ -33,8 +36,10 @@ export function controlRouter(parts: ControlParts): Router {
     text: parts.proxies.prometheus(),
     contentType: 'text/plain; version=0.0.4',
   }));
-  proxyRoutes(router, parts.proxies);
-  mockRoutes(router, parts.mocks);
+  const checkListen = listenGuard(parts.allowRemoteListen ?? false);
+  proxyRoutes(router, parts.proxies, checkListen);
+  mockRoutes(router, parts.mocks, checkListen);
   metricsRoutes(router, parts.currentMetrics);
   return router;
 }
+

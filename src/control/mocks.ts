@@ -10,7 +10,8 @@
  *   POST   /mocks/{name}/faults            switch a fault on → { id, … }
  *   DELETE /mocks/{name}/faults[/{id}]     switch one, or all, off
  *   GET    /mocks/{name}/requests          the journal; ?method=&path=&route=&status=&matched= filter it,
- *                                          ?wait=N&timeout=MS waits until N entries match
+ *                                          ?wait=N&timeout=MS waits until N entries match,
+ *                                          ?after=SEQ&limit=N pages it (`next` is the following page's `after`)
  *   DELETE /mocks/{name}/requests          clear the journal
  */
 import type { z } from 'zod';
@@ -20,18 +21,23 @@ import type { MockRegistry } from '../mock/registry.js';
 import { mockFaultSchema, mockSchema } from '../mock/schema.js';
 import type { MockServer } from '../mock/server.js';
 import { ApiError } from './errors.js';
+import { listenGuard, type ListenGuard } from './listen-guard.js';
 import type { ApiRequest, Router } from './router.js';
 
 const DEFAULT_WAIT_MS = 5000;
+/** A page of the journal holds at most this many entries, and about this many bytes of bodies and headers (at least one entry). */
+const PAGE_ENTRIES = 1000;
+const PAGE_BYTES = 8 << 20;
 const MAX_WAIT_MS = 60_000;
 
-export function mockRoutes(router: Router, mocks: MockRegistry): void {
+export function mockRoutes(router: Router, mocks: MockRegistry, checkListen: ListenGuard = listenGuard(false)): void {
   const mock = (req: ApiRequest) => mocks.require(req.params.name);
 
   router.add('GET', '/mocks', () => ({ status: 200, json: Object.fromEntries(mocks.list().map((m) => [m.name, mockView(m)])) }));
 
   router.add('POST', '/mocks', async (req) => {
     const definition = parse(mockSchema(process.cwd()), req.body);
+    checkListen(definition.listen, 'listen');
     return { status: 201, json: mockView(await mocks.create(definition)) };
   });
 
@@ -73,11 +79,15 @@ export function mockRoutes(router: Router, mocks: MockRegistry): void {
     const target = mock(req);
     const filter = journalFilter(req.query);
     const wait = optionalInteger(req.query, 'wait');
+    const after = optionalInteger(req.query, 'after') ?? 0;
+    const limit = Math.min(optionalInteger(req.query, 'limit') ?? PAGE_ENTRIES, PAGE_ENTRIES);
+    if (limit < 1) throw ApiError.badField('limit', 'expected a whole number ≥ 1');
     const entries =
       wait === undefined
         ? target.journal.list(filter)
         : await target.journal.waitFor(wait, filter, Math.min(optionalInteger(req.query, 'timeout') ?? DEFAULT_WAIT_MS, MAX_WAIT_MS));
-    return { status: 200, json: { count: entries.length, total: target.journal.total, requests: entries.map(entryView) } };
+    const { requests, next } = page(entries, after, limit);
+    return { status: 200, json: { count: entries.length, total: target.journal.total, dropped: target.journal.dropped, requests: requests.map(entryView), next } };
   });
 
   router.add('DELETE', '/mocks/{name}/requests', (req) => {
@@ -115,7 +125,7 @@ export function faultView(fault: InjectedFault) {
 export function entryView(entry: JournalEntry) {
   const { request } = entry;
   const query: Record<string, string | string[]> = {};
-  for (const [key, value] of request.query) {
+  for (const [key, value] of new URLSearchParams(request.rawQuery)) {
     const previous = query[key];
     query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
   }
@@ -127,10 +137,32 @@ export function entryView(entry: JournalEntry) {
     query,
     headers: request.headers,
     body: request.body,
+    body_bytes: request.bodyBytes,
+    // Set when `body` is only the first bytes of the body (the journal keeps 64 KiB of each).
+    body_sha256: request.bodySha256 ?? null,
     route: entry.route ?? null,
     status: entry.status ?? null,
     fault: entry.fault ?? null,
   };
+}
+
+/** The entries after seq `after`, up to `limit` and PAGE_BYTES; `next` is the `after` of the following page, null on the last. */
+function page(entries: JournalEntry[], after: number, limit: number): { requests: JournalEntry[]; next: number | null } {
+  const requests: JournalEntry[] = [];
+  let bytes = 0;
+  let i = entries.findIndex((entry) => entry.seq > after);
+  if (i < 0) return { requests, next: null };
+  for (; i < entries.length && requests.length < limit; i++) {
+    const size = entrySize(entries[i]);
+    if (requests.length > 0 && bytes + size > PAGE_BYTES) break;
+    requests.push(entries[i]);
+    bytes += size;
+  }
+  return { requests, next: i < entries.length ? requests[requests.length - 1].seq : null };
+}
+
+function entrySize({ request }: JournalEntry): number {
+  return request.body.length + request.path.length + request.rawQuery.length + JSON.stringify(request.headers).length;
 }
 
 function journalFilter(query: URLSearchParams): JournalFilter {

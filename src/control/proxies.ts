@@ -7,13 +7,15 @@
  */
 import type { ProxyRegistry } from '../proxy/registry.js';
 import { populateSchema, proxySchema, proxyUpdateSchema, toxicSchema, toxicUpdateSchema, validate } from '../proxy/schema.js';
+import { MAX_TIMER_MS } from '../units/duration.js';
 import { ApiError } from './errors.js';
+import { listenGuard, type ListenGuard } from './listen-guard.js';
 import type { Handler, Router } from './router.js';
 
 /** How long `GET /proxies/{proxy}/connections?wait=N` waits when no `timeout` is given (Toxiproxy's API timeout). */
 const DEFAULT_WAIT_MS = 30_000;
 
-export function proxyRoutes(router: Router, proxies: ProxyRegistry): void {
+export function proxyRoutes(router: Router, proxies: ProxyRegistry, checkListen: ListenGuard = listenGuard(false)): void {
   const ok = (json: unknown, status = 200) => ({ status, json });
   const proxyOf = (params: Record<string, string>) => proxies.get(params.proxy);
 
@@ -21,12 +23,14 @@ export function proxyRoutes(router: Router, proxies: ProxyRegistry): void {
 
   router.add('POST', '/proxies', async (req) => {
     const definition = validate(proxySchema, req.body);
+    checkListen(definition.listen, 'listen');
     const proxy = await proxies.create(definition);
     return ok(proxy.toJSON(), 201);
   });
 
   router.add('POST', '/populate', async (req) => {
     const definitions = validate(populateSchema, req.body);
+    definitions.forEach((definition, i) => checkListen(definition.listen, `[${i}].listen`));
     const created = await proxies.populate(definitions);
     return ok({ proxies: created.map((p) => p.toJSON()) }, 201);
   });
@@ -36,6 +40,7 @@ export function proxyRoutes(router: Router, proxies: ProxyRegistry): void {
   const update: Handler = async ({ params, body }) => {
     const proxy = proxyOf(params);
     const change = validate(proxyUpdateSchema, body ?? {});
+    checkListen(change.listen, 'listen');
     await proxies.update(proxy.name, change);
     return ok(proxy.toJSON());
   };
@@ -86,5 +91,7 @@ export function proxyRoutes(router: Router, proxies: ProxyRegistry): void {
 function wholeNumber(text: string | null, field: string): number {
   const value = Number(text);
   if (text === null || text === '' || !Number.isInteger(value) || value < 0) throw ApiError.badField(field, `expected a whole number ≥ 0, got "${text}"`);
+  // A longer wait would fire at once.
+  if (value > MAX_TIMER_MS) throw ApiError.badField(field, `expected at most ${MAX_TIMER_MS}, got "${text}"`);
   return value;
 }

@@ -28,6 +28,8 @@ export function parseMetricLine(text: string): MetricLine | string {
   const line = value as Record<string, unknown>;
   if (typeof line.name !== 'string' || !NAME.test(line.name)) return 'name: expected letters, digits and _ (e.g. "deadlocks")';
   if (typeof line.type !== 'string' || !TYPES.includes(line.type)) return `type: expected one of ${TYPES.join(', ')}`;
+  // Reports are plain objects keyed by metric name: `__proto__` or `constructor` would vanish there or corrupt it.
+  if (line.name in Object.prototype || line.name === 'prototype') return `name: "${line.name}" is reserved; pick another name`;
   // A built-in name keeps its type, so a threshold checked against it at load stays right.
   const builtin = builtinType(line.name);
   if (builtin !== undefined && builtin !== line.type) return `name: "${line.name}" is chaos-gate's own ${builtin}; report it as a ${builtin} or pick another name`;

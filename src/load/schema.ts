@@ -18,6 +18,12 @@ const DEFAULT_MAX_IN_FLIGHT = 1000;
 const RATE = /^(\d+(?:\.\d+)?)\s*\/\s*(s|m)$/;
 const RATE_HINT = 'expected a rate like 200/s or 30/m';
 
+/**
+ * The most one generator can schedule: past it the event loop falls behind its own timetable,
+ * and requests sent late would be recorded against a healthy target.
+ */
+export const MAX_RATE = 50_000;
+
 /** `200/s` or `30/m` → requests per second. */
 const rate = z.string({ error: `${RATE_HINT} (requests per second or per minute)` }).transform((text, ctx) => {
   const match = RATE.exec(text.trim());
@@ -28,6 +34,10 @@ const rate = z.string({ error: `${RATE_HINT} (requests per second or per minute)
   const perSecond = Number(match[1]) / (match[2] === 'm' ? 60 : 1);
   if (!(perSecond > 0)) {
     ctx.addIssue({ code: 'custom', message: `expected a rate above 0, like 200/s, got "${text}"` });
+    return z.NEVER;
+  }
+  if (perSecond > MAX_RATE) {
+    ctx.addIssue({ code: 'custom', message: `expected at most ${MAX_RATE}/s, what one load generator can schedule, got "${text}"; split the load across shards for more` });
     return z.NEVER;
   }
   return perSecond;

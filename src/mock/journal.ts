@@ -1,18 +1,37 @@
 /**
  * The request journal: every request a mock received, matched or not, with what answered it.
  * Tests read it to assert "the client retried exactly twice" or "fell over to the second
- * provider". It keeps the latest LIMIT entries (a load stage can send millions); `total`
- * counts them all since the last clear.
+ * provider". Memory is bounded twice: it keeps the latest `maxEntries` entries (a load stage
+ * can send millions) within `maxBytes`, and of each body only the first `bodyPrefixBytes`,
+ * with the body's full length and its SHA-256 (80 bodies of 10 MB must not cost 800 MB).
+ * `total` counts every entry since the last clear; `dropped` those no longer kept.
  */
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FaultName } from './faults/fault.js';
 import type { MockRequest } from './request.js';
+
+/** What the journal keeps of a request. */
+export interface JournalRequest {
+  method: string;
+  path: string;
+  /** The query as sent, without `?`. */
+  rawQuery: string;
+  headers: IncomingHttpHeaders;
+  /** The body, or its first `bodyPrefixBytes` when longer (cut on a character boundary). */
+  body: string;
+  /** The whole body's length in bytes (UTF-8). */
+  bodyBytes: number;
+  /** The whole body's SHA-256 (hex) when `body` is only its prefix. */
+  bodySha256?: string;
+}
 
 export interface JournalEntry {
   /** 1, 2, … since the last clear. */
   seq: number;
   /** Epoch milliseconds when its answer was decided (a delay or a hang comes after). */
   at: number;
-  request: MockRequest;
+  request: JournalRequest;
   /** The matched route's name; undefined when none matched (answered 404). */
   route?: string;
   /** The status sent; undefined when a fault sent none. */
@@ -31,7 +50,15 @@ export interface JournalFilter {
   matched?: boolean;
 }
 
-const LIMIT = 10_000;
+export interface JournalLimits {
+  maxEntries: number;
+  /** Bytes kept in all (bodies, headers, path and query), the newest entries first. */
+  maxBytes: number;
+  /** Bytes of each body kept. */
+  bodyPrefixBytes: number;
+}
+
+export const JOURNAL_LIMITS: JournalLimits = { maxEntries: 10_000, maxBytes: 64 << 20, bodyPrefixBytes: 64 << 10 };
 
 interface Waiter {
   filter: JournalFilter;
@@ -43,23 +70,49 @@ interface Waiter {
 export class Journal {
   /** Entries recorded since the last clear (including those no longer kept). */
   total = 0;
-  private readonly ring: JournalEntry[] = [];
+  /** Kept entries, oldest first; `head` is where they start (dropping from the front is O(1)). */
+  private entries: { entry: JournalEntry; bytes: number }[] = [];
+  private head = 0;
+  /** Bytes the kept entries hold. */
+  bytes = 0;
   private readonly waiters = new Set<Waiter>();
+
+  constructor(private readonly limits: JournalLimits = JOURNAL_LIMITS) {}
 
   /** Records one request when its answer is decided (before any delay); `at` in epoch ms. */
   record(at: number, request: MockRequest, route: string | undefined, status: number | undefined, fault: FaultName | undefined): void {
-    const entry: JournalEntry = { seq: ++this.total, at, request, route, status, fault };
-    if (this.ring.length < LIMIT) this.ring.push(entry);
-    else this.ring[(entry.seq - 1) % LIMIT] = entry;
+    const kept = keep(request, this.limits.bodyPrefixBytes);
+    const entry: JournalEntry = { seq: ++this.total, at, request: kept, route, status, fault };
+    const bytes = sizeOf(kept);
+    this.entries.push({ entry, bytes });
+    this.bytes += bytes;
+    while (this.size > this.limits.maxEntries || (this.bytes > this.limits.maxBytes && this.size > 1)) {
+      this.bytes -= this.entries[this.head].bytes;
+      this.entries[this.head++] = undefined as never;
+    }
+    // Compact once the dropped front outweighs what is kept.
+    if (this.head > 1024 && this.head > this.size) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
     if (this.waiters.size > 0) this.wake(entry);
+  }
+
+  /** Entries kept. */
+  get size(): number {
+    return this.entries.length - this.head;
+  }
+
+  /** Entries recorded but no longer kept (past the entry or byte limit). */
+  get dropped(): number {
+    return this.total - this.size;
   }
 
   /** Kept entries matching the filter, oldest first. */
   list(filter: JournalFilter = {}): JournalEntry[] {
-    const start = this.ring.length < LIMIT ? 0 : this.total % LIMIT;
     const out: JournalEntry[] = [];
-    for (let i = 0; i < this.ring.length; i++) {
-      const entry = this.ring[(start + i) % this.ring.length];
+    for (let i = this.head; i < this.entries.length; i++) {
+      const { entry } = this.entries[i];
       if (matches(entry, filter)) out.push(entry);
     }
     return out;
@@ -84,7 +137,9 @@ export class Journal {
   }
 
   clear(): void {
-    this.ring.length = 0;
+    this.entries = [];
+    this.head = 0;
+    this.bytes = 0;
     this.total = 0;
     for (const waiter of this.waiters) waiter.seen = 0;
   }
@@ -109,4 +164,21 @@ function matches(entry: JournalEntry, filter: JournalFilter): boolean {
     (filter.status === undefined || entry.status === filter.status) &&
     (filter.matched === undefined || (entry.route !== undefined) === filter.matched)
   );
+}
+
+/** The request as kept: a body past `prefixBytes` is cut there, with its length and hash. */
+function keep(request: MockRequest, prefixBytes: number): JournalRequest {
+  const { method, path, rawQuery, headers, body } = request;
+  const bodyBytes = Buffer.byteLength(body);
+  if (bodyBytes <= prefixBytes) return { method, path, rawQuery, headers, body, bodyBytes };
+  // A UTF-8 cut can split a character; the decoder drops the broken tail.
+  const prefix = Buffer.from(body.slice(0, prefixBytes)).subarray(0, prefixBytes).toString('utf8').replace(/\uFFFD$/, '');
+  return { method, path, rawQuery, headers, body: prefix, bodyBytes, bodySha256: createHash('sha256').update(body).digest('hex') };
+}
+
+/** About what an entry holds: strings as UTF-16 (two bytes a character), plus a fixed overhead. */
+function sizeOf(request: JournalRequest): number {
+  let chars = request.method.length + request.path.length + request.rawQuery.length + request.body.length;
+  for (const [name, value] of Object.entries(request.headers)) chars += name.length + (Array.isArray(value) ? value.join('').length : (value?.length ?? 0));
+  return 2 * chars + 256;
 }

@@ -15,13 +15,13 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { duration, hostPort, name, probability } from '../units/fields.js';
+import { duration, hostPort, name, probability, timerMs } from '../units/fields.js';
 import { FAULT_NAMES } from './faults/fault.js';
 import { paramsRead, TEMPLATE_HELP, unknownExpressions } from './template.js';
 
 /** A duration string (`250ms`), or a number of milliseconds as Toxiproxy's API writes them. */
 const milliseconds = z.union(
-  [z.number().nonnegative('expected a duration of 0 or more milliseconds'), duration],
+  [timerMs(), duration],
   { error: 'expected a duration like 250ms or 2s, or a number of milliseconds' },
 );
 

@@ -21,6 +21,11 @@ export interface ProxyRegistryOptions {
   refuseUpstream?: (upstream: string) => string | undefined;
 }
 
+/** Expiry ids within a proxy: `toxic:<name>` for a toxic, and ids without that prefix for the proxy's own state. */
+const TOXIC = 'toxic:';
+const STATE_ENABLED = '~enabled';
+const STATE_ACCEPTING = '~accepting';
+
 export class ProxyRegistry {
   private readonly proxies = new Map<string, Proxy>();
   /** Run-time toxics, by proxy and toxic name, removed after safety.fault_ttl. */
@@ -33,9 +38,11 @@ export class ProxyRegistry {
   /**
    * Creates a proxy with its toxics and starts it (unless `enabled: false`). Rejects with
    * AlreadyExistsError, UpstreamRefusedError, InvalidProxyInputError (an upstream host that does
-   * not resolve) or ListenError (the listen address cannot be bound).
+   * not resolve) or ListenError (the listen address cannot be bound). A proxy created at run time
+   * (not `declared` in chaos-gate.yml) has its toxics, and its being disabled or not accepting,
+   * undone after safety.fault_ttl.
    */
-  async create(definition: ProxyDefinition): Promise<Proxy> {
+  async create(definition: ProxyDefinition, { declared = false } = {}): Promise<Proxy> {
     if (this.proxies.has(definition.name)) throw new AlreadyExistsError('proxy', definition.name);
     this.checkUpstream(definition.upstream, 'upstream');
     const proxy = new Proxy(definition);
@@ -43,6 +50,11 @@ export class ProxyRegistry {
     try {
       await checkResolvable(definition.upstream);
       if (definition.enabled) await proxy.start();
+      if (!declared) {
+        for (const toxic of proxy.toxicList()) this.expireToxic(proxy, toxic.name);
+        if (!definition.enabled) this.expireState(proxy, 'enabled');
+        if (!definition.accepting) this.expireState(proxy, 'accepting');
+      }
       return proxy;
     } catch (error) {
       this.proxies.delete(proxy.name);
@@ -90,7 +102,7 @@ export class ProxyRegistry {
         if (definition.toxics) {
           this.expiry.cancel(existing.name);
           existing.removeAllToxics();
-          for (const toxic of definition.toxics) existing.addToxic(toxic);
+          for (const toxic of definition.toxics) this.expireToxic(existing, existing.addToxic(toxic).name);
         }
         result.push(existing);
         continue;
@@ -113,6 +125,11 @@ export class ProxyRegistry {
       await checkResolvable(change.upstream);
     }
     await proxy.update(change);
+    // Down or parked is a fault like a toxic: it ends after the TTL unless ended first.
+    if (change.enabled === false) this.expireState(proxy, 'enabled');
+    else if (proxy.enabled) this.expiry.cancel(name, STATE_ENABLED);
+    if (change.accepting === false) this.expireState(proxy, 'accepting');
+    else if (proxy.accepting) this.expiry.cancel(name, STATE_ACCEPTING);
     return proxy;
   }
 
@@ -140,13 +157,7 @@ export class ProxyRegistry {
   addToxic(proxyName: string, definition: ToxicDefinition): Toxic {
     const proxy = this.get(proxyName);
     const toxic = proxy.addToxic(definition);
-    this.expiry.schedule(proxyName, toxic.name, () => {
-      try {
-        proxy.removeToxic(toxic.name);
-      } catch {
-        // Removed meanwhile by another way; nothing is left faulted.
-      }
-    });
+    this.expireToxic(proxy, toxic.name);
     return toxic;
   }
 
@@ -158,7 +169,7 @@ export class ProxyRegistry {
   /** Removes a toxic; what it holds on live connections is passed on first. */
   removeToxic(proxyName: string, toxicName: string): void {
     this.get(proxyName).removeToxic(toxicName);
-    this.expiry.cancel(proxyName, toxicName);
+    this.expiry.cancel(proxyName, TOXIC + toxicName);
   }
 
   /** Prometheus text for GET /metrics: bytes and connections per proxy and direction, active toxics. */
@@ -172,6 +183,29 @@ export class ProxyRegistry {
     const proxies = this.list();
     this.proxies.clear();
     await Promise.all(proxies.map((p) => p.shutdown()));
+  }
+
+  /** A run-time toxic leaves after the TTL. */
+  private expireToxic(proxy: Proxy, toxicName: string): void {
+    this.expiry.schedule(proxy.name, TOXIC + toxicName, () => {
+      try {
+        proxy.removeToxic(toxicName);
+      } catch {
+        // Removed meanwhile by another way; nothing is left faulted.
+      }
+    });
+  }
+
+  /** A proxy disabled or not accepting at run time is enabled and accepting again after the TTL. */
+  private expireState(proxy: Proxy, state: 'enabled' | 'accepting'): void {
+    if (state === 'accepting') {
+      this.expiry.schedule(proxy.name, STATE_ACCEPTING, () => proxy.setAccepting(true));
+      return;
+    }
+    this.expiry.schedule(proxy.name, STATE_ENABLED, () => {
+      // Gone, or its address taken meanwhile: nothing of ours is left faulted either way.
+      if (this.proxies.get(proxy.name) === proxy) proxy.start().catch(() => undefined);
+    });
   }
 
   /** UpstreamRefusedError naming the field when the run's safety rules refuse this upstream. */

@@ -10,6 +10,7 @@
 import { ListenError } from '../address.js';
 import { ControlServer } from '../control/server.js';
 import { controlRouter } from '../control/api.js';
+import { envName } from '../config/consistency.js';
 import type { Config } from '../config/schema.js';
 import { EnvironmentError } from '../errors.js';
 import type { MetricSet } from '../gate/metrics.js';
@@ -18,7 +19,7 @@ import { ProxyRegistry } from '../proxy/registry.js';
 import type { StageName } from '../results/types.js';
 import type { Log } from '../log.js';
 import type { ProcessGroups } from '../stages/spawn.js';
-import { isRemote } from './safety.js';
+import { isRemote, REMOTE_HINT } from './safety.js';
 import { startService, type StartedService } from './services.js';
 
 /** SIGTERM to SIGKILL for services in an emergency stop. */
@@ -52,7 +53,7 @@ export class Environment {
     // (POST /proxies, /populate) may not point outside this machine either, unless safety.allow_remote.
     this.proxies = new ProxyRegistry({
       faultTtlMs: config.safety.fault_ttl,
-      refuseUpstream: (upstream) => (!config.safety.allow_remote && isRemote(upstream) ? `${upstream} is outside this machine; set safety.allow_remote: true if that is intended` : undefined),
+      refuseUpstream: (upstream) => (!config.safety.allow_remote && isRemote(upstream, config.safety.allow_hosts) ? `${upstream} is outside this machine; ${REMOTE_HINT}` : undefined),
     });
     this.mocks = new MockRegistry({ faultTtlMs: config.safety.fault_ttl });
   }
@@ -86,10 +87,10 @@ export class Environment {
 
   private async startAll(): Promise<void> {
     const { config, options } = this;
-    const router = controlRouter({ proxies: this.proxies, mocks: this.mocks, currentMetrics: options.currentMetrics });
+    const router = controlRouter({ proxies: this.proxies, mocks: this.mocks, currentMetrics: options.currentMetrics, allowRemoteListen: config.safety.allow_remote });
     this.control = new ControlServer({ listen: config.control.listen, token: config.control.token, router });
     await bind(`control API on ${config.control.listen}`, () => this.control!.start());
-    for (const proxy of config.proxies) await bind(`proxy "${proxy.name}" on ${proxy.listen}`, () => this.proxies.create(proxy));
+    for (const proxy of config.proxies) await bind(`proxy "${proxy.name}" on ${proxy.listen}`, () => this.proxies.create(proxy, { declared: true }));
     for (const mock of config.mocks) await bind(`mock "${mock.name}" on ${mock.listen}`, () => this.mocks.create(mock));
     // An emergency stop (Ctrl-C, cancel, max_duration) ends the services now, alongside the stage's
     // own 1 s grace, not after it: the whole stop must fit in 2 s.
@@ -122,10 +123,6 @@ export class Environment {
 }
 
 /** `llm-primary` → `LLM_PRIMARY`, as environment variable names allow. */
-export function envName(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-}
-
 /** Runs a listen step; whatever stops it (a port taken, an address not here) becomes an EnvironmentError naming it. */
 async function bind(what: string, listen: () => Promise<unknown>): Promise<void> {
   try {

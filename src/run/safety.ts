@@ -1,9 +1,10 @@
 /**
  * Refuses to run where chaos must not happen: an environment variable that marks production
- * (`safety.forbid_env`), or an upstream outside this machine without `safety.allow_remote`.
+ * (`safety.forbid_env`), or an upstream outside this machine (private ranges included) that is
+ * neither listed in `safety.allow_hosts` nor allowed by `safety.allow_remote`.
  */
-import { isIPv4, isIPv6 } from 'node:net';
-import { splitHostPort } from '../address.js';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { isLoopbackHost, splitHostPort } from '../address.js';
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 
@@ -14,25 +15,46 @@ export function checkSafety(config: Config, env: NodeJS.ProcessEnv = process.env
     }
   }
   if (config.safety.allow_remote) return;
-  const remote = config.proxies.filter((p) => isRemote(p.upstream));
+  const remote = config.proxies.filter((p) => isRemote(p.upstream, config.safety.allow_hosts));
   if (remote.length > 0) {
     const list = remote.map((p) => `${p.name} → ${p.upstream}`).join(', ');
-    throw new UsageError(`refusing to run: proxy upstreams outside this machine (${list}); set safety.allow_remote: true if that is intended`);
+    throw new UsageError(`refusing to run: proxy upstreams outside this machine (${list}); ${REMOTE_HINT}`);
   }
 }
 
-/** An upstream (`host:port`) outside this machine and its private test hosts: it needs safety.allow_remote. */
-export function isRemote(upstream: string): boolean {
-  return !isLocal(splitHostPort(upstream).host);
+/** What to do about an upstream refused as remote. */
+export const REMOTE_HINT = 'list the host in safety.allow_hosts, or set safety.allow_remote: true if that is intended';
+
+/**
+ * An upstream (`host:port`) beyond loopback and the job's service names, and not listed in
+ * safety.allow_hosts: it needs safety.allow_remote. Private ranges count as remote: inside a
+ * cloud network 10.x or 192.168.x can be production.
+ */
+export function isRemote(upstream: string, allowHosts: readonly string[] = []): boolean {
+  const { host } = splitHostPort(upstream);
+  return !isLoopbackHost(host) && !isServiceName(host) && !allowedHosts(allowHosts)(host);
 }
 
-/** Loopback, or a private-range test host (a network namespace, a CI service container). */
-function isLocal(host: string): boolean {
-  if (host === 'localhost') return true;
-  // Ranges apply to addresses only: 10.db.example.com is a name that resolves anywhere.
-  if (isIPv4(host)) return /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host);
-  if (isIPv6(host)) return host === '::1';
-  // A bare name (a `services:` container such as `postgres`) resolves inside the job's network;
-  // digits or hex alone are an IPv4 address in disguise (134744072 and 0x08080808 are 8.8.8.8).
+/** A bare name (a `services:` container such as `postgres`) resolves inside the job's network. */
+function isServiceName(host: string): boolean {
+  // Digits or hex alone are an IPv4 address in disguise (134744072 and 0x08080808 are 8.8.8.8).
   return /^[a-z0-9-]+$/i.test(host) && !/^(\d+|0x[0-9a-f]+)$/i.test(host);
+}
+
+/** safety.allow_hosts as a test: a host listed by name or address, or an address inside a listed range (`10.0.0.0/8`). */
+function allowedHosts(allowHosts: readonly string[]): (host: string) => boolean {
+  const names = new Set<string>();
+  const ranges = new BlockList();
+  for (const entry of allowHosts) {
+    const [address, prefix] = entry.split('/');
+    const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : undefined;
+    if (family && prefix !== undefined) ranges.addSubnet(address, Number(prefix), family);
+    else if (family) ranges.addAddress(address, family);
+    else names.add(entry.toLowerCase());
+  }
+  return (host) => {
+    if (isIPv4(host)) return ranges.check(host, 'ipv4');
+    if (isIPv6(host)) return ranges.check(host, 'ipv6');
+    return names.has(host.toLowerCase());
+  };
 }

@@ -4,17 +4,32 @@
  */
 import { z } from 'zod';
 import { splitHostPort } from '../address.js';
-import { parseDuration } from './duration.js';
+import { MAX_TIMER_MS, parseDuration, timerRangeProblem } from './duration.js';
 
-/** A duration string turned into milliseconds. */
+/** A duration string turned into milliseconds, at most what a timer can wait (596h). */
 export const duration = z.string({ error: 'expected a duration like 250ms, 30s or 10m' }).transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined) {
     ctx.addIssue({ code: 'custom', message: `expected a duration like 250ms, 30s or 10m, got "${text}"` });
     return z.NEVER;
   }
+  const tooLong = timerRangeProblem(ms);
+  if (tooLong) {
+    ctx.addIssue({ code: 'custom', message: `${tooLong}, got "${text}"` });
+    return z.NEVER;
+  }
   return ms;
 });
+
+/** A duration above zero (a TTL or a deadline of 0 would end everything at once). */
+export const positiveDuration = duration.refine((ms) => ms > 0, 'expected a duration above 0, e.g. 5m');
+
+/** A number of milliseconds ≥ 0 that a timer can wait (as Toxiproxy's API and the control API write durations). */
+export const timerMs = (what = 'milliseconds', max = MAX_TIMER_MS) =>
+  z
+    .number({ error: `expected a number of ${what} ≥ 0` })
+    .min(0, `expected a number of ${what} ≥ 0`)
+    .max(max, `expected at most ${max} ${what} (596h, the longest a timer can wait)`);
 
 /** `host:port` kept as written; validated. */
 export const hostPort = z.string({ error: 'expected host:port, e.g. 127.0.0.1:15432' }).superRefine((text, ctx) => {

@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { formatDuration } from '../../src/units/duration.js';
-import { duration, hostPort, name } from '../../src/units/fields.js';
+import { duration, hostPort, name, positiveDuration } from '../../src/units/fields.js';
 import { configSchema } from '../../src/config/schema.js';
 import { mockFaultSchema } from '../../src/mock/schema.js';
 import { toxicSchema } from '../../src/proxy/schema.js';
@@ -52,6 +52,7 @@ interface Row {
 /** Field types shared across the config, shown by name rather than as "string". */
 const NAMED = new Map<z.ZodType, string>([
   [duration, 'duration'],
+  [positiveDuration, 'duration > 0'],
   [hostPort, 'host:port'],
   [name, 'name'],
 ]);
@@ -75,7 +76,7 @@ const SAFE_INT = Number.MAX_SAFE_INTEGER;
 
 /** A type as a reader says it: `duration`, `number 0..1`, `"upstream" or "downstream"`, `list of object`. */
 function typeOf(s: Json): string {
-  if (s.format && ['duration', 'host:port', 'name'].includes(s.format)) return s.format;
+  if (s.format && ['duration', 'duration > 0', 'host:port', 'name'].includes(s.format)) return s.format;
   if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(' or ');
   if (s.anyOf) {
@@ -176,7 +177,7 @@ function describe(path: string, used: Set<string>): string | undefined {
 function formatDefault(row: Row): string {
   // An object's default is its keys' defaults, listed with them.
   if (row.default === undefined || row.type === 'object') return row.required ? '**required**' : '';
-  const text = row.type === 'duration' && typeof row.default === 'number' ? formatDuration(row.default) : JSON.stringify(row.default);
+  const text = row.type.startsWith('duration') && typeof row.default === 'number' ? formatDuration(row.default) : JSON.stringify(row.default);
   return `\`${text.length > 60 ? `${text.slice(0, 57)}…` : text}\``;
 }
 

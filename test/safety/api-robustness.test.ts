@@ -20,7 +20,8 @@ beforeEach(async () => {
   await proxies.create(proxySchema.parse({ name: 'db', listen: '127.0.0.1:0', upstream: '127.0.0.1:1' }));
   await proxies.create(proxySchema.parse({ name: 'cache', listen: '127.0.0.1:0', upstream: '127.0.0.1:1' }));
   const metrics = new MetricSet();
-  control = new ControlServer({ listen: '127.0.0.1:0', router: controlRouter({ proxies, mocks, currentMetrics: () => metrics }) });
+  // allow_remote: these cases are about addresses that cannot be bound, past the loopback rule (test/safety/remote-access.test.ts).
+  control = new ControlServer({ listen: '127.0.0.1:0', router: controlRouter({ proxies, mocks, currentMetrics: () => metrics, allowRemoteListen: true }) });
   await control.start();
 });
 

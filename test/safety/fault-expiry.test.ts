@@ -76,14 +76,17 @@ describe('ProxyRegistry with a fault TTL', () => {
     await proxies.closeAll();
   });
 
-  it('a proxy removed and created again keeps its new toxic: the old expiry went with the old proxy', async () => {
+  it('a proxy removed and created again keeps its new toxic for its own TTL: the old expiry went with the old proxy', async () => {
     const proxies = new ProxyRegistry({ faultTtlMs: 100 });
     await proxies.create(idle('db'));
     proxies.addToxic('db', lag);
+    vi.advanceTimersByTime(60);
     await proxies.remove('db');
     const again = await proxies.create({ ...idle('db'), toxics: [lag] });
-    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(60); // the old toxic's expiry would have fired here
     expect(again.toxicList().map((t) => t.name)).toEqual(['lag']);
+    vi.advanceTimersByTime(40);
+    expect(again.toxicList()).toEqual([]);
     await proxies.closeAll();
   });
 });

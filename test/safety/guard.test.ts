@@ -1,7 +1,7 @@
 /**
  * The environment guard: `safety.forbid_env` (by default ENVIRONMENT=production and
- * NODE_ENV=production) and upstreams outside loopback/private test hosts without
- * `safety.allow_remote: true` are refused with exit 2 before anything starts — no listener,
+ * NODE_ENV=production) and upstreams beyond loopback and service names (private ranges included)
+ * neither listed in `safety.allow_hosts` nor allowed by `safety.allow_remote: true` are refused with exit 2 before anything starts — no listener,
  * no service, no stage, no report. Proxies a test adds through the control API obey the same rule.
  */
 import { existsSync } from 'node:fs';
@@ -42,10 +42,27 @@ describe('checkSafety', () => {
     expect(refusal(cfg, { DEPLOY_TARGET: 'staging' })).toBeUndefined();
   });
 
-  it('lets loopback, private test hosts and service-container names through', () => {
-    for (const upstream of ['127.0.0.1:5432', '127.8.9.1:1', 'localhost:5432', '[::1]:5432', '10.1.2.3:5432', '172.16.0.9:6379', '172.31.255.1:1', '192.168.1.2:80', 'postgres:5432', 'redis-primary:6379']) {
+  it('lets loopback and service-container names through', () => {
+    for (const upstream of ['127.0.0.1:5432', '127.8.9.1:1', 'localhost:5432', '[::1]:5432', 'postgres:5432', 'redis-primary:6379']) {
       expect(refusal(proxyTo(upstream)), upstream).toBeUndefined();
     }
+  });
+
+  it('private ranges count as remote (inside a cloud network they can be production) unless safety.allow_hosts lists them', () => {
+    const hosts = '  allow_hosts: [10.1.2.3, 172.16.0.0/12, "192.168.1.0/24", "fc00::/7", db.internal]';
+    for (const upstream of ['10.1.2.3:5432', '172.16.0.9:6379', '172.31.255.1:1', '192.168.1.2:80', '[fd12::1]:5432', 'db.internal:5432']) {
+      expect(refusal(proxyTo(upstream)), upstream).toBe(`refusing to run: proxy upstreams outside this machine (db → ${upstream}); list the host in safety.allow_hosts, or set safety.allow_remote: true if that is intended`);
+      expect(refusal(proxyTo(upstream, `safety:\n${hosts}`)), `${upstream} listed`).toBeUndefined();
+    }
+    for (const upstream of ['10.1.2.4:5432', '192.168.2.1:80', '172.32.0.1:1', 'db2.internal:5432']) {
+      expect(refusal(proxyTo(upstream, `safety:\n${hosts}`)), `${upstream} not listed`).toMatch(/^refusing to run: proxy upstreams outside this machine/);
+    }
+  });
+
+  it('a bad safety.allow_hosts entry is named with its line', () => {
+    expect(() => config('safety:\n  allow_hosts: [10.0.0.0/33, "a b"]')).toThrow(
+      'chaos-gate.yml:3:17: safety.allow_hosts[0]: expected a range such as 10.0.0.0/8 or fc00::/7, got "10.0.0.0/33"\nchaos-gate.yml:3:30: safety.allow_hosts[1]: expected a host, an address or a range such as 10.0.0.0/8, got "a b"',
+    );
   });
 
   it('refuses upstreams outside this machine unless safety.allow_remote is true', () => {
@@ -63,7 +80,7 @@ describe('checkSafety', () => {
       '0x08080808:53',
     ];
     for (const upstream of remote) {
-      expect(refusal(proxyTo(upstream)), upstream).toBe(`refusing to run: proxy upstreams outside this machine (db → ${upstream}); set safety.allow_remote: true if that is intended`);
+      expect(refusal(proxyTo(upstream)), upstream).toBe(`refusing to run: proxy upstreams outside this machine (db → ${upstream}); list the host in safety.allow_hosts, or set safety.allow_remote: true if that is intended`);
       expect(refusal(proxyTo(upstream, 'safety: { allow_remote: true }')), `${upstream} with allow_remote`).toBeUndefined();
     }
   });
@@ -135,7 +152,7 @@ await call('POST', '/proxies', { name: 'local', upstream: '127.0.0.1:5433' });
     const config = (extra: string) => `version: 1\ncontrol: { listen: 127.0.0.1:0 }\nproxies:\n  - { name: db, listen: 127.0.0.1:0, upstream: 127.0.0.1:5432 }\nstages:\n  chaos: { run: node api.mjs }\n${extra}`;
     const dir = await makeProject({ 'api.mjs': script, 'chaos-gate.yml': config(''), 'remote.yml': config('safety: { allow_remote: true }\n') });
     const refused = await cli(['run', '-c', 'chaos-gate.yml'], dir);
-    expect(refused.stderr).toContain('[chaos] POST /proxies 403 {"error":"upstream: 8.8.8.8:5432 is outside this machine; set safety.allow_remote: true if that is intended","status":403}');
+    expect(refused.stderr).toContain('[chaos] POST /proxies 403 {"error":"upstream: 8.8.8.8:5432 is outside this machine; list the host in safety.allow_hosts, or set safety.allow_remote: true if that is intended","status":403}');
     expect(refused.stderr).toContain('[chaos] POST /populate 403 {"error":"[0].upstream: 8.8.8.8:5432 is outside this machine');
     expect(refused.stderr).toContain('[chaos] POST /proxies/db 403 {"error":"upstream: 8.8.4.4:5432 is outside this machine');
     expect(refused.stderr).toMatch(/\[chaos\] POST \/proxies 201 \{"name":"local"/);

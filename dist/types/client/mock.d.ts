@@ -102,7 +102,12 @@ export interface JournalEntry {
     path: string;
     query: Record<string, string | string[]>;
     headers: Record<string, string | string[]>;
+    /** The body, or its first 64 KiB when longer (then `body_sha256` is set). */
     body: string;
+    /** The whole body's length in bytes. */
+    body_bytes: number;
+    /** The whole body's SHA-256 (hex) when `body` is only its first bytes; null otherwise. */
+    body_sha256: string | null;
     /** The matched route's name; null when none matched (answered 404). */
     route: string | null;
     /** The status sent; null when a fault sent none. */
@@ -138,6 +143,8 @@ export declare class MockClient {
     count(filter?: JournalFilter): Promise<number>;
     /** Waits until `count` entries match (up to `timeoutMs`, max 60000); rejects when fewer arrived. */
     waitForRequests(count: number, filter?: JournalFilter, timeoutMs?: number): Promise<JournalEntry[]>;
+    /** The journal comes in pages (up to 1000 entries or 8 MB each): this page's entries and every following page's. */
+    private rest;
     clearRequests(): Promise<void>;
     /** Injected faults off, sequences back to their first response, journal cleared. */
     reset(): Promise<void>;

@@ -1,12 +1,11 @@
 /** Attribute field types shared by the toxics; messages say what was expected and in which unit. */
 import { z } from 'zod';
+import { MAX_TIMER_MS } from '../../units/duration.js';
+import { timerMs } from '../../units/fields.js';
 
-/** A duration in milliseconds, ≥ 0 (fractions allowed). */
+/** A duration in milliseconds (or microseconds), ≥ 0 (fractions allowed), no longer than a timer can wait. */
 export function milliseconds(what = 'milliseconds') {
-  return z
-    .number({ error: `expected a number of ${what} ≥ 0` })
-    .min(0, `expected a number of ${what} ≥ 0`)
-    .refine(Number.isFinite, `expected a finite number of ${what}`);
+  return timerMs(what, what === 'microseconds' ? MAX_TIMER_MS * 1000 : MAX_TIMER_MS);
 }
 
 /** A whole number ≥ `min`, e.g. a byte count. */
