@@ -15,7 +15,7 @@ import {
   readRunReport,
   run,
   selectStages
-} from "./chunks/chunk-OAJQOFQL.js";
+} from "./chunks/chunk-ZZCTQX2N.js";
 import "./chunks/chunk-MWTDHI2K.js";
 
 // node_modules/commander/lib/error.js
@@ -3511,7 +3511,7 @@ function exitCodeOf(error, log) {
     return error.exitCode;
   }
   log.error(`internal error (please report it): ${error?.stack ?? String(error)}`);
-  return 1;
+  return 3;
 }
 async function readBaseline(file) {
   try {

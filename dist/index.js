@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-OAJQOFQL.js";
+} from "./chunks/chunk-ZZCTQX2N.js";
 import {
   __commonJS,
   __export,

@@ -1,7 +1,7 @@
 /**
  * The terminal face: `chaos-gate run|validate|serve`. Parses arguments, calls the same run()
  * as the action, and turns outcomes into exit codes: 0 passed, 1 failed, 2 bad config or usage,
- * 3 the environment could not start.
+ * 3 the environment could not start or chaos-gate itself failed (an internal error).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { mkdir } from 'node:fs/promises';
@@ -150,7 +150,7 @@ function exitCodeOf(error: unknown, log: Log): number {
     return error.exitCode;
   }
   log.error(`internal error (please report it): ${(error as Error)?.stack ?? String(error)}`);
-  return 1;
+  return 3;
 }
 
 async function readBaseline(file: string): Promise<RunReport> {

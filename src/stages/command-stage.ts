@@ -4,7 +4,7 @@
  * a failing command fails it even when its JUnit says all passed.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { formatDuration } from '../units/duration.js';
 import type { CommandStageConfig } from '../config/schema.js';
 import { recordFile } from '../gate/lines.js';
@@ -72,7 +72,11 @@ export async function runCommandStage(name: StageName, stage: CommandStageConfig
     if (junit.failures.length > 0) report.failures = junit.failures;
     const broken = junit.counts.failed + junit.counts.errors;
     if (broken > 0) reasons.push(`${broken} test${broken === 1 ? '' : 's'} failed`);
-    if (junit.files.length === 0 && !result.timedOut && !result.cancelled) {
+    for (const { file, why } of junit.unreadable) {
+      ctx.log.error(`could not parse JUnit file ${file}: ${why}`);
+      reasons.push(`could not parse ${relative(cwd, file)}: ${why}`);
+    }
+    if (junit.files.length === 0 && junit.unreadable.length === 0 && !result.timedOut && !result.cancelled) {
       reasons.push(`no JUnit file matched ${stage.junit.join(', ')}`);
     }
   }

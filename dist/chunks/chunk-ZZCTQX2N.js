@@ -49511,6 +49511,7 @@ function parseRunReport(value, name2) {
 // src/gate/metrics.ts
 var hdr = __toESM(require_dist2(), 1);
 var TREND_SCALE = 1e3;
+var MAX_TREND_VALUE = 1e12;
 function newHistogram() {
   return hdr.build({
     lowestDiscernibleValue: 1,
@@ -49585,6 +49586,10 @@ var Trend = class _Trend {
   constructor(histogram = newHistogram()) {
     this.histogram = histogram;
   }
+  /** Throws a RangeError for a value the histogram cannot hold (past MAX_TREND_VALUE, or not a number). */
+  static check(value) {
+    if (!(value <= MAX_TREND_VALUE)) throw new RangeError(`value ${value} is past the largest trend value (${MAX_TREND_VALUE} ms)`);
+  }
   /** Rebuilds a trend from its metrics.json summary (the HDR histogram and the exact extremes). */
   static fromSummary(summary) {
     const trend = typeof summary.hdr === "string" && summary.hdr !== "" ? new _Trend(hdr.decodeFromCompressedBase64(summary.hdr, 64, false)) : new _Trend();
@@ -49594,7 +49599,9 @@ var Trend = class _Trend {
     }
     return trend;
   }
+  /** Throws a RangeError, recording nothing, for a value past MAX_TREND_VALUE. */
   add(value) {
+    _Trend.check(value);
     const v = Math.max(0, value);
     this.histogram.recordValue(Math.round(v * TREND_SCALE));
     if (v < this.low) this.low = v;
@@ -49664,6 +49671,7 @@ var MetricSet = class _MetricSet {
   }
   /** Records one value the way a metrics line or a POST /metrics does. */
   record(name2, type, value) {
+    if (type === "trend") Trend.check(Number(value));
     const metric = this.get(name2, type);
     if (metric instanceof Rate) metric.add(value);
     else metric.add(Number(value));
@@ -61539,6 +61547,10 @@ function renderJunit(report2, cases) {
       if (!t.ok) test.failure(t.reason ?? `actual ${t.actual}, limit ${t.expression}`);
     }
   }
+  if (report2.errors.length > 0) {
+    const suite = builder.testSuite().name("run");
+    report2.errors.forEach((error62, i2) => suite.testCase().className("chaos-gate.run").name(`run error ${i2 + 1}`).failure(error62));
+  }
   return builder.build();
 }
 
@@ -61840,18 +61852,71 @@ The details did not fit ${budget} bytes; the full report is in the artifact.
 }
 
 // src/report/write.ts
-async function writeReports(dir, report2, cases, baseline) {
+var REPORT_FILES = ["metrics.json", "junit.xml", "summary.md", "report.html"];
+async function writeReports(dir, report2, cases, baseline, beforeRender) {
   await mkdir(dir, { recursive: true });
-  await writeFile(join2(dir, "metrics.json"), `${JSON.stringify(report2, null, 2)}
-`);
-  await writeFile(join2(dir, "junit.xml"), renderJunit(report2, cases));
-  await writeFile(join2(dir, "summary.md"), renderSummary(report2, { budget: JOB_SUMMARY_LIMIT, baseline }));
-  await writeFile(join2(dir, "report.html"), renderHtml(report2, baseline));
+  const renderers = {
+    "metrics.json": (r) => `${JSON.stringify(r, null, 2)}
+`,
+    "junit.xml": (r) => renderJunit(r, cases),
+    // The file has the job summary's room; the PR comment is rendered again with its own budget and links.
+    "summary.md": (r) => renderSummary(r, { budget: JOB_SUMMARY_LIMIT, baseline }),
+    "report.html": (r) => renderHtml(r, baseline)
+  };
+  const render = (file2, r) => {
+    beforeRender?.(file2);
+    return renderers[file2](r);
+  };
+  const texts = /* @__PURE__ */ new Map();
+  const errors = [];
+  for (const file2 of REPORT_FILES) {
+    try {
+      texts.set(file2, render(file2, report2));
+    } catch (error62) {
+      errors.push(`internal error while writing ${file2}: ${error62?.message ?? String(error62)}`);
+    }
+  }
+  const final = errors.length === 0 ? report2 : { ...report2, verdict: "fail", errors: [...report2.errors, ...errors] };
+  for (const file2 of REPORT_FILES) {
+    let text2 = errors.length === 0 ? texts.get(file2) : void 0;
+    if (text2 === void 0) {
+      try {
+        text2 = render(file2, final);
+      } catch (error62) {
+        text2 = standIn(file2, final, error62?.message ?? String(error62));
+      }
+    }
+    await writeFile(join2(dir, file2), text2);
+  }
+  return errors;
+}
+function standIn(file2, report2, message) {
+  const lines = [`chaos-gate could not render ${file2}: ${message}`, `verdict: ${report2.verdict}`, ...report2.errors];
+  switch (file2) {
+    case "metrics.json":
+      return `${JSON.stringify({ version: 1, verdict: report2.verdict, errors: report2.errors }, null, 2)}
+`;
+    case "junit.xml":
+      return `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites><testsuite name="chaos-gate" tests="1" failures="1"><testcase classname="chaos-gate" name="report"><failure message="${xmlEscape(lines[0])}">${xmlEscape(lines.join("\n"))}</failure></testcase></testsuite></testsuites>
+`;
+    case "summary.md":
+      return `## chaos-gate: ${report2.verdict.toUpperCase()}
+
+${lines.map((l) => `- ${l}`).join("\n")}
+`;
+    case "report.html":
+      return `<!doctype html><meta charset="utf-8"><title>chaos-gate</title><pre>${xmlEscape(lines.join("\n"))}</pre>
+`;
+  }
+}
+function xmlEscape(text2) {
+  return text2.replace(/[<>&"']/g, (c3) => `&#${c3.charCodeAt(0)};`);
 }
 
 // src/stages/command-stage.ts
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join3, resolve as resolve6 } from "node:path";
+import { join as join3, relative as relative4, resolve as resolve6 } from "node:path";
 
 // src/stages/junit.ts
 import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
@@ -67571,8 +67636,8 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative4] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative4) : [];
+  const [crawler, relative5] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative5) : [];
 }
 
 // src/stages/junit.ts
@@ -67589,6 +67654,7 @@ async function readJunit(globs, cwd, since = 0) {
   const cases = [];
   const files = [];
   const ignored = [];
+  const unreadable = [];
   for (const file2 of (await glob(globs, { cwd, absolute: true })).sort()) {
     if ((await stat2(file2)).mtimeMs < since - 1e3) {
       ignored.push({ file: file2, why: "written before this stage started" });
@@ -67598,12 +67664,12 @@ async function readJunit(globs, cwd, since = 0) {
     try {
       document = parser.parse(await readFile4(file2, "utf8"), true);
     } catch (error62) {
-      ignored.push({ file: file2, why: `not valid XML: ${error62.message.split("\n")[0]}` });
+      unreadable.push({ file: file2, why: parserMessage(error62) });
       continue;
     }
     const roots = [...list2(document.testsuites), ...list2(document.testsuite)];
     if (roots.length === 0) {
-      ignored.push({ file: file2, why: "no <testsuites> or <testsuite> element" });
+      unreadable.push({ file: file2, why: "no <testsuites> or <testsuite> element" });
       continue;
     }
     files.push(file2);
@@ -67612,7 +67678,7 @@ async function readJunit(globs, cwd, since = 0) {
   const counts = { total: cases.length, passed: 0, failed: 0, errors: 0, skipped: 0 };
   for (const c3 of cases) counts[c3.status === "error" ? "errors" : c3.status] += 1;
   const failures = cases.filter((c3) => c3.status === "failed" || c3.status === "error").slice(0, MAX_FAILURES).map((c3) => ({ suite: c3.suite, name: c3.name, message: c3.message ?? "" }));
-  return { counts, cases, failures, files, ignored };
+  return { counts, cases, failures, files, ignored, unreadable };
 }
 function walk(suite, parentName, cases) {
   const name2 = String(suite.name ?? parentName);
@@ -67645,6 +67711,11 @@ function messageOf(problem) {
 function firstLine(text2) {
   const line = text2.trim().split("\n")[0] ?? "";
   return line.length > 500 ? `${line.slice(0, 500)}\u2026` : line;
+}
+function parserMessage(error62) {
+  const text2 = error62.message.split("\n")[0] ?? "";
+  const at2 = /^(.*):(\d+):(\d+)$/.exec(text2);
+  return at2 ? `line ${at2[2]}, column ${at2[3]}: ${at2[1]}` : text2;
 }
 
 // src/stages/command-stage.ts
@@ -67683,7 +67754,11 @@ async function runCommandStage(name2, stage, ctx) {
     if (junit2.failures.length > 0) report2.failures = junit2.failures;
     const broken = junit2.counts.failed + junit2.counts.errors;
     if (broken > 0) reasons.push(`${broken} test${broken === 1 ? "" : "s"} failed`);
-    if (junit2.files.length === 0 && !result.timedOut && !result.cancelled) {
+    for (const { file: file2, why } of junit2.unreadable) {
+      ctx.log.error(`could not parse JUnit file ${file2}: ${why}`);
+      reasons.push(`could not parse ${relative4(cwd, file2)}: ${why}`);
+    }
+    if (junit2.files.length === 0 && junit2.unreadable.length === 0 && !result.timedOut && !result.cancelled) {
       reasons.push(`no JUnit file matched ${stage.junit.join(", ")}`);
     }
   }
@@ -67723,6 +67798,18 @@ async function runLoadStage(load2, ctx) {
     report2.reason = `${summary.unreachable}; is the service running?`;
   }
   return { report: report2, series: recorder.points() };
+}
+
+// src/run/internal-errors.ts
+var THROW_IN_VARIABLE = "CHAOS_GATE_TEST_THROW_IN";
+function throwIfInjected(phase3) {
+  const wanted = process.env[THROW_IN_VARIABLE];
+  if (wanted && wanted.split(",").includes(phase3)) throw new Error(`injected failure in ${phase3} (${THROW_IN_VARIABLE})`);
+}
+function describeError(error62) {
+  if (error62 instanceof UserFacingError) return error62.message;
+  const message = error62 instanceof Error ? error62.message : String(error62);
+  return message.split("\n")[0] ?? "unknown error";
 }
 
 // src/run/run.ts
@@ -67770,14 +67857,21 @@ async function run(options, log2) {
         continue;
       }
       runState.scope = stage;
+      const stageStarted = performance.now();
       const report3 = await log2.section(
         `${stage} stage`,
         () => runStage(stage, config2, environment, runState, { cwd, reportDir, log: log2, signal: stop.signal, groups: options.groups, categories: options.categories, shard: options.shard })
-      );
+      ).catch((error62) => {
+        const message = runState.internalError(`in the ${stage} stage`, error62, log2);
+        return { status: "failed", exit_code: null, duration_ms: Math.round(performance.now() - stageStarted), reason: message, metrics: runState.store.scope(stage).summary(0) };
+      });
       runState.stages[stage] = report3;
       if (report3.status !== "passed") failures += 1;
       log2.info(`${stage}: ${report3.status}${report3.reason ? ` (${report3.reason})` : ""} in ${formatDuration(report3.duration_ms)}`);
     }
+  } catch (error62) {
+    if (error62 instanceof UserFacingError) throw error62;
+    runState.internalError("while running", error62, log2);
   } finally {
     clearTimeout(deadline);
     unwatch();
@@ -67785,10 +67879,13 @@ async function run(options, log2) {
     await environment?.stop();
     runState.errors.push(...environment?.errors ?? []);
   }
-  const report2 = runState.finish(baseline);
-  await writeReports(reportDir, report2, runState.cases, baseline);
+  const report2 = runState.finish(baseline, log2);
+  const writeErrors = await writeReports(reportDir, report2, runState.cases, baseline, (file2) => throwIfInjected(`report:${file2}`));
+  for (const error62 of writeErrors) runState.internalError("", new Error(error62), log2, false);
+  if (writeErrors.length > 0) Object.assign(report2, { verdict: "fail", errors: [...report2.errors, ...writeErrors] });
   printVerdict(report2, reportDir, cwd, log2);
-  return { exitCode: report2.verdict === "pass" ? 0 : 1, verdict: report2.verdict, report: report2, reportDir, baseline };
+  const exitCode = runState.internal.length > 0 ? 3 : report2.verdict === "pass" ? 0 : 1;
+  return { exitCode, verdict: report2.verdict, report: report2, reportDir, baseline };
 }
 async function lookUpBaseline(provider, config2, log2) {
   if (!provider) return void 0;
@@ -67808,6 +67905,7 @@ async function runStage(stage, config2, environment, state, options) {
   if (options.shard) env2.CHAOS_GATE_SHARD = `${options.shard.index}/${options.shard.total}`;
   const ctx = { ...options, env: env2, metrics: metrics2 };
   const started = performance.now();
+  throwIfInjected("stage");
   let report2;
   if (stage === "load") {
     const result = await runLoadStage(config2.stages.load, { ...ctx, runStart: state.t0 });
@@ -67823,6 +67921,7 @@ async function runStage(stage, config2, environment, state, options) {
     }
     if (stage === "chaos" && config2.stages.chaos?.experiments?.length) {
       const { proxies, mocks } = environment;
+      throwIfInjected("experiment");
       const experiments = await runExperiments(config2.stages.chaos.experiments, { ...ctx, targets: { proxies, mocks }, store: state.store, runStart: state.t0 });
       state.experiments.push(...experiments.reports);
       state.series.push(...experiments.series);
@@ -67858,6 +67957,8 @@ var RunState = class {
   series = [];
   windows = [];
   errors = [];
+  /** Internal errors (bugs) met on the way; any makes the run exit 3. */
+  internal = [];
   /**
    * The thresholds this run can judge: one on a stage left out with --stage, or on an experiment
    * left out with --category, is skipped rather than failed for want of data.
@@ -67872,9 +67973,24 @@ var RunState = class {
     };
     return Object.fromEntries(Object.entries(this.config.thresholds).filter(([address]) => !skipped(address)));
   }
-  finish(baseline) {
+  /** Records an internal error as a run error (named in every report); returns its sentence. */
+  internalError(where, error62, log2, report2 = true) {
+    const message = report2 ? `internal error ${where}: ${describeError(error62)}` : describeError(error62);
+    this.internal.push(message);
+    if (report2) this.errors.push(message);
+    log2.error(`${message} (please report it)${error62 instanceof Error && error62.stack ? `
+${error62.stack}` : ""}`);
+    return message;
+  }
+  finish(baseline, log2) {
     const durationMs = Math.round(performance.now() - this.t0);
-    const thresholds = this.shard ? [] : judge(this.selectedThresholds(), (address) => this.store.lookup(address), { durationMs, baseline: baseline ? reportLookup(baseline) : void 0 });
+    let thresholds = [];
+    try {
+      throwIfInjected("judge");
+      if (!this.shard) thresholds = judge(this.selectedThresholds(), (address) => this.store.lookup(address), { durationMs, baseline: baseline ? reportLookup(baseline) : void 0 });
+    } catch (error62) {
+      this.internalError("while judging the thresholds (none was judged)", error62, log2);
+    }
     const report2 = {
       version: 1,
       started_at: new Date(this.startedAt).toISOString(),
