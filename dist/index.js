@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-ZZCTQX2N.js";
+} from "./chunks/chunk-3GOAYJCC.js";
 import {
   __commonJS,
   __export,

@@ -96,7 +96,7 @@ export class Environment {
     options.signal.addEventListener('abort', () => void Promise.all(this.services.map((s) => s.command.stop(EMERGENCY_GRACE_MS))), { once: true });
     for (const service of config.services) {
       options.log.info(`starting service ${service.name}: ${service.run}`);
-      const started = await startService(service, { ...options, env: this.variables() });
+      const started = await startService(service, { ...options, env: this.variables(), logLimit: config.report.log_limit });
       this.services.push(started);
       // The system under test dying mid-run is a finding, not noise.
       void started.command.done.then((result) => {

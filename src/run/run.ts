@@ -117,7 +117,16 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
       const stageStarted = performance.now();
       const report = await log
         .section(`${stage} stage`, () =>
-          runStage(stage, config, environment!, runState, { cwd, reportDir, log, signal: stop.signal, groups: options.groups, categories: options.categories, shard: options.shard }),
+          runStage(stage, config, environment!, runState, {
+            cwd,
+            reportDir,
+            log,
+            signal: stop.signal,
+            groups: options.groups,
+            categories: options.categories,
+            shard: options.shard,
+            logLimit: config.report.log_limit,
+          }),
         )
         .catch((error: unknown): StageReport => {
           const message = runState.internalError(`in the ${stage} stage`, error, log);
@@ -169,6 +178,7 @@ interface StageOptions {
   groups?: ProcessGroups;
   categories?: string[];
   shard?: Shard;
+  logLimit: number;
 }
 
 async function runStage(stage: StageName, config: Config, environment: Environment, state: RunState, options: StageOptions): Promise<StageReport> {

@@ -23,13 +23,14 @@ export interface StartedService {
  */
 export async function startService(
   service: ServiceConfig,
-  options: { cwd: string; env: Record<string, string>; logDir: string; log: Log; signal: AbortSignal; groups?: ProcessGroups },
+  options: { cwd: string; env: Record<string, string>; logDir: string; logLimit?: number; log: Log; signal: AbortSignal; groups?: ProcessGroups },
 ): Promise<StartedService> {
   const tail: string[] = [];
   const command = startCommand(service.run, {
     cwd: resolve(options.cwd, service.working_directory ?? '.'),
     env: { ...options.env, ...service.env },
     logFile: join(options.logDir, `service-${service.name}.log`),
+    logLimit: options.logLimit,
     groups: options.groups,
     onLine: (line) => {
       tail.push(line);

@@ -4,17 +4,18 @@
  * a log file. The groups still alive are tracked in the ProcessGroups the caller passes, so an
  * emergency stop can kill them all.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { execa } from 'execa';
+import { BoundedLog, readLines } from './output.js';
 
 export interface SpawnOptions {
   cwd: string;
   /** Added to the inherited environment (see inheritedEnv: the action's secrets are not inherited). */
   env: Record<string, string>;
   onLine: (line: string) => void;
-  /** Every line is also appended here. */
+  /** Every line is also appended here (its head and tail, within `logLimit`). */
   logFile?: string;
+  /** Bytes the log file may hold; default 20 MB (see output.ts). */
+  logLimit?: number;
   /** The group is killed past this. */
   timeoutMs?: number;
   /** Aborting kills the group. */
@@ -29,6 +30,10 @@ export interface CommandResult {
   timedOut: boolean;
   cancelled: boolean;
   durationMs: number;
+  /** Lines longer than MAX_LINE_BYTES, cut (each says so in the log). */
+  cutLines: number;
+  /** Output left out of the log file to keep it within its limit. */
+  logDropped: { bytes: number; lines: number };
 }
 
 export interface RunningCommand {
@@ -85,13 +90,18 @@ export function startCommand(command: string, options: SpawnOptions): RunningCom
   const pid = subprocess.pid;
   if (pid === undefined) throw new Error(`could not start "${command}"`);
 
-  const log: WriteStream | undefined = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
-  for (const stream of [subprocess.stdout, subprocess.stderr]) {
-    createInterface({ input: stream!, crlfDelay: Infinity }).on('line', (line) => {
-      log?.write(`${line}\n`);
-      options.onLine(line);
-    });
-  }
+  const log = options.logFile ? new BoundedLog(options.logFile, options.logLimit) : undefined;
+  let cutLines = 0;
+  const reading = [subprocess.stdout, subprocess.stderr].map((stream) =>
+    readLines(
+      stream!,
+      (line) => {
+        log?.line(line);
+        options.onLine(line);
+      },
+      () => (cutLines += 1),
+    ).catch(() => undefined),
+  );
 
   let timedOut = false;
   let cancelled = false;
@@ -111,9 +121,18 @@ export function startCommand(command: string, options: SpawnOptions): RunningCom
     clearTimeout(killTimer);
     options.signal?.removeEventListener('abort', onAbort);
     options.groups?.delete(pid);
-    if (log) await new Promise((resolve) => log.end(resolve));
+    // The pipes close with the group; a process that left the group and keeps them open is not waited for.
+    await Promise.race([Promise.all(reading), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    await log?.close();
     const killed = timedOut || cancelled || result.signal !== undefined;
-    return { exitCode: killed ? null : (result.exitCode ?? null), timedOut, cancelled, durationMs: Math.round(performance.now() - started) };
+    return {
+      exitCode: killed ? null : (result.exitCode ?? null),
+      timedOut,
+      cancelled,
+      durationMs: Math.round(performance.now() - started),
+      cutLines,
+      logDropped: log?.dropped ?? { bytes: 0, lines: 0 },
+    };
   });
   const running: RunningCommand = {
     pid,

@@ -3,11 +3,12 @@
  * a corrupt JUnit file, a trend value past the histogram, a gigantic line. Each runs the CLI
  * as a user does and reads what it wrote.
  */
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/net.js';
-import { cli, makeProject, readJson } from '../helpers/project.js';
+import { cli, makeProject, readJson, ROOT } from '../helpers/project.js';
 
 const base = (stages: string, extra = '') => `version: 1
 control: { listen: 127.0.0.1:0 }
@@ -110,5 +111,43 @@ fetch(process.env.CHAOS_GATE_API + '/metrics', { method: 'POST', body: huge }).t
     expect(ran.code).toBe(0);
     const report = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
     expect(report.stages.unit.metrics.lat).toMatchObject({ count: 1, max: 5 });
+  });
+});
+
+function runCli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (error as { code?: unknown }).code : 0;
+      resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
+    });
+  });
+}
+
+describe('a stage that prints without end', () => {
+  // The same code as a 1 GB stage (npm run stress), at a size the suite affords: a 3 MB line and 2 MB of lines.
+  it('has over-long lines cut, says so once, and keeps only the head and tail of its log', async () => {
+    const print = `
+const out = (t) => process.stdout.write(t);
+for (let i = 0; i < 20000; i++) out('first-half line ' + i + ' ' + 'y'.repeat(40) + '\\n');
+out('x'.repeat(3 * 1024 * 1024) + '\\n');
+out('x'.repeat(2 * 1024 * 1024) + '\\n');
+for (let i = 0; i < 20000; i++) out('second-half line ' + i + ' ' + 'y'.repeat(40) + '\\n');
+out('the end\\n');
+`;
+    const dir = await makeProject({
+      'print.cjs': print,
+      'chaos-gate.yml': base('  unit: { run: "node print.cjs" }', 'report: { log_limit: 64KB }'),
+    });
+    // The terminal echoes the (cut) lines: more than execFile's default buffer.
+    const ran = await runCli(['run', '-c', 'chaos-gate.yml'], dir);
+    expect(ran.code).toBe(0);
+    expect(ran.stderr.match(/lines of output longer than 1 MB cut/g)).toHaveLength(1);
+    expect(ran.stderr).toContain('2 lines of output longer than 1 MB cut (each says so in logs/unit.log)');
+    expect(ran.stderr).toMatch(/logs\/unit\.log keeps the head and tail of the output: \d+ lines \(\d+ bytes\) in between were dropped/);
+    const log = await readFile(join(dir, 'chaos-gate-report/logs/unit.log'), 'utf8');
+    expect(log.startsWith('first-half line 0 ')).toBe(true);
+    expect(log.endsWith('the end\n')).toBe(true);
+    expect(log).toMatch(/… chaos-gate dropped \d+ lines \(\d+ bytes\) here/);
+    expect(Buffer.byteLength(log)).toBeLessThan(64 * 1024 + 1024);
   });
 });

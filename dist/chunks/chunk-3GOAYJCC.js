@@ -7344,8 +7344,8 @@ var require_ByteBuffer = __commonJS({
     var { pow, floor } = Math;
     var TWO_POW_32 = pow(2, 32);
     var ByteBuffer = class _ByteBuffer {
-      static allocate(size = 16) {
-        return new _ByteBuffer(new Uint8Array(size));
+      static allocate(size2 = 16) {
+        return new _ByteBuffer(new Uint8Array(size2));
       }
       constructor(data) {
         this.position = 0;
@@ -7640,16 +7640,16 @@ var require_formatters = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.floatFormatter = exports2.keepSignificantDigits = exports2.integerFormatter = void 0;
-    var leftPadding = (size) => {
+    var leftPadding = (size2) => {
       return (input2) => {
-        if (input2.length < size) {
-          return " ".repeat(size - input2.length) + input2;
+        if (input2.length < size2) {
+          return " ".repeat(size2 - input2.length) + input2;
         }
         return input2;
       };
     };
-    var integerFormatter = (size) => {
-      const padding = leftPadding(size);
+    var integerFormatter = (size2) => {
+      const padding = leftPadding(size2);
       return (integer2) => padding("" + integer2);
     };
     exports2.integerFormatter = integerFormatter;
@@ -7665,13 +7665,13 @@ var require_formatters = __commonJS({
       return value;
     };
     exports2.keepSignificantDigits = keepSignificantDigits;
-    var floatFormatter = (size, fractionDigits) => {
+    var floatFormatter = (size2, fractionDigits) => {
       const numberFormatter = new Intl.NumberFormat("en-US", {
         maximumFractionDigits: fractionDigits,
         minimumFractionDigits: fractionDigits,
         useGrouping: false
       });
-      const padding = leftPadding(size);
+      const padding = leftPadding(size2);
       return (float) => padding(numberFormatter.format(float));
     };
     exports2.floatFormatter = floatFormatter;
@@ -8525,14 +8525,14 @@ var require_common = __commonJS({
       }
       return obj;
     };
-    exports2.shrinkBuf = function(buf, size) {
-      if (buf.length === size) {
+    exports2.shrinkBuf = function(buf, size2) {
+      if (buf.length === size2) {
         return buf;
       }
       if (buf.subarray) {
-        return buf.subarray(0, size);
+        return buf.subarray(0, size2);
       }
-      buf.length = size;
+      buf.length = size2;
       return buf;
     };
     var fnTyped = {
@@ -9406,10 +9406,10 @@ var require_deflate = __commonJS({
       s.pending_buf[s.pending++] = b >>> 8 & 255;
       s.pending_buf[s.pending++] = b & 255;
     }
-    function read_buf(strm, buf, start, size) {
+    function read_buf(strm, buf, start, size2) {
       var len = strm.avail_in;
-      if (len > size) {
-        len = size;
+      if (len > size2) {
+        len = size2;
       }
       if (len === 0) {
         return 0;
@@ -13206,7 +13206,7 @@ var require_wasm = __commonJS({
       highestTrackableValue: 2,
       numberOfSignificantValueDigits: 3
     };
-    var remoteHistogramClassFor = (size) => size === "packed" ? "PackedHistogram" : `Histogram${size}`;
+    var remoteHistogramClassFor = (size2) => size2 === "packed" ? "PackedHistogram" : `Histogram${size2}`;
     var destroyedWasmHistogram = new Proxy({}, {
       get: function(obj, prop) {
         throw new Error("Cannot use a destroyed histogram");
@@ -17152,9 +17152,9 @@ var require_dist3 = __commonJS({
             return getMapData(this, key).has(key);
           }
           function mapCacheSet(key, value) {
-            var data = getMapData(this, key), size2 = data.size;
+            var data = getMapData(this, key), size3 = data.size;
             data.set(key, value);
-            this.size += data.size == size2 ? 0 : 1;
+            this.size += data.size == size3 ? 0 : 1;
             return this;
           }
           MapCache.prototype.clear = mapCacheClear;
@@ -18981,19 +18981,19 @@ var require_dist3 = __commonJS({
           function getView(start, end, transforms) {
             var index2 = -1, length = transforms.length;
             while (++index2 < length) {
-              var data = transforms[index2], size2 = data.size;
+              var data = transforms[index2], size3 = data.size;
               switch (data.type) {
                 case "drop":
-                  start += size2;
+                  start += size3;
                   break;
                 case "dropRight":
-                  end -= size2;
+                  end -= size3;
                   break;
                 case "take":
-                  end = nativeMin(end, start + size2);
+                  end = nativeMin(end, start + size3);
                   break;
                 case "takeRight":
-                  start = nativeMax(start, end - size2);
+                  start = nativeMax(start, end - size3);
                   break;
               }
             }
@@ -19253,15 +19253,15 @@ var require_dist3 = __commonJS({
               return func.apply(undefined$1, arguments);
             };
           }
-          function shuffleSelf(array2, size2) {
+          function shuffleSelf(array2, size3) {
             var index2 = -1, length = array2.length, lastIndex = length - 1;
-            size2 = size2 === undefined$1 ? length : size2;
-            while (++index2 < size2) {
+            size3 = size3 === undefined$1 ? length : size3;
+            while (++index2 < size3) {
               var rand = baseRandom(index2, lastIndex), value = array2[rand];
               array2[rand] = array2[index2];
               array2[index2] = value;
             }
-            array2.length = size2;
+            array2.length = size3;
             return array2;
           }
           var stringToPath = memoizeCapped(function(string4) {
@@ -19313,19 +19313,19 @@ var require_dist3 = __commonJS({
             result2.__values__ = wrapper.__values__;
             return result2;
           }
-          function chunk(array2, size2, guard) {
-            if (guard ? isIterateeCall(array2, size2, guard) : size2 === undefined$1) {
-              size2 = 1;
+          function chunk(array2, size3, guard) {
+            if (guard ? isIterateeCall(array2, size3, guard) : size3 === undefined$1) {
+              size3 = 1;
             } else {
-              size2 = nativeMax(toInteger(size2), 0);
+              size3 = nativeMax(toInteger(size3), 0);
             }
             var length = array2 == null ? 0 : array2.length;
-            if (!length || size2 < 1) {
+            if (!length || size3 < 1) {
               return [];
             }
-            var index2 = 0, resIndex = 0, result2 = Array2(nativeCeil(length / size2));
+            var index2 = 0, resIndex = 0, result2 = Array2(nativeCeil(length / size3));
             while (index2 < length) {
-              result2[resIndex++] = baseSlice(array2, index2, index2 += size2);
+              result2[resIndex++] = baseSlice(array2, index2, index2 += size3);
             }
             return result2;
           }
@@ -19906,7 +19906,7 @@ var require_dist3 = __commonJS({
             var func = isArray(collection) ? arrayShuffle : baseShuffle;
             return func(collection);
           }
-          function size(collection) {
+          function size2(collection) {
             if (collection == null) {
               return 0;
             }
@@ -21448,7 +21448,7 @@ var require_dist3 = __commonJS({
           lodash2.round = round4;
           lodash2.runInContext = runInContext2;
           lodash2.sample = sample;
-          lodash2.size = size;
+          lodash2.size = size2;
           lodash2.snakeCase = snakeCase;
           lodash2.some = some;
           lodash2.sortedIndex = sortedIndex;
@@ -30585,8 +30585,8 @@ var $ZodCheckMaxSize = /* @__PURE__ */ $constructor("$ZodCheckMaxSize", (inst, d
   (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasSize);
   inst._zod.check = (payload) => {
     const input2 = payload.value;
-    const size = input2.size;
-    if (size <= def.maximum)
+    const size2 = input2.size;
+    if (size2 <= def.maximum)
       return;
     payload.issues.push({
       origin: getSizableOrigin(input2),
@@ -30605,8 +30605,8 @@ var $ZodCheckMinSize = /* @__PURE__ */ $constructor("$ZodCheckMinSize", (inst, d
   (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasSize);
   inst._zod.check = (payload) => {
     const input2 = payload.value;
-    const size = input2.size;
-    if (size >= def.minimum)
+    const size2 = input2.size;
+    if (size2 >= def.minimum)
       return;
     payload.issues.push({
       origin: getSizableOrigin(input2),
@@ -30625,10 +30625,10 @@ var $ZodCheckSizeEquals = /* @__PURE__ */ $constructor("$ZodCheckSizeEquals", (i
   (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasSize);
   inst._zod.check = (payload) => {
     const input2 = payload.value;
-    const size = input2.size;
-    if (size === def.size)
+    const size2 = input2.size;
+    if (size2 === def.size)
       return;
-    const tooBig = size > def.size;
+    const tooBig = size2 > def.size;
     payload.issues.push({
       origin: getSizableOrigin(input2),
       ...tooBig ? { code: "too_big", maximum: def.size } : { code: "too_small", minimum: def.size },
@@ -31679,14 +31679,14 @@ var $ZodDate = /* @__PURE__ */ $constructor("$ZodDate", (inst, def) => {
     return payload;
   };
 });
-function capSize(inst, size) {
+function capSize(inst, size2) {
   const caps = sizeCaps(inst._zod.def.checks);
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c3) => c3[0]));
   const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
-    const n2 = size(payload.value);
+    const n2 = size2(payload.value);
     if (n2 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
       for (const [max2, ch] of sizeCaps(inst._zod.def.checks)) {
         if (n2 > max2 && ch._zod.def.when(payload)) {
@@ -42302,9 +42302,9 @@ function generateNullableCheck(doc, ctx, schema, accessor, buildsValue = true) {
   doc.write(`}`);
   return outputVar;
 }
-function generateSizeGate(doc, schema, size) {
+function generateSizeGate(doc, schema, size2) {
   for (const [max2, check2] of sizeCaps(schema._zod.def.checks)) {
-    doc.write(`if (${size} > ${numericOperand(max2, check2._zod.def.check)}) return INVALID;`);
+    doc.write(`if (${size2} > ${numericOperand(max2, check2._zod.def.check)}) return INVALID;`);
   }
 }
 function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
@@ -43440,11 +43440,11 @@ function _minSize(minimum, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _size(size, params) {
+function _size(size2, params) {
   return new $ZodCheckSizeEquals({
     check: "size_equals",
     ...normalizeParams(params),
-    size
+    size: size2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -46693,8 +46693,8 @@ var ZodFile = /* @__PURE__ */ $constructor("ZodFile", (inst, def) => {
   $ZodFile.init(inst, def);
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params) => fileProcessor(inst, ctx, json2, params);
-  inst.min = (size, params) => inst.check(_minSize(size, params));
-  inst.max = (size, params) => inst.check(_maxSize(size, params));
+  inst.min = (size2, params) => inst.check(_minSize(size2, params));
+  inst.max = (size2, params) => inst.check(_maxSize(size2, params));
   inst.mime = (types, params) => inst.check(_mime(Array.isArray(types) ? types : [types], params));
 });
 function file(params) {
@@ -48074,6 +48074,17 @@ var hostPort = external_exports.string({ error: "expected host:port, e.g. 127.0.
 });
 var name = external_exports.string({ error: "expected a name" }).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, ".", "-" and "_"');
 var probability = external_exports.number({ error: "expected a number from 0 to 1" }).min(0, "expected a number from 0 to 1").max(1, "expected a number from 0 to 1");
+var SIZE_UNITS = { "": 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+var size = external_exports.union([external_exports.number(), external_exports.string()], { error: "expected a size like 512KB, 20MB or 1GB" }).transform((value, ctx) => {
+  const match = typeof value === "number" ? ["", String(value), ""] : /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*$/i.exec(value);
+  const bytes = match ? Math.round(Number(match[1]) * SIZE_UNITS[match[2].toLowerCase()]) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    ctx.addIssue({ code: "custom", message: `expected a size like 512KB, 20MB or 1GB, got "${value}"` });
+    return external_exports.NEVER;
+  }
+  return bytes;
+});
+var DEFAULT_LOG_LIMIT = 20 * 1024 * 1024;
 
 // src/load/schema.ts
 var DEFAULT_TIMEOUT_MS = 1e4;
@@ -48607,26 +48618,26 @@ function create({ rate: rate2 }, ctx) {
         ctx.end();
         continue;
       }
-      const size = Math.min(chunk.length, sliceBytes);
-      const due = clock + size / bytesPerMs;
+      const size2 = Math.min(chunk.length, sliceBytes);
+      const due = clock + size2 / bytesPerMs;
       if (due > now) {
         timer = setTimeout(pump, Math.max(1, Math.ceil(due - now)));
         return;
       }
       clock = due;
-      take(size);
+      take(size2);
     }
   };
-  const take = (size) => {
+  const take = (size2) => {
     const chunk = queue[0];
-    if (size === chunk.length) queue.shift();
-    else queue[0] = chunk.subarray(size);
-    heldBytes -= size;
+    if (size2 === chunk.length) queue.shift();
+    else queue[0] = chunk.subarray(size2);
+    heldBytes -= size2;
     if (paused && heldBytes <= highWater / 2) {
       paused = false;
       ctx.resume();
     }
-    ctx.push(size === chunk.length ? chunk : chunk.subarray(0, size));
+    ctx.push(size2 === chunk.length ? chunk : chunk.subarray(0, size2));
   };
   return {
     write: (chunk) => enqueue(chunk),
@@ -48956,7 +48967,7 @@ function create9({ average_size: average, size_variation: variation, delay: dela
     }
   };
 }
-function cutPoints(size, average, variation, random) {
+function cutPoints(size2, average, variation, random) {
   const cuts = [0];
   const split2 = (start, end) => {
     if (end - start - average <= variation) {
@@ -48968,7 +48979,7 @@ function cutPoints(size, average, variation, random) {
     split2(start, mid);
     split2(mid, end);
   };
-  split2(0, size);
+  split2(0, size2);
   return cuts;
 }
 
@@ -49257,7 +49268,9 @@ var serviceSchema = external_exports.strictObject({
     timeout: duration3.default(3e4)
   }).refine((ready) => ready.http === void 0 !== (ready.tcp === void 0), {
     message: "expected one of `http` (a URL answering 2xx) or `tcp` (host:port accepting connections)"
-  }).optional()
+  }).optional(),
+  /** SIGTERM to the service's process group, then SIGKILL after this: its time to flush and exit. */
+  stop_timeout: duration3.default(2e3)
 });
 var configSchema = (baseDir) => external_exports.strictObject({
   version: external_exports.literal(1, { error: "expected version: 1" }),
@@ -49288,8 +49301,9 @@ var configSchema = (baseDir) => external_exports.strictObject({
   report: external_exports.strictObject({
     comment: external_exports.boolean().default(true),
     artifact: external_exports.string().min(1).default("chaos-gate-report"),
-    baseline: external_exports.string().min(1).optional()
-  }).default({ comment: true, artifact: "chaos-gate-report" })
+    baseline: external_exports.string().min(1).optional(),
+    log_limit: size.default(DEFAULT_LOG_LIMIT)
+  }).default({ comment: true, artifact: "chaos-gate-report", log_limit: DEFAULT_LOG_LIMIT })
 });
 
 // src/config/load.ts
@@ -49760,10 +49774,6 @@ var MetricsStore = class {
     return this.scope(scope).trend(name2);
   }
 };
-
-// src/stages/spawn.ts
-import { createWriteStream as createWriteStream2 } from "node:fs";
-import { createInterface } from "node:readline";
 
 // node_modules/is-plain-obj/index.js
 function isPlainObject2(value) {
@@ -57570,6 +57580,118 @@ var {
   getCancelSignal: getCancelSignal2
 } = getIpcExport();
 
+// src/stages/output.ts
+import { createWriteStream as createWriteStream2 } from "node:fs";
+var MAX_LINE_BYTES = 1024 * 1024;
+function readLines(stream2, onLine, onCut = () => {
+}, maxBytes = MAX_LINE_BYTES) {
+  let pending = [];
+  let pendingBytes = 0;
+  let dropped = 0;
+  const take = (piece) => {
+    const room = maxBytes - pendingBytes;
+    if (piece.length <= room) {
+      pending.push(piece);
+      pendingBytes += piece.length;
+    } else {
+      if (room > 0) pending.push(piece.subarray(0, room));
+      pendingBytes += Math.max(room, 0);
+      dropped += piece.length - Math.max(room, 0);
+    }
+  };
+  const emit = () => {
+    let text2 = Buffer.concat(pending).toString("utf8");
+    if (dropped === 0 && text2.endsWith("\r")) text2 = text2.slice(0, -1);
+    if (dropped > 0) {
+      text2 += ` \u2026 [line cut: ${dropped} bytes dropped]`;
+      onCut();
+    }
+    pending = [];
+    pendingBytes = 0;
+    dropped = 0;
+    onLine(text2);
+  };
+  return new Promise((resolve9, reject) => {
+    stream2.on("data", (chunk) => {
+      let start = 0;
+      for (let end = chunk.indexOf(10, start); end !== -1; end = chunk.indexOf(10, start)) {
+        take(chunk.subarray(start, end));
+        emit();
+        start = end + 1;
+      }
+      if (start < chunk.length) take(chunk.subarray(start));
+    });
+    stream2.once("end", () => {
+      if (pendingBytes > 0 || dropped > 0) emit();
+      resolve9();
+    });
+    stream2.once("error", reject);
+  });
+}
+var BoundedLog = class {
+  constructor(path10, limitBytes = DEFAULT_LOG_LIMIT) {
+    this.limitBytes = limitBytes;
+    this.file = createWriteStream2(path10, { flags: "a" });
+    this.headLimit = Math.floor(limitBytes / 2);
+    this.tailLimit = limitBytes - this.headLimit;
+  }
+  limitBytes;
+  file;
+  headLimit;
+  tailLimit;
+  written = 0;
+  tail = [];
+  tailStart = 0;
+  tailBytes = 0;
+  droppedBytes = 0;
+  droppedLines = 0;
+  /** Appends one line (without its newline). */
+  line(text2) {
+    const entry = `${text2}
+`;
+    const bytes = Buffer.byteLength(entry);
+    if (this.tail.length === this.tailStart && this.written + bytes <= this.headLimit) {
+      this.written += bytes;
+      this.file.write(entry);
+      return;
+    }
+    this.tail.push(entry);
+    this.tailBytes += bytes;
+    while (this.tailBytes > this.tailLimit && this.tail.length - this.tailStart > 1) {
+      const old = this.tail[this.tailStart];
+      this.tail[this.tailStart++] = "";
+      const oldBytes = Buffer.byteLength(old);
+      this.tailBytes -= oldBytes;
+      this.droppedBytes += oldBytes;
+      this.droppedLines += 1;
+    }
+    if (this.tailStart > 4096 && this.tailStart * 2 > this.tail.length) {
+      this.tail = this.tail.slice(this.tailStart);
+      this.tailStart = 0;
+    }
+  }
+  /** Bytes of output left out of the file (between its head and its tail). */
+  get dropped() {
+    return { bytes: this.droppedBytes, lines: this.droppedLines };
+  }
+  /** Writes the tail (after a note on what was dropped) and closes the file. */
+  async close() {
+    if (this.droppedLines > 0) {
+      this.file.write(`\u2026 chaos-gate dropped ${this.droppedLines} lines (${this.droppedBytes} bytes) here: a log keeps its first and last ${formatBytes(this.headLimit)} (report.log_limit: ${formatBytes(this.limitBytes)}) \u2026
+`);
+    }
+    for (let i2 = this.tailStart; i2 < this.tail.length; i2++) this.file.write(this.tail[i2]);
+    this.tail = [];
+    this.tailStart = 0;
+    await new Promise((resolve9) => this.file.end(resolve9));
+  }
+};
+function formatBytes(bytes) {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
+
 // src/stages/spawn.ts
 var ProcessGroups = class {
   /** `onChange` gets the group ids alive whenever they change (the action saves them for its post step). */
@@ -57608,14 +57730,18 @@ function startCommand(command, options) {
   })`${command}`;
   const pid = subprocess.pid;
   if (pid === void 0) throw new Error(`could not start "${command}"`);
-  const log2 = options.logFile ? createWriteStream2(options.logFile, { flags: "a" }) : void 0;
-  for (const stream2 of [subprocess.stdout, subprocess.stderr]) {
-    createInterface({ input: stream2, crlfDelay: Infinity }).on("line", (line) => {
-      log2?.write(`${line}
-`);
-      options.onLine(line);
-    });
-  }
+  const log2 = options.logFile ? new BoundedLog(options.logFile, options.logLimit) : void 0;
+  let cutLines = 0;
+  const reading = [subprocess.stdout, subprocess.stderr].map(
+    (stream2) => readLines(
+      stream2,
+      (line) => {
+        log2?.line(line);
+        options.onLine(line);
+      },
+      () => cutLines += 1
+    ).catch(() => void 0)
+  );
   let timedOut = false;
   let cancelled = false;
   let killTimer;
@@ -57632,9 +57758,17 @@ function startCommand(command, options) {
     clearTimeout(killTimer);
     options.signal?.removeEventListener("abort", onAbort);
     options.groups?.delete(pid);
-    if (log2) await new Promise((resolve9) => log2.end(resolve9));
+    await Promise.race([Promise.all(reading), new Promise((resolve9) => setTimeout(resolve9, 1e3).unref())]);
+    await log2?.close();
     const killed = timedOut || cancelled || result.signal !== void 0;
-    return { exitCode: killed ? null : result.exitCode ?? null, timedOut, cancelled, durationMs: Math.round(performance.now() - started) };
+    return {
+      exitCode: killed ? null : result.exitCode ?? null,
+      timedOut,
+      cancelled,
+      durationMs: Math.round(performance.now() - started),
+      cutLines,
+      logDropped: log2?.dropped ?? { bytes: 0, lines: 0 }
+    };
   });
   const running = {
     pid,
@@ -57824,10 +57958,10 @@ function write(res, response) {
 }
 async function readBody(req) {
   const chunks = [];
-  let size = 0;
+  let size2 = 0;
   for await (const chunk of req) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new ApiError(413, `request body over ${MAX_BODY_BYTES} bytes`);
+    size2 += chunk.length;
+    if (size2 > MAX_BODY_BYTES) throw new ApiError(413, `request body over ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
@@ -58216,12 +58350,12 @@ import { extname } from "node:path";
 function dribble(res, status2, head, body, { chunks, durationMs }) {
   res.writeHead(status2, head);
   res.flushHeaders();
-  const size = Math.ceil(body.length / chunks);
+  const size2 = Math.ceil(body.length / chunks);
   const interval = durationMs / (chunks - 1);
   let sent = 0;
   let timer;
   const step = () => {
-    const slice = body.subarray(sent * size, (sent + 1) * size);
+    const slice = body.subarray(sent * size2, (sent + 1) * size2);
     sent++;
     if (sent === chunks) {
       res.end(slice);
@@ -59043,10 +59177,10 @@ function send(req, res, request, reply, fault, dribble2) {
 function readBody2(req) {
   return new Promise((resolve9, reject) => {
     const chunks = [];
-    let size = 0;
+    let size2 = 0;
     req.on("data", (chunk) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES2) {
+      size2 += chunk.length;
+      if (size2 > MAX_BODY_BYTES2) {
         req.removeAllListeners("data");
         req.resume();
         reject(new Error("body too large"));
@@ -59803,6 +59937,7 @@ async function startService(service, options) {
     cwd: resolve3(options.cwd, service.working_directory ?? "."),
     env: { ...options.env, ...service.env },
     logFile: join(options.logDir, `service-${service.name}.log`),
+    logLimit: options.logLimit,
     groups: options.groups,
     onLine: (line) => {
       tail.push(line);
@@ -59906,7 +60041,7 @@ var Environment = class _Environment {
     options.signal.addEventListener("abort", () => void Promise.all(this.services.map((s) => s.command.stop(EMERGENCY_GRACE_MS))), { once: true });
     for (const service of config2.services) {
       options.log.info(`starting service ${service.name}: ${service.run}`);
-      const started = await startService(service, { ...options, env: this.variables() });
+      const started = await startService(service, { ...options, env: this.variables(), logLimit: config2.report.log_limit });
       this.services.push(started);
       void started.command.done.then((result) => {
         if (this.stopped || options.signal.aborted) return;
@@ -60115,10 +60250,10 @@ var ResponseParser = class {
           const line = this.readLine(buf, i2);
           if (line === void 0) return false;
           i2 = line.next;
-          const size = parseInt(line.text, 16);
-          if (!/^[0-9a-fA-F]+\s*(;.*)?$/.test(line.text) || !(size >= 0)) throw new ResponseParseError(`bad chunk size "${line.text.slice(0, 40)}"`);
-          this.remaining = size;
-          this.state = size === 0 ? TRAILERS : CHUNK_DATA;
+          const size2 = parseInt(line.text, 16);
+          if (!/^[0-9a-fA-F]+\s*(;.*)?$/.test(line.text) || !(size2 >= 0)) throw new ResponseParseError(`bad chunk size "${line.text.slice(0, 40)}"`);
+          this.remaining = size2;
+          this.state = size2 === 0 ? TRAILERS : CHUNK_DATA;
           break;
         }
         case CHUNK_DATA: {
@@ -61079,10 +61214,10 @@ import { join as join2 } from "node:path";
 // src/report/chart-data.ts
 function bucketSeries(series, windows, maxPoints) {
   const sorted = [...series].sort((a2, b) => a2.t - b.t);
-  const size = Math.max(1, Math.ceil(sorted.length / maxPoints));
+  const size2 = Math.max(1, Math.ceil(sorted.length / maxPoints));
   const buckets = [];
-  for (let i2 = 0; i2 < sorted.length; i2 += size) {
-    const chunk = sorted.slice(i2, i2 + size);
+  for (let i2 = 0; i2 < sorted.length; i2 += size2) {
+    const chunk = sorted.slice(i2, i2 + size2);
     const start = chunk[0].t;
     const end = chunk[chunk.length - 1].t;
     const requests = chunk.reduce((sum, p) => sum + p.requests, 0);
@@ -67732,12 +67867,17 @@ async function runCommandStage(name2, stage, ctx) {
     cwd,
     env: { ...ctx.env, ...stage.env, CHAOS_GATE_METRICS: metricsFile },
     logFile,
+    logLimit: ctx.logLimit,
     timeoutMs: stage.timeout,
     signal: ctx.signal,
     groups: ctx.groups,
     onLine: (line) => ctx.log.output(name2, line)
   }).done;
   for (const problem of await recordFile(metricsFile, ctx.metrics)) ctx.log.warn(`metrics line skipped: ${problem}`);
+  if (result.cutLines > 0) ctx.log.warn(`${result.cutLines} line${result.cutLines === 1 ? "" : "s"} of output longer than ${formatBytes(MAX_LINE_BYTES)} cut (each says so in logs/${name2}.log)`);
+  if (result.logDropped.lines > 0) {
+    ctx.log.warn(`logs/${name2}.log keeps the head and tail of the output: ${result.logDropped.lines} lines (${result.logDropped.bytes} bytes) in between were dropped (report.log_limit)`);
+  }
   const report2 = {
     status: "passed",
     exit_code: result.exitCode,
@@ -67860,7 +68000,16 @@ async function run(options, log2) {
       const stageStarted = performance.now();
       const report3 = await log2.section(
         `${stage} stage`,
-        () => runStage(stage, config2, environment, runState, { cwd, reportDir, log: log2, signal: stop.signal, groups: options.groups, categories: options.categories, shard: options.shard })
+        () => runStage(stage, config2, environment, runState, {
+          cwd,
+          reportDir,
+          log: log2,
+          signal: stop.signal,
+          groups: options.groups,
+          categories: options.categories,
+          shard: options.shard,
+          logLimit: config2.report.log_limit
+        })
       ).catch((error62) => {
         const message = runState.internalError(`in the ${stage} stage`, error62, log2);
         return { status: "failed", exit_code: null, duration_ms: Math.round(performance.now() - stageStarted), reason: message, metrics: runState.store.scope(stage).summary(0) };
