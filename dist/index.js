@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-3GOAYJCC.js";
+} from "./chunks/chunk-FFGTKAYB.js";
 import {
   __commonJS,
   __export,

@@ -119,6 +119,8 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     series = recorder.points();
   }
 
+  // A stop during the experiment (Ctrl-C, a cancelled job) leaves it unjudged, not failed to recover.
+  const cancelled = recoveryTime === undefined && ctx.signal.aborted;
   if (recoveryTime !== undefined) ctx.store.scope(scope).trend('recovery_time').add(recoveryTime);
   const ok = recoveryTime !== undefined && (e.recover_within === undefined || recoveryTime <= e.recover_within);
   const phaseMs = { steady: bounds.fault - started, fault: bounds.recovery - bounds.fault, recovery: performance.now() - bounds.recovery };
@@ -130,8 +132,10 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     phases: { steady: phase(sets.steady, phaseMs.steady), fault: phase(sets.fault, phaseMs.fault), recovery: phase(sets.recovery, phaseMs.recovery) },
   };
   if (e.recover_within !== undefined) report.recover_within_ms = e.recover_within;
+  if (cancelled) report.cancelled = true;
+  const outcome = cancelled ? 'cancelled (the run was stopped)' : recoveryTime === undefined ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`;
   ctx.log.info(
-    `experiment "${e.name}": ${recoveryTime === undefined ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`}` +
+    `experiment "${e.name}": ${outcome}` +
       ` (success: steady ${pct(report.phases.steady.success_rate)}, fault ${pct(report.phases.fault.success_rate)}, recovery ${pct(report.phases.recovery.success_rate)})`,
   );
   return { report, series, window };

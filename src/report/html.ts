@@ -160,7 +160,7 @@ function experimentsSection(report: RunReport): string {
     status(x.ok),
     e(x.name),
     e(describeFault(x.fault)),
-    x.recovery_time_ms === null ? 'never' : ms(x.recovery_time_ms),
+    x.cancelled ? 'cancelled' : x.recovery_time_ms === null ? 'never' : ms(x.recovery_time_ms),
     x.recover_within_ms === undefined ? '–' : ms(x.recover_within_ms),
     `${percent(x.phases.steady.success_rate)} <small>(${x.phases.steady.requests})</small>`,
     `${percent(x.phases.fault.success_rate)} <small>(${x.phases.fault.requests})</small>`,

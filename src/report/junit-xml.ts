@@ -31,7 +31,8 @@ export function renderJunit(report: RunReport, cases: Partial<Record<StageName, 
     const suite = builder.testSuite().name('experiments');
     for (const e of report.experiments) {
       const test = suite.testCase().className('chaos-gate.experiments').name(e.name);
-      if (!e.ok) {
+      if (e.cancelled) test.failure('cancelled: the run was stopped during the experiment', 'cancelled');
+      else if (!e.ok) {
         test.failure(
           e.recovery_time_ms === null
             ? 'did not recover'

@@ -70,8 +70,10 @@ export interface ExperimentReport {
   /** ms from revert until the success rate was back at the steady level; null when it never recovered. */
   recovery_time_ms: number | null;
   recover_within_ms?: number;
-  /** `ok` is false when it did not recover within recover_within. */
+  /** `ok` is false when it did not recover within recover_within, or was cancelled. */
   ok: boolean;
+  /** Stopped before it could be judged (Ctrl-C, a cancelled job, max_duration, abort_on_fail): neither recovered nor not. */
+  cancelled?: true;
   phases: { steady: PhaseReport; fault: PhaseReport; recovery: PhaseReport };
 }
 

@@ -211,13 +211,16 @@ async function runStage(stage: StageName, config: Config, environment: Environme
       state.experiments.push(...experiments.reports);
       state.series.push(...experiments.series);
       state.windows.push(...experiments.windows);
-      const failed = experiments.reports.filter((e) => !e.ok);
+      const failed = experiments.reports.filter((e) => !e.ok && !e.cancelled);
       if (failed.length > 0) {
         report.status = report.status === 'passed' ? 'failed' : report.status;
         const why = `${failed.length} experiment${failed.length === 1 ? '' : 's'} did not recover in time`;
         report.reason = report.reason ? `${report.reason}; ${why}` : why;
       }
-      if (options.signal.aborted && report.status === 'passed') report.status = 'cancelled';
+      if (options.signal.aborted && report.status === 'passed') {
+        report.status = 'cancelled';
+        report.reason ??= 'stopped';
+      }
     }
     report.duration_ms = Math.round(performance.now() - started);
   }
@@ -304,7 +307,7 @@ export function printVerdict(report: RunReport, reportDir: string, cwd: string, 
     `\n${head}  ${passedStages}/${stages.length} stages passed, ${held}/${report.thresholds.length} thresholds held (${formatDuration(report.duration_ms)})`,
   );
   for (const [name, s] of stages) if (s.status !== 'passed') log.info(`  ✘ stage ${name}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`);
-  for (const e of report.experiments) if (!e.ok) log.info(`  ✘ experiment ${e.name}: ${e.recovery_time_ms === null ? 'did not recover' : `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`}`);
+  for (const e of report.experiments) if (!e.ok) log.info(`  ✘ experiment ${e.name}: ${e.cancelled ? 'cancelled' : e.recovery_time_ms === null ? 'did not recover' : `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`}`);
   for (const t of report.thresholds) {
     if (!t.ok) log.info(`  ✘ ${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`);
   }

@@ -61013,6 +61013,7 @@ async function runExperiment(e, ctx) {
     ctx.signal.removeEventListener("abort", onAbort);
     series = recorder.points();
   }
+  const cancelled = recoveryTime === void 0 && ctx.signal.aborted;
   if (recoveryTime !== void 0) ctx.store.scope(scope).trend("recovery_time").add(recoveryTime);
   const ok = recoveryTime !== void 0 && (e.recover_within === void 0 || recoveryTime <= e.recover_within);
   const phaseMs = { steady: bounds.fault - started, fault: bounds.recovery - bounds.fault, recovery: performance.now() - bounds.recovery };
@@ -61024,8 +61025,10 @@ async function runExperiment(e, ctx) {
     phases: { steady: phase2(sets.steady, phaseMs.steady), fault: phase2(sets.fault, phaseMs.fault), recovery: phase2(sets.recovery, phaseMs.recovery) }
   };
   if (e.recover_within !== void 0) report2.recover_within_ms = e.recover_within;
+  if (cancelled) report2.cancelled = true;
+  const outcome = cancelled ? "cancelled (the run was stopped)" : recoveryTime === void 0 ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`;
   ctx.log.info(
-    `experiment "${e.name}": ${recoveryTime === void 0 ? `did not recover within ${formatDuration(recoveryMax)}` : `recovered in ${recoveryTime} ms`} (success: steady ${pct(report2.phases.steady.success_rate)}, fault ${pct(report2.phases.fault.success_rate)}, recovery ${pct(report2.phases.recovery.success_rate)})`
+    `experiment "${e.name}": ${outcome} (success: steady ${pct(report2.phases.steady.success_rate)}, fault ${pct(report2.phases.fault.success_rate)}, recovery ${pct(report2.phases.recovery.success_rate)})`
   );
   return { report: report2, series, window: window2 };
 }
@@ -61560,7 +61563,7 @@ function experimentsSection(report2) {
     status(x.ok),
     escapeHtml(x.name),
     escapeHtml(describeFault2(x.fault)),
-    x.recovery_time_ms === null ? "never" : ms(x.recovery_time_ms),
+    x.cancelled ? "cancelled" : x.recovery_time_ms === null ? "never" : ms(x.recovery_time_ms),
     x.recover_within_ms === void 0 ? "\u2013" : ms(x.recover_within_ms),
     `${percent(x.phases.steady.success_rate)} <small>(${x.phases.steady.requests})</small>`,
     `${percent(x.phases.fault.success_rate)} <small>(${x.phases.fault.requests})</small>`,
@@ -61668,7 +61671,8 @@ function renderJunit(report2, cases) {
     const suite = builder.testSuite().name("experiments");
     for (const e of report2.experiments) {
       const test = suite.testCase().className("chaos-gate.experiments").name(e.name);
-      if (!e.ok) {
+      if (e.cancelled) test.failure("cancelled: the run was stopped during the experiment", "cancelled");
+      else if (!e.ok) {
         test.failure(
           e.recovery_time_ms === null ? "did not recover" : `recovered in ${e.recovery_time_ms} ms, limit ${e.recover_within_ms} ms`
         );
@@ -61876,9 +61880,10 @@ function overview(report2) {
   const stages = STAGE_ORDER.filter((s) => report2.stages[s]);
   const failed = stages.filter((s) => !["passed", "not_run"].includes(report2.stages[s].status));
   if (stages.length > 0) parts.push(failed.length > 0 ? `**stage ${failed.join(", ")} failed**` : `${stages.length} stage${stages.length === 1 ? "" : "s"} passed`);
-  const unrecovered = report2.experiments.filter((e) => !e.ok).length;
+  const unrecovered = report2.experiments.filter((e) => !e.ok && !e.cancelled).length;
+  const cancelled = report2.experiments.filter((e) => e.cancelled).length;
   if (report2.experiments.length > 0) {
-    parts.push(unrecovered > 0 ? `**${unrecovered} of ${report2.experiments.length} experiments did not recover in time**` : `${report2.experiments.length} experiments recovered`);
+    parts.push(unrecovered > 0 ? `**${unrecovered} of ${report2.experiments.length} experiments did not recover in time**` : cancelled > 0 ? `**${cancelled} of ${report2.experiments.length} experiments cancelled**` : `${report2.experiments.length} experiments recovered`);
   }
   parts.push(`ran ${ms(report2.duration_ms)}`);
   return parts.join(" \xB7 ");
@@ -61957,10 +61962,10 @@ function clipLines(message, max2) {
 }
 function experimentTable(experiments) {
   const rows = experiments.map((e) => [
-    e.ok ? "\u2705" : "\u274C",
+    e.ok ? "\u2705" : e.cancelled ? "\u23F9\uFE0F" : "\u274C",
     text(e.name),
     text(describeFault2(e.fault)),
-    e.recovery_time_ms === null ? "never" : ms(e.recovery_time_ms),
+    e.cancelled ? "cancelled" : e.recovery_time_ms === null ? "never" : ms(e.recovery_time_ms),
     e.recover_within_ms === void 0 ? "\u2013" : ms(e.recover_within_ms),
     percent(e.phases.steady.success_rate),
     percent(e.phases.fault.success_rate),
@@ -68075,13 +68080,16 @@ async function runStage(stage, config2, environment, state, options) {
       state.experiments.push(...experiments.reports);
       state.series.push(...experiments.series);
       state.windows.push(...experiments.windows);
-      const failed = experiments.reports.filter((e) => !e.ok);
+      const failed = experiments.reports.filter((e) => !e.ok && !e.cancelled);
       if (failed.length > 0) {
         report2.status = report2.status === "passed" ? "failed" : report2.status;
         const why = `${failed.length} experiment${failed.length === 1 ? "" : "s"} did not recover in time`;
         report2.reason = report2.reason ? `${report2.reason}; ${why}` : why;
       }
-      if (options.signal.aborted && report2.status === "passed") report2.status = "cancelled";
+      if (options.signal.aborted && report2.status === "passed") {
+        report2.status = "cancelled";
+        report2.reason ??= "stopped";
+      }
     }
     report2.duration_ms = Math.round(performance.now() - started);
   }
@@ -68165,7 +68173,7 @@ function printVerdict(report2, reportDir, cwd, log2) {
 ${head}  ${passedStages}/${stages.length} stages passed, ${held}/${report2.thresholds.length} thresholds held (${formatDuration(report2.duration_ms)})`
   );
   for (const [name2, s] of stages) if (s.status !== "passed") log2.info(`  \u2718 stage ${name2}: ${s.status}${s.reason ? ` \u2014 ${s.reason}` : ""}`);
-  for (const e of report2.experiments) if (!e.ok) log2.info(`  \u2718 experiment ${e.name}: ${e.recovery_time_ms === null ? "did not recover" : `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`}`);
+  for (const e of report2.experiments) if (!e.ok) log2.info(`  \u2718 experiment ${e.name}: ${e.cancelled ? "cancelled" : e.recovery_time_ms === null ? "did not recover" : `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`}`);
   for (const t of report2.thresholds) {
     if (!t.ok) log2.info(`  \u2718 ${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`);
   }

@@ -1,0 +1,61 @@
+/**
+ * How a run ends with the processes it started: a stop during a fault is a cancellation, a
+ * service that is not ready says why, a service gets its grace to flush, and a gate killed with
+ * -9 takes its services with it. Real CLI processes, real signals.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { alive } from '../helpers/leftovers.js';
+import { eventually, killAll, Live } from '../helpers/live.js';
+import { freePort } from '../helpers/net.js';
+import { cli, makeProject, readJson } from '../helpers/project.js';
+
+describe('Ctrl-C during a fault hold', () => {
+  it('reports the experiment and its stage as cancelled, not as failing to recover', async () => {
+    const port = await freePort();
+    const dir = await makeProject({
+      'chaos-gate.yml': `version: 1
+control: { listen: 127.0.0.1:0 }
+mocks:
+  - name: api
+    listen: 127.0.0.1:${port}
+    routes: [{ respond: { status: 200 } }]
+stages:
+  chaos:
+    experiments:
+      - name: outage
+        load: { url: "http://127.0.0.1:${port}/", rate: 20/s }
+        steady: 300ms
+        fault: { mock: api, status: 503 }
+        hold: 30s
+        recover_within: 4s
+`,
+    });
+    const live = new Live('dist/cli.js', ['run', '-c', 'chaos-gate.yml'], { cwd: dir });
+    try {
+      // The fault is on: the mock answers 503.
+      expect(await eventually(() => live.stderr.includes('experiment "outage"'), 20_000)).toBe(true);
+      let faulted = false;
+      const deadline = performance.now() + 20_000;
+      while (!faulted && performance.now() < deadline) faulted = (await fetch(`http://127.0.0.1:${port}/`).then((r) => r.status).catch(() => 0)) === 503;
+      expect(faulted).toBe(true);
+      const exit = await live.stop('SIGINT');
+      expect(exit.code).toBe(1);
+    } finally {
+      live.kill();
+    }
+    const out = live.stdout + live.stderr;
+    expect(out).toContain('experiment "outage": cancelled (the run was stopped)');
+    expect(out).not.toContain('did not recover');
+    const report = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
+    expect(report.stages.chaos.status).toBe('cancelled');
+    expect(report.experiments[0]).toMatchObject({ name: 'outage', ok: false, cancelled: true, recovery_time_ms: null });
+    const summary = await readFile(join(dir, 'chaos-gate-report/summary.md'), 'utf8');
+    expect(summary).toContain('1 of 1 experiments cancelled');
+    expect(summary).not.toContain('did not recover');
+    const junit = await readFile(join(dir, 'chaos-gate-report/junit.xml'), 'utf8');
+    expect(junit).toContain('cancelled: the run was stopped during the experiment');
+  });
+});
