@@ -106,19 +106,28 @@ export function startCommand(command: string, options: SpawnOptions): RunningCom
   let timedOut = false;
   let cancelled = false;
   let killTimer: NodeJS.Timeout | undefined;
+  /** When a stop's grace ends (performance.now()); undefined while no stop was asked for. */
+  let graceEnds: number | undefined;
   const kill = (graceMs: number) => {
     signalGroup(pid, 'SIGTERM');
+    graceEnds ??= performance.now() + graceMs;
     killTimer ??= setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
   };
   const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), kill(2000)), options.timeoutMs);
   const onAbort = () => ((cancelled = true), kill(1000));
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  // Whatever the shell leaves behind (a background job, a worker) goes with it.
-  subprocess.nodeChildProcess.once('exit', () => signalGroup(pid, 'SIGKILL'));
+  // Whatever the shell leaves behind (a background job, a worker) goes with it, at once when the
+  // shell ended on its own; when we are stopping it, the rest of the group keeps its grace (the
+  // shell dies on SIGTERM at once, while `node service.js` under it may still be flushing).
+  subprocess.nodeChildProcess.once('exit', () => {
+    if (graceEnds === undefined) signalGroup(pid, 'SIGKILL');
+  });
 
   const done = subprocess.then(async (result) => {
     clearTimeout(timeout);
+    if (graceEnds !== undefined) await groupGone(pid, graceEnds);
     clearTimeout(killTimer);
+    signalGroup(pid, 'SIGKILL');
     options.signal?.removeEventListener('abort', onAbort);
     options.groups?.delete(pid);
     // The pipes close with the group; a process that left the group and keeps them open is not waited for.
@@ -156,10 +165,18 @@ function inheritedEnv(): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(INPUT_|ACTIONS_RUNTIME_TOKEN$|ACTIONS_ID_TOKEN_REQUEST_TOKEN$)/.test(name)));
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/** Resolves once no process of the group is left, or at `until` (performance.now()). */
+async function groupGone(pid: number, until: number): Promise<void> {
+  while (performance.now() < until && signalGroup(pid, 0)) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** true when the group still had a process to signal. */
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pid, signal);
+    return true;
   } catch {
     // ESRCH: the group is already gone.
+    return false;
   }
 }

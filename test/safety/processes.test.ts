@@ -59,3 +59,97 @@ stages:
     expect(junit).toContain('cancelled: the run was stopped during the experiment');
   });
 });
+
+describe('a service not ready in time', () => {
+  it('says what its health URL answered, not that it exited', async () => {
+    const port = await freePort();
+    const dir = await makeProject({
+      'svc.cjs': `require('http').createServer((q, s) => { s.statusCode = 503; s.end('warming up'); }).listen(${port}, '127.0.0.1');`,
+      'chaos-gate.yml': `version: 1
+control: { listen: 127.0.0.1:0 }
+services:
+  - name: slow
+    run: node svc.cjs
+    ready: { http: "http://127.0.0.1:${port}/health", timeout: 1s }
+stages:
+  unit: { run: "true" }
+`,
+    });
+    const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
+    expect(ran.code).toBe(3);
+    expect(ran.stderr).toContain(`service "slow" not ready after 1s (http://127.0.0.1:${port}/health answered 503)`);
+    expect(ran.stderr).not.toContain('exited before it was ready');
+  });
+
+  it('says the port refused when nothing listens', async () => {
+    const port = await freePort();
+    const dir = await makeProject({
+      'chaos-gate.yml': `version: 1
+control: { listen: 127.0.0.1:0 }
+services:
+  - name: idle
+    run: node -e "setInterval(() => {}, 1000)"
+    ready: { tcp: "127.0.0.1:${port}", timeout: 500ms }
+stages:
+  unit: { run: "true" }
+`,
+    });
+    const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
+    expect(ran.code).toBe(3);
+    expect(ran.stderr).toContain(`service "idle" not ready after 500ms (tcp 127.0.0.1:${port} refused)`);
+  });
+});
+
+describe('stopping a service', () => {
+  // `sh -c` dies on SIGTERM at once; the node process under it must still get its grace.
+  const flusher = (port: number) => `
+const fs = require('fs');
+fs.writeFileSync('pid', String(process.pid));
+require('net').createServer().listen(${port}, '127.0.0.1');
+process.on('SIGTERM', () => setTimeout(() => { fs.writeFileSync('flushed', 'yes'); process.exit(0); }, 300));
+`;
+
+  it('sends SIGTERM to the whole group and lets a flush-on-exit finish', async () => {
+    const port = await freePort();
+    const dir = await makeProject({
+      'service.js': flusher(port),
+      'chaos-gate.yml': `version: 1
+control: { listen: 127.0.0.1:0 }
+services:
+  - name: api
+    run: node service.js
+    ready: { tcp: "127.0.0.1:${port}" }
+stages:
+  unit: { run: "true" }
+`,
+    });
+    const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
+    expect(ran.code).toBe(0);
+    expect(existsSync(join(dir, 'flushed'))).toBe(true);
+  });
+
+  it('SIGKILLs a service that ignores SIGTERM after its stop_timeout', async () => {
+    const port = await freePort();
+    const dir = await makeProject({
+      'service.js': `require('fs').writeFileSync('pid', String(process.pid)); process.on('SIGTERM', () => {}); require('net').createServer().listen(${port}, '127.0.0.1');`,
+      'chaos-gate.yml': `version: 1
+control: { listen: 127.0.0.1:0 }
+services:
+  - name: stubborn
+    run: node service.js
+    ready: { tcp: "127.0.0.1:${port}" }
+    stop_timeout: 300ms
+stages:
+  unit: { run: "true" }
+`,
+    });
+    const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
+    const pid = Number(await readFile(join(dir, 'pid'), 'utf8'));
+    try {
+      expect(ran.code).toBe(0);
+      expect(alive(pid)).toBe(false);
+    } finally {
+      killAll([pid]);
+    }
+  });
+});

@@ -57745,17 +57745,23 @@ function startCommand(command, options) {
   let timedOut = false;
   let cancelled = false;
   let killTimer;
+  let graceEnds;
   const kill = (graceMs) => {
     signalGroup(pid, "SIGTERM");
+    graceEnds ??= performance.now() + graceMs;
     killTimer ??= setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
   };
   const timeout = options.timeoutMs === void 0 ? void 0 : setTimeout(() => (timedOut = true, kill(2e3)), options.timeoutMs);
   const onAbort = () => (cancelled = true, kill(1e3));
   options.signal?.addEventListener("abort", onAbort, { once: true });
-  subprocess.nodeChildProcess.once("exit", () => signalGroup(pid, "SIGKILL"));
+  subprocess.nodeChildProcess.once("exit", () => {
+    if (graceEnds === void 0) signalGroup(pid, "SIGKILL");
+  });
   const done = subprocess.then(async (result) => {
     clearTimeout(timeout);
+    if (graceEnds !== void 0) await groupGone(pid, graceEnds);
     clearTimeout(killTimer);
+    signalGroup(pid, "SIGKILL");
     options.signal?.removeEventListener("abort", onAbort);
     options.groups?.delete(pid);
     await Promise.race([Promise.all(reading), new Promise((resolve9) => setTimeout(resolve9, 1e3).unref())]);
@@ -57786,10 +57792,15 @@ function startCommand(command, options) {
 function inheritedEnv() {
   return Object.fromEntries(Object.entries(process.env).filter(([name2]) => !/^(INPUT_|ACTIONS_RUNTIME_TOKEN$|ACTIONS_ID_TOKEN_REQUEST_TOKEN$)/.test(name2)));
 }
+async function groupGone(pid, until) {
+  while (performance.now() < until && signalGroup(pid, 0)) await new Promise((resolve9) => setTimeout(resolve9, 20));
+}
 function signalGroup(pid, signal) {
   try {
     process.kill(-pid, signal);
+    return true;
   } catch {
+    return false;
   }
 }
 
@@ -59948,42 +59959,51 @@ async function startService(service, options) {
   let exited = false;
   void command.done.then(() => exited = true);
   const ready = service.ready;
-  if (!ready) return { name: service.name, command };
+  if (!ready) return { name: service.name, command, stopTimeout: service.stop_timeout };
   const deadline = performance.now() + ready.timeout;
   const what = ready.http ?? `tcp ${ready.tcp}`;
-  while (!await probe(ready)) {
-    if (exited || performance.now() > deadline || options.signal.aborted) {
-      await command.stop();
-      const why = exited ? "exited before it was ready" : options.signal.aborted ? "was stopped before it was ready" : `was not ready within ${ready.timeout} ms (${what})`;
+  for (; ; ) {
+    const answer = await probe(ready);
+    if (answer === true) break;
+    const why = exited ? "exited before it was ready" : options.signal.aborted ? "was stopped before it was ready" : performance.now() > deadline ? `not ready after ${formatDuration(ready.timeout)} (${what} ${answer})` : void 0;
+    if (why !== void 0) {
+      await command.stop(service.stop_timeout);
       const output2 = tail.length > 0 ? `; its last output:
   ${tail.join("\n  ")}` : "";
       throw new EnvironmentError(`service "${service.name}" ${why}${output2}`);
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
-  return { name: service.name, command };
+  return { name: service.name, command, stopTimeout: service.stop_timeout };
 }
 async function probe(ready) {
   if (ready.http) {
     try {
       const response = await fetch(ready.http, { signal: AbortSignal.timeout(1e3) });
       await response.body?.cancel();
-      return response.status >= 200 && response.status < 300;
-    } catch {
-      return false;
+      return response.status >= 200 && response.status < 300 ? true : `answered ${response.status}`;
+    } catch (error62) {
+      return describeFailure(error62);
     }
   }
   const { host, port } = splitHostPort(ready.tcp);
   return new Promise((resolve9) => {
     const socket = connect2({ host, port, timeout: 1e3 });
-    const done = (ok) => {
+    const done = (result) => {
       socket.destroy();
-      resolve9(ok);
+      resolve9(result);
     };
     socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
-    socket.once("timeout", () => done(false));
+    socket.once("error", (error62) => done(describeFailure(error62)));
+    socket.once("timeout", () => done("timed out"));
   });
+}
+function describeFailure(error62) {
+  const cause = error62?.cause ?? error62;
+  const code = cause?.code;
+  if (code === "ECONNREFUSED") return "refused";
+  if (error62?.name === "TimeoutError" || code === "ETIMEDOUT") return "timed out";
+  return code ?? cause?.message ?? "failed";
 }
 
 // src/run/environment.ts
@@ -60038,7 +60058,7 @@ var Environment = class _Environment {
     await bind(`control API on ${config2.control.listen}`, () => this.control.start());
     for (const proxy of config2.proxies) await bind(`proxy "${proxy.name}" on ${proxy.listen}`, () => this.proxies.create(proxy));
     for (const mock of config2.mocks) await bind(`mock "${mock.name}" on ${mock.listen}`, () => this.mocks.create(mock));
-    options.signal.addEventListener("abort", () => void Promise.all(this.services.map((s) => s.command.stop(EMERGENCY_GRACE_MS))), { once: true });
+    options.signal.addEventListener("abort", () => void Promise.all(this.services.map((s) => s.command.stop(Math.min(EMERGENCY_GRACE_MS, s.stopTimeout)))), { once: true });
     for (const service of config2.services) {
       options.log.info(`starting service ${service.name}: ${service.run}`);
       const started = await startService(service, { ...options, env: this.variables(), logLimit: config2.report.log_limit });
@@ -60054,8 +60074,8 @@ var Environment = class _Environment {
   /** Stops services first (they hold connections through the proxies), then mocks, proxies and the API. */
   stop() {
     this.stopped ??= (async () => {
-      const graceMs = this.options.signal.aborted ? EMERGENCY_GRACE_MS : 2e3;
-      await Promise.all(this.services.map((s) => s.command.stop(graceMs)));
+      const grace = (s) => this.options.signal.aborted ? Math.min(EMERGENCY_GRACE_MS, s.stopTimeout) : s.stopTimeout;
+      await Promise.all(this.services.map((s) => s.command.stop(grace(s))));
       await this.mocks.closeAll();
       await this.proxies.closeAll();
       await this.control?.stop().catch(() => void 0);
