@@ -15,7 +15,7 @@ import {
   readRunReport,
   run,
   selectStages
-} from "./chunks/chunk-7RM7B3AG.js";
+} from "./chunks/chunk-3PXNNYBR.js";
 import "./chunks/chunk-MWTDHI2K.js";
 
 // node_modules/commander/lib/error.js
@@ -3432,7 +3432,7 @@ function terminalLog(stream = process.stderr) {
 async function main(argv) {
   const log = terminalLog();
   const stop = stopOnSignals(log);
-  const groups = new ProcessGroups();
+  const groups = new ProcessGroups(void 0, true);
   process.once("exit", () => groups.killAll());
   let exitCode = 0;
   const program2 = new Command("chaos-gate").description("Gate a change on resilience: chaos proxy, mocks, load and chaos stages, thresholds, report.").version(typeof CHAOS_GATE_VERSION === "string" ? CHAOS_GATE_VERSION : "dev").exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(text) });

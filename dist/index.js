@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-7RM7B3AG.js";
+} from "./chunks/chunk-3PXNNYBR.js";
 import {
   __commonJS,
   __export,

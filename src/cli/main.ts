@@ -27,7 +27,8 @@ export async function main(argv: string[]): Promise<number> {
   const log = terminalLog();
   const stop = stopOnSignals(log);
   // Stage and service groups are detached: if we exit at once (a second Ctrl-C), they go with us.
-  const groups = new ProcessGroups();
+  // A watcher process kills them too if we are killed with -9 (see ProcessGroups).
+  const groups = new ProcessGroups(undefined, true);
   process.once('exit', () => groups.killAll());
   let exitCode = 0;
   const program = new Command('chaos-gate')

@@ -28,6 +28,12 @@ export async function startService(
   service: ServiceConfig,
   options: { cwd: string; env: Record<string, string>; logDir: string; logLimit?: number; log: Log; signal: AbortSignal; groups?: ProcessGroups },
 ): Promise<StartedService> {
+  // Something already answering where this service will listen is a stale one (a gate killed
+  // with -9) or another program: probing it would judge the wrong process.
+  if (service.ready && (await probe(service.ready)) === true) {
+    const where = service.ready.http ?? service.ready.tcp;
+    throw new EnvironmentError(`service "${service.name}": ${where} already answers before the service started; stop what holds it (a service left by an earlier run?) and run again`);
+  }
   const tail: string[] = [];
   const command = startCommand(service.run, {
     cwd: resolve(options.cwd, service.working_directory ?? '.'),

@@ -4,6 +4,7 @@
  * a log file. The groups still alive are tracked in the ProcessGroups the caller passes, so an
  * emergency stop can kill them all.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { execa } from 'execa';
 import { BoundedLog, readLines } from './output.js';
 
@@ -51,9 +52,17 @@ export interface RunningCommand {
  */
 export class ProcessGroups {
   private readonly live = new Set<number>();
+  private supervisor?: ChildProcess;
 
-  /** `onChange` gets the group ids alive whenever they change (the action saves them for its post step). */
-  constructor(private readonly onChange?: (pids: number[]) => void) {}
+  /**
+   * `onChange` gets the group ids alive whenever they change (the action saves them for its post step).
+   * With `supervise`, a watcher process (see SUPERVISOR) kills the groups if we die without a word
+   * (kill -9, an out-of-memory kill), which no handler of ours can catch.
+   */
+  constructor(
+    private readonly onChange?: (pids: number[]) => void,
+    private readonly supervise = false,
+  ) {}
 
   get pids(): number[] {
     return [...this.live];
@@ -61,12 +70,26 @@ export class ProcessGroups {
 
   add(pid: number): void {
     this.live.add(pid);
+    this.tellSupervisor(`+${pid}`);
     this.onChange?.(this.pids);
   }
 
   delete(pid: number): void {
     this.live.delete(pid);
+    this.tellSupervisor(`-${pid}`);
     this.onChange?.(this.pids);
+  }
+
+  private tellSupervisor(line: string): void {
+    if (!this.supervise || process.platform === 'win32') return;
+    if (!this.supervisor) {
+      // Its own session (detached), so a terminal's Ctrl-C reaches us, not it; unref'd, so it never keeps us alive.
+      this.supervisor = spawn(process.execPath, ['-e', SUPERVISOR], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+      this.supervisor.unref();
+      this.supervisor.stdin!.on('error', () => undefined);
+      (this.supervisor.stdin as unknown as { unref(): void }).unref();
+    }
+    this.supervisor.stdin!.write(`${line}\n`);
   }
 
   /** SIGKILL to every group at once; synchronous, so it works in a process 'exit' handler. */
@@ -74,6 +97,33 @@ export class ProcessGroups {
     for (const pid of this.live) signalGroup(pid, 'SIGKILL');
   }
 }
+
+/**
+ * The watcher behind `supervise`: it reads `+pid`/`-pid` lines from a pipe whose other end only
+ * the gate holds. The pipe closes when the gate exits, however it dies; the watcher then SIGTERMs
+ * the groups still listed, SIGKILLs them a second later, and exits. (No native module: Linux's
+ * PR_SET_PDEATHSIG is not reachable from Node.)
+ */
+const SUPERVISOR = `
+const live = new Set();
+let buffer = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (text) => {
+  buffer += text;
+  for (let i = buffer.indexOf('\\n'); i !== -1; i = buffer.indexOf('\\n')) {
+    const line = buffer.slice(0, i);
+    buffer = buffer.slice(i + 1);
+    if (line[0] === '+') live.add(Number(line.slice(1)));
+    else live.delete(Number(line.slice(1)));
+  }
+});
+const each = (signal) => { for (const pid of live) { try { process.kill(-pid, signal); } catch {} } };
+process.stdin.on('end', () => {
+  if (live.size === 0) process.exit(0);
+  each('SIGTERM');
+  setTimeout(() => { each('SIGKILL'); process.exit(0); }, 1000);
+});
+`;
 
 export function startCommand(command: string, options: SpawnOptions): RunningCommand {
   const started = performance.now();

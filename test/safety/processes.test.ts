@@ -153,3 +153,60 @@ stages:
     }
   });
 });
+
+describe('kill -9 of the gate', () => {
+  it('takes its services and stage processes with it (a supervisor holds a pipe to the gate)', async () => {
+    const port = await freePort();
+    const dir = await makeProject({
+      'service.js': `require('fs').writeFileSync('service.pid', String(process.pid)); require('net').createServer().listen(${port}, '127.0.0.1');`,
+      'stage.js': `require('fs').writeFileSync('stage.pid', String(process.pid)); console.log('stage up'); setInterval(() => {}, 1000);`,
+      'chaos-gate.yml': `version: 1
+control: { listen: 127.0.0.1:0 }
+services:
+  - name: api
+    run: node service.js
+    ready: { tcp: "127.0.0.1:${port}" }
+stages:
+  unit: { run: node stage.js }
+`,
+    });
+    const live = new Live('dist/cli.js', ['run', '-c', 'chaos-gate.yml'], { cwd: dir });
+    let pids: number[] = [];
+    try {
+      await live.waitFor('stage up');
+      pids = [Number(await readFile(join(dir, 'service.pid'), 'utf8')), Number(await readFile(join(dir, 'stage.pid'), 'utf8'))];
+      expect(pids.every(alive)).toBe(true);
+      await live.stop('SIGKILL');
+      expect(await eventually(() => !pids.some(alive), 5000)).toBe(true);
+    } finally {
+      live.kill();
+      killAll(pids);
+    }
+  });
+
+  it('leaves a stale service whose port the next run finds taken: it stops with exit 3 naming it', async () => {
+    const port = await freePort();
+    const stale = (await import('node:net')).createServer().listen(port, '127.0.0.1');
+    await new Promise((resolve) => stale.once('listening', resolve));
+    try {
+      const dir = await makeProject({
+        'service.js': `require('fs').writeFileSync('started', 'yes'); require('net').createServer().listen(${port}, '127.0.0.1');`,
+        'chaos-gate.yml': `version: 1
+control: { listen: 127.0.0.1:0 }
+services:
+  - name: api
+    run: node service.js
+    ready: { tcp: "127.0.0.1:${port}" }
+stages:
+  unit: { run: "true" }
+`,
+      });
+      const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
+      expect(ran.code).toBe(3);
+      expect(ran.stderr).toContain(`service "api": 127.0.0.1:${port} already answers before the service started`);
+      expect(existsSync(join(dir, 'started'))).toBe(false);
+    } finally {
+      await new Promise((resolve) => stale.close(resolve));
+    }
+  });
+});

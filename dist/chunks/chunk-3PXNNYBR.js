@@ -49775,6 +49775,9 @@ var MetricsStore = class {
   }
 };
 
+// src/stages/spawn.ts
+import { spawn as spawn2 } from "node:child_process";
+
 // node_modules/is-plain-obj/index.js
 function isPlainObject2(value) {
   if (typeof value !== "object" || value === null) {
@@ -57694,28 +57697,68 @@ function formatBytes(bytes) {
 
 // src/stages/spawn.ts
 var ProcessGroups = class {
-  /** `onChange` gets the group ids alive whenever they change (the action saves them for its post step). */
-  constructor(onChange) {
+  /**
+   * `onChange` gets the group ids alive whenever they change (the action saves them for its post step).
+   * With `supervise`, a watcher process (see SUPERVISOR) kills the groups if we die without a word
+   * (kill -9, an out-of-memory kill), which no handler of ours can catch.
+   */
+  constructor(onChange, supervise = false) {
     this.onChange = onChange;
+    this.supervise = supervise;
   }
   onChange;
+  supervise;
   live = /* @__PURE__ */ new Set();
+  supervisor;
   get pids() {
     return [...this.live];
   }
   add(pid) {
     this.live.add(pid);
+    this.tellSupervisor(`+${pid}`);
     this.onChange?.(this.pids);
   }
   delete(pid) {
     this.live.delete(pid);
+    this.tellSupervisor(`-${pid}`);
     this.onChange?.(this.pids);
+  }
+  tellSupervisor(line) {
+    if (!this.supervise || process.platform === "win32") return;
+    if (!this.supervisor) {
+      this.supervisor = spawn2(process.execPath, ["-e", SUPERVISOR], { detached: true, stdio: ["pipe", "ignore", "ignore"] });
+      this.supervisor.unref();
+      this.supervisor.stdin.on("error", () => void 0);
+      this.supervisor.stdin.unref();
+    }
+    this.supervisor.stdin.write(`${line}
+`);
   }
   /** SIGKILL to every group at once; synchronous, so it works in a process 'exit' handler. */
   killAll() {
     for (const pid of this.live) signalGroup(pid, "SIGKILL");
   }
 };
+var SUPERVISOR = `
+const live = new Set();
+let buffer = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (text) => {
+  buffer += text;
+  for (let i = buffer.indexOf('\\n'); i !== -1; i = buffer.indexOf('\\n')) {
+    const line = buffer.slice(0, i);
+    buffer = buffer.slice(i + 1);
+    if (line[0] === '+') live.add(Number(line.slice(1)));
+    else live.delete(Number(line.slice(1)));
+  }
+});
+const each = (signal) => { for (const pid of live) { try { process.kill(-pid, signal); } catch {} } };
+process.stdin.on('end', () => {
+  if (live.size === 0) process.exit(0);
+  each('SIGTERM');
+  setTimeout(() => { each('SIGKILL'); process.exit(0); }, 1000);
+});
+`;
 function startCommand(command, options) {
   const started = performance.now();
   const subprocess = execa({
@@ -59943,6 +59986,10 @@ import { connect as connect2 } from "node:net";
 import { join, resolve as resolve3 } from "node:path";
 var POLL_MS = 100;
 async function startService(service, options) {
+  if (service.ready && await probe(service.ready) === true) {
+    const where = service.ready.http ?? service.ready.tcp;
+    throw new EnvironmentError(`service "${service.name}": ${where} already answers before the service started; stop what holds it (a service left by an earlier run?) and run again`);
+  }
   const tail = [];
   const command = startCommand(service.run, {
     cwd: resolve3(options.cwd, service.working_directory ?? "."),
