@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-3PXNNYBR.js";
+} from "./chunks/chunk-66FVSO6N.js";
 import {
   __commonJS,
   __export,

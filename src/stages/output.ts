@@ -72,8 +72,12 @@ export class BoundedLog {
   private readonly headLimit: number;
   private readonly tailLimit: number;
   private written = 0;
-  private tail: string[] = [];
-  private tailStart = 0;
+  /**
+   * The tail, as blocks of bytes rather than a string per line: a million short-lived line
+   * strings held for a while would each reach the old heap and pile up there as garbage.
+   */
+  private blocks: { bytes: Buffer; used: number; lines: number }[] = [];
+  private readonly blockBytes: number;
   private tailBytes = 0;
   private droppedBytes = 0;
   private droppedLines = 0;
@@ -82,35 +86,36 @@ export class BoundedLog {
     this.file = createWriteStream(path, { flags: 'a' });
     this.headLimit = Math.floor(limitBytes / 2);
     this.tailLimit = limitBytes - this.headLimit;
+    this.blockBytes = Math.max(1, Math.min(BLOCK_BYTES, Math.floor(this.tailLimit / 8)));
   }
 
   /** Appends one line (without its newline). */
   line(text: string): void {
     const entry = `${text}\n`;
     const bytes = Buffer.byteLength(entry);
-    if (this.tail.length === this.tailStart && this.written + bytes <= this.headLimit) {
+    if (this.blocks.length === 0 && this.written + bytes <= this.headLimit) {
       this.written += bytes;
       this.file.write(entry);
       return;
     }
-    this.tail.push(entry);
-    this.tailBytes += bytes;
-    // Oldest lines leave the tail once it is over budget (the newest line always stays).
-    while (this.tailBytes > this.tailLimit && this.tail.length - this.tailStart > 1) {
-      const old = this.tail[this.tailStart]!;
-      this.tail[this.tailStart++] = '';
-      const oldBytes = Buffer.byteLength(old);
-      this.tailBytes -= oldBytes;
-      this.droppedBytes += oldBytes;
-      this.droppedLines += 1;
+    let last = this.blocks.at(-1);
+    if (!last || last.bytes.length - last.used < bytes) {
+      last = { bytes: Buffer.allocUnsafe(Math.max(this.blockBytes, bytes)), used: 0, lines: 0 };
+      this.blocks.push(last);
     }
-    if (this.tailStart > 4096 && this.tailStart * 2 > this.tail.length) {
-      this.tail = this.tail.slice(this.tailStart);
-      this.tailStart = 0;
+    last.used += last.bytes.write(entry, last.used);
+    last.lines += 1;
+    this.tailBytes += bytes;
+    // Oldest blocks leave the tail once it is over budget (the newest block always stays).
+    while (this.tailBytes > this.tailLimit && this.blocks.length > 1) {
+      const old = this.blocks.shift()!;
+      this.tailBytes -= old.used;
+      this.droppedBytes += old.used;
+      this.droppedLines += old.lines;
     }
   }
 
-  /** Bytes of output left out of the file (between its head and its tail). */
+  /** Output left out of the file (between its head and its tail). */
   get dropped(): { bytes: number; lines: number } {
     return { bytes: this.droppedBytes, lines: this.droppedLines };
   }
@@ -120,12 +125,14 @@ export class BoundedLog {
     if (this.droppedLines > 0) {
       this.file.write(`… chaos-gate dropped ${this.droppedLines} lines (${this.droppedBytes} bytes) here: a log keeps its first and last ${formatBytes(this.headLimit)} (report.log_limit: ${formatBytes(this.limitBytes)}) …\n`);
     }
-    for (let i = this.tailStart; i < this.tail.length; i++) this.file.write(this.tail[i]!);
-    this.tail = [];
-    this.tailStart = 0;
+    for (const block of this.blocks) this.file.write(block.bytes.subarray(0, block.used));
+    this.blocks = [];
     await new Promise((resolve) => this.file.end(resolve));
   }
 }
+
+/** The tail's largest block: small against the default limit, large against a line. */
+const BLOCK_BYTES = 64 * 1024;
 
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;

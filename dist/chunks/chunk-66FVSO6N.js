@@ -57637,14 +57637,19 @@ var BoundedLog = class {
     this.file = createWriteStream2(path10, { flags: "a" });
     this.headLimit = Math.floor(limitBytes / 2);
     this.tailLimit = limitBytes - this.headLimit;
+    this.blockBytes = Math.max(1, Math.min(BLOCK_BYTES, Math.floor(this.tailLimit / 8)));
   }
   limitBytes;
   file;
   headLimit;
   tailLimit;
   written = 0;
-  tail = [];
-  tailStart = 0;
+  /**
+   * The tail, as blocks of bytes rather than a string per line: a million short-lived line
+   * strings held for a while would each reach the old heap and pile up there as garbage.
+   */
+  blocks = [];
+  blockBytes;
   tailBytes = 0;
   droppedBytes = 0;
   droppedLines = 0;
@@ -57653,27 +57658,27 @@ var BoundedLog = class {
     const entry = `${text2}
 `;
     const bytes = Buffer.byteLength(entry);
-    if (this.tail.length === this.tailStart && this.written + bytes <= this.headLimit) {
+    if (this.blocks.length === 0 && this.written + bytes <= this.headLimit) {
       this.written += bytes;
       this.file.write(entry);
       return;
     }
-    this.tail.push(entry);
-    this.tailBytes += bytes;
-    while (this.tailBytes > this.tailLimit && this.tail.length - this.tailStart > 1) {
-      const old = this.tail[this.tailStart];
-      this.tail[this.tailStart++] = "";
-      const oldBytes = Buffer.byteLength(old);
-      this.tailBytes -= oldBytes;
-      this.droppedBytes += oldBytes;
-      this.droppedLines += 1;
+    let last = this.blocks.at(-1);
+    if (!last || last.bytes.length - last.used < bytes) {
+      last = { bytes: Buffer.allocUnsafe(Math.max(this.blockBytes, bytes)), used: 0, lines: 0 };
+      this.blocks.push(last);
     }
-    if (this.tailStart > 4096 && this.tailStart * 2 > this.tail.length) {
-      this.tail = this.tail.slice(this.tailStart);
-      this.tailStart = 0;
+    last.used += last.bytes.write(entry, last.used);
+    last.lines += 1;
+    this.tailBytes += bytes;
+    while (this.tailBytes > this.tailLimit && this.blocks.length > 1) {
+      const old = this.blocks.shift();
+      this.tailBytes -= old.used;
+      this.droppedBytes += old.used;
+      this.droppedLines += old.lines;
     }
   }
-  /** Bytes of output left out of the file (between its head and its tail). */
+  /** Output left out of the file (between its head and its tail). */
   get dropped() {
     return { bytes: this.droppedBytes, lines: this.droppedLines };
   }
@@ -57683,12 +57688,12 @@ var BoundedLog = class {
       this.file.write(`\u2026 chaos-gate dropped ${this.droppedLines} lines (${this.droppedBytes} bytes) here: a log keeps its first and last ${formatBytes(this.headLimit)} (report.log_limit: ${formatBytes(this.limitBytes)}) \u2026
 `);
     }
-    for (let i2 = this.tailStart; i2 < this.tail.length; i2++) this.file.write(this.tail[i2]);
-    this.tail = [];
-    this.tailStart = 0;
+    for (const block of this.blocks) this.file.write(block.bytes.subarray(0, block.used));
+    this.blocks = [];
     await new Promise((resolve9) => this.file.end(resolve9));
   }
 };
+var BLOCK_BYTES = 64 * 1024;
 function formatBytes(bytes) {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
