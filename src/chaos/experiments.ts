@@ -146,6 +146,8 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   for (const t of recovered) ctx.store.scope(scope).trend('recovery_time').add(t);
   // One injection that did not recover is the experiment's answer; otherwise the slowest.
   const recoveryTime = recoveryTimes.length > 0 && recovered.length === recoveryTimes.length ? Math.max(...recovered) : undefined;
+  // A stop during the experiment (Ctrl-C, a cancelled job) leaves it unjudged, not failed to recover.
+  const cancelled = recoveryTime === undefined && ctx.signal.aborted;
   const ended = performance.now();
   phaseMs.boundary = ended - started;
   const report: ExperimentReport = {
@@ -161,6 +163,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     },
   };
   if (e.recover_within !== undefined) report.recover_within_ms = e.recover_within;
+  if (cancelled) report.cancelled = true;
   if (e.repeat > 1) report.repeats = repeatsReport(e.repeat, recoveryTimes);
   if (windows.length > 0) {
     report.reach = { requests: report.phases.fault.requests + report.phases.boundary!.requests, ...targetReach };
@@ -169,7 +172,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   }
   const failedRound = recoveryTimes.length > 1 && recoveryTime === undefined ? ` (injection ${recoveryTimes.length} of ${e.repeat})` : '';
   ctx.log.info(
-    `experiment "${e.name}": ${recoveryTime === undefined ? `did not recover within ${formatDuration(recoveryMax)}${failedRound}` : `recovered in ${recoveryTime} ms`}` +
+    `experiment "${e.name}": ${cancelled ? 'cancelled (the run was stopped)' : recoveryTime === undefined ? `did not recover within ${formatDuration(recoveryMax)}${failedRound}` : `recovered in ${recoveryTime} ms`}` +
       (report.repeats && report.repeats.recovery_time ? ` (recovery over ${report.repeats.done} injections: p50 ${report.repeats.recovery_time.p50} ms, max ${report.repeats.recovery_time.max} ms)` : '') +
       ` (success: steady ${pct(report.phases.steady.success_rate)}, fault ${pct(report.phases.fault.success_rate)}, recovery ${pct(report.phases.recovery.success_rate)};` +
       ` ${report.phases.boundary!.requests} in flight at a switch, counted in no phase)`,

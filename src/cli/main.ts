@@ -1,7 +1,7 @@
 /**
  * The terminal face: `chaos-gate run|validate|serve`. Parses arguments, calls the same run()
  * as the action, and turns outcomes into exit codes: 0 passed, 1 failed, 2 bad config or usage,
- * 3 the environment could not start.
+ * 3 the environment could not start or chaos-gate itself failed (an internal error).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { mkdir } from 'node:fs/promises';
@@ -27,7 +27,8 @@ export async function main(argv: string[]): Promise<number> {
   const log = terminalLog();
   const stop = stopOnSignals(log);
   // Stage and service groups are detached: if we exit at once (a second Ctrl-C), they go with us.
-  const groups = new ProcessGroups();
+  // A watcher process kills them too if we are killed with -9 (see ProcessGroups).
+  const groups = new ProcessGroups(undefined, true);
   process.once('exit', () => groups.killAll());
   let exitCode = 0;
   const program = new Command('chaos-gate')
@@ -150,7 +151,7 @@ function exitCodeOf(error: unknown, log: Log): number {
     return error.exitCode;
   }
   log.error(`internal error (please report it): ${(error as Error)?.stack ?? String(error)}`);
-  return 1;
+  return 3;
 }
 
 async function readBaseline(file: string): Promise<RunReport> {

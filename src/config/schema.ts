@@ -10,7 +10,7 @@ import { loadStageSchema } from '../load/schema.js';
 import { mockSchema } from '../mock/schema.js';
 import { proxySchema } from '../proxy/schema.js';
 import { thresholdSchema } from '../gate/schema.js';
-import { duration, hostPort, name, positiveDuration } from '../units/fields.js';
+import { DEFAULT_LOG_LIMIT, duration, hostPort, name, positiveDuration, size } from '../units/fields.js';
 
 const junitGlobs = z
   .union([z.string(), z.array(z.string())], { error: 'expected a glob or a list of globs, e.g. "reports/unit/*.xml"' })
@@ -57,6 +57,8 @@ const serviceSchema = z.strictObject({
       message: 'expected one of `http` (a URL answering 2xx) or `tcp` (host:port accepting connections)',
     })
     .optional(),
+  /** SIGTERM to the service's process group, then SIGKILL after this: its time to flush and exit. */
+  stop_timeout: duration.default(2000),
 });
 
 /** An upstream host allowed without safety.allow_remote: a name, an address, or a range such as 10.0.0.0/8. */
@@ -112,8 +114,9 @@ export const configSchema = (baseDir: string) =>
         comment: z.boolean().default(true),
         artifact: z.string().min(1).default('chaos-gate-report'),
         baseline: z.string().min(1).optional(),
+        log_limit: size.default(DEFAULT_LOG_LIMIT),
       })
-      .default({ comment: true, artifact: 'chaos-gate-report' }),
+      .default({ comment: true, artifact: 'chaos-gate-report', log_limit: DEFAULT_LOG_LIMIT }),
   });
 
 export type Config = z.output<ReturnType<typeof configSchema>>;

@@ -11,6 +11,11 @@ export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 
 /** Trend values are stored as integers in thousandths, so milliseconds keep microsecond precision. */
 const TREND_SCALE = 1000;
+/**
+ * The largest trend value kept: 1e12 (ms, about 31 years). Past it the histogram's integers leave
+ * the range it can index (2^53 / TREND_SCALE) and it throws; such a value is refused, by its line.
+ */
+export const MAX_TREND_VALUE = 1e12;
 
 function newHistogram(): hdr.Histogram {
   return hdr.build({
@@ -97,6 +102,11 @@ export class Trend {
     this.histogram = histogram;
   }
 
+  /** Throws a RangeError for a value the histogram cannot hold (past MAX_TREND_VALUE, or not a number). */
+  static check(value: number): void {
+    if (!(value <= MAX_TREND_VALUE)) throw new RangeError(`value ${value} is past the largest trend value (${MAX_TREND_VALUE} ms)`);
+  }
+
   /** Rebuilds a trend from its metrics.json summary (the HDR histogram and the exact extremes). */
   static fromSummary(summary: Record<string, unknown>): Trend {
     const trend = typeof summary.hdr === 'string' && summary.hdr !== '' ? new Trend(hdr.decodeFromCompressedBase64(summary.hdr, 64, false) as hdr.Histogram) : new Trend();
@@ -107,7 +117,9 @@ export class Trend {
     return trend;
   }
 
+  /** Throws a RangeError, recording nothing, for a value past MAX_TREND_VALUE. */
   add(value: number): void {
+    Trend.check(value);
     const v = Math.max(0, value);
     this.histogram.recordValue(Math.round(v * TREND_SCALE));
     if (v < this.low) this.low = v;
@@ -185,6 +197,8 @@ export class MetricSet {
 
   /** Records one value the way a metrics line or a POST /metrics does. */
   record(name: string, type: MetricType, value: number | boolean): void {
+    // Checked first, so a refused value leaves no empty metric behind.
+    if (type === 'trend') Trend.check(Number(value));
     const metric = this.get(name, type);
     if (metric instanceof Rate) metric.add(value);
     else metric.add(Number(value));

@@ -59,6 +59,7 @@ export function testCells(tests: TestCounts | undefined): string[] {
 
 /** The "recovered in" cell: the time, or with `repeat: N` the slowest and the median over the injections. */
 export function describeRecovery(e: ExperimentReport): string {
+  if (e.cancelled) return 'cancelled';
   const r = e.repeats;
   if (!r) return e.recovery_time_ms === null ? 'never' : ms(e.recovery_time_ms);
   const failed = e.recovery_time_ms === null ? `never (injection ${r.done} of ${r.asked})` : `max ${ms(r.recovery_time?.max)}`;

@@ -1,7 +1,7 @@
 /**
  * chaos-gate's own junit.xml, for test-report tools: one suite per stage (its test cases and a
  * case for the stage's outcome), one suite of experiments, and one of thresholds — a broken
- * threshold is a failed case.
+ * threshold is a failed case — and one of the run's errors, when it has any.
  */
 import junitModule, { type Builder } from 'junit-report-builder';
 import type { JunitCase, RunReport, StageName } from '../results/types.js';
@@ -31,7 +31,8 @@ export function renderJunit(report: RunReport, cases: Partial<Record<StageName, 
     const suite = builder.testSuite().name('experiments');
     for (const e of report.experiments) {
       const test = suite.testCase().className('chaos-gate.experiments').name(e.name);
-      if (!e.ok) {
+      if (e.cancelled) test.failure('cancelled: the run was stopped during the experiment', 'cancelled');
+      else if (!e.ok) {
         test.failure(
           e.recovery_time_ms === null
             ? 'did not recover'
@@ -46,6 +47,11 @@ export function renderJunit(report: RunReport, cases: Partial<Record<StageName, 
       const test = suite.testCase().className('chaos-gate.thresholds').name(`${t.metric}: ${t.expression}`);
       if (!t.ok) test.failure(t.reason ?? `actual ${t.actual}, limit ${t.expression}`);
     }
+  }
+  // What went wrong outside a stage (a service that died, an internal error) is a failure too.
+  if (report.errors.length > 0) {
+    const suite = builder.testSuite().name('run');
+    report.errors.forEach((error, i) => suite.testCase().className('chaos-gate.run').name(`run error ${i + 1}`).failure(error));
   }
   return builder.build();
 }

@@ -169,9 +169,10 @@ function overview(report: RunReport): string {
   const stages = STAGE_ORDER.filter((s) => report.stages[s]);
   const failed = stages.filter((s) => !['passed', 'not_run'].includes(report.stages[s]!.status));
   if (stages.length > 0) parts.push(failed.length > 0 ? `**stage ${failed.join(', ')} failed**` : `${stages.length} stage${stages.length === 1 ? '' : 's'} passed`);
-  const unrecovered = report.experiments.filter((e) => !e.ok).length;
+  const unrecovered = report.experiments.filter((e) => !e.ok && !e.cancelled).length;
+  const cancelled = report.experiments.filter((e) => e.cancelled).length;
   if (report.experiments.length > 0) {
-    parts.push(unrecovered > 0 ? `**${unrecovered} of ${report.experiments.length} experiments did not recover in time**` : `${report.experiments.length} experiments recovered`);
+    parts.push(unrecovered > 0 ? `**${unrecovered} of ${report.experiments.length} experiments did not recover in time**` : cancelled > 0 ? `**${cancelled} of ${report.experiments.length} experiments cancelled**` : `${report.experiments.length} experiments recovered`);
   }
   parts.push(`ran ${ms(report.duration_ms)}`);
   return parts.join(' · ');
@@ -262,7 +263,7 @@ function clipLines(message: string, max: number): string {
 
 function experimentTable(experiments: ExperimentReport[]): string {
   const rows = experiments.map((e) => [
-    e.ok ? '✅' : '❌',
+    e.ok ? '✅' : e.cancelled ? '⏹️' : '❌',
     text(e.name),
     text(describeFault(e.fault)),
     describeRecovery(e),

@@ -82,8 +82,10 @@ export interface ExperimentReport {
   /** ms from revert until the success rate was back at the steady level; null when it never recovered. */
   recovery_time_ms: number | null;
   recover_within_ms?: number;
-  /** `ok` is false when it did not recover within recover_within, or its fault was vacuous with `fail_on_vacuous`. */
+  /** `ok` is false when it did not recover within recover_within, its fault was vacuous with `fail_on_vacuous`, or it was cancelled. */
   ok: boolean;
+  /** Stopped before it could be judged (Ctrl-C, a cancelled job, max_duration, abort_on_fail): neither recovered nor not. */
+  cancelled?: true;
   /** `repeat: N`: the injections done (fewer when one did not recover), each one's recovery time, and their percentiles. */
   repeats?: {
     asked: number;

@@ -94,10 +94,10 @@ export class Environment {
     for (const mock of config.mocks) await bind(`mock "${mock.name}" on ${mock.listen}`, () => this.mocks.create(mock));
     // An emergency stop (Ctrl-C, cancel, max_duration) ends the services now, alongside the stage's
     // own 1 s grace, not after it: the whole stop must fit in 2 s.
-    options.signal.addEventListener('abort', () => void Promise.all(this.services.map((s) => s.command.stop(EMERGENCY_GRACE_MS))), { once: true });
+    options.signal.addEventListener('abort', () => void Promise.all(this.services.map((s) => s.command.stop(Math.min(EMERGENCY_GRACE_MS, s.stopTimeout)))), { once: true });
     for (const service of config.services) {
       options.log.info(`starting service ${service.name}: ${service.run}`);
-      const started = await startService(service, { ...options, env: this.variables() });
+      const started = await startService(service, { ...options, env: this.variables(), logLimit: config.report.log_limit });
       this.services.push(started);
       // The system under test dying mid-run is a finding, not noise.
       void started.command.done.then((result) => {
@@ -112,8 +112,9 @@ export class Environment {
   /** Stops services first (they hold connections through the proxies), then mocks, proxies and the API. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
-      const graceMs = this.options.signal.aborted ? EMERGENCY_GRACE_MS : 2000;
-      await Promise.all(this.services.map((s) => s.command.stop(graceMs)));
+      // Each service gets its stop_timeout (2 s by default) between SIGTERM and SIGKILL to flush and exit.
+      const grace = (s: StartedService) => (this.options.signal.aborted ? Math.min(EMERGENCY_GRACE_MS, s.stopTimeout) : s.stopTimeout);
+      await Promise.all(this.services.map((s) => s.command.stop(grace(s))));
       await this.mocks.closeAll();
       await this.proxies.closeAll();
       await this.control?.stop().catch(() => undefined);

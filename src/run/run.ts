@@ -26,6 +26,8 @@ import { runLoadStage } from '../stages/load-stage.js';
 import type { ProcessGroups } from '../stages/spawn.js';
 import { Environment } from './environment.js';
 import type { Log } from '../log.js';
+import { UserFacingError } from '../errors.js';
+import { describeError, throwIfInjected } from './internal-errors.js';
 import { describePlan, selectStages } from './plan.js';
 import { checkSafety } from './safety.js';
 import { shardConfig, type Shard } from './shard.js';
@@ -54,8 +56,11 @@ export interface RunOptions {
 }
 
 export interface RunOutcome {
-  /** 0 passed, 1 a stage or threshold failed. (Bad config and environment errors throw.) */
-  exitCode: 0 | 1;
+  /**
+   * 0 passed, 1 a stage or threshold failed, 3 an internal error (the report is written all the
+   * same, naming it). Bad config and environment errors throw.
+   */
+  exitCode: 0 | 1 | 3;
   verdict?: Verdict;
   report?: RunReport;
   reportDir?: string;
@@ -109,13 +114,32 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
         continue;
       }
       runState.scope = stage;
-      const report = await log.section(`${stage} stage`, () =>
-        runStage(stage, config, environment!, runState, { cwd, reportDir, log, signal: stop.signal, groups: options.groups, categories: options.categories, shard: options.shard }),
-      );
+      const stageStarted = performance.now();
+      const report = await log
+        .section(`${stage} stage`, () =>
+          runStage(stage, config, environment!, runState, {
+            cwd,
+            reportDir,
+            log,
+            signal: stop.signal,
+            groups: options.groups,
+            categories: options.categories,
+            shard: options.shard,
+            logLimit: config.report.log_limit,
+          }),
+        )
+        .catch((error: unknown): StageReport => {
+          const message = runState.internalError(`in the ${stage} stage`, error, log);
+          return { status: 'failed', exit_code: null, duration_ms: Math.round(performance.now() - stageStarted), reason: message, metrics: runState.store.scope(stage).summary(0) };
+        });
       runState.stages[stage] = report;
       if (report.status !== 'passed') failures += 1;
       log.info(`${stage}: ${report.status}${report.reason ? ` (${report.reason})` : ''} in ${formatDuration(report.duration_ms)}`);
     }
+  } catch (error) {
+    // A user's mistake (a port taken, a service never ready) ends the run as before; a bug is reported.
+    if (error instanceof UserFacingError) throw error;
+    runState.internalError('while running', error, log);
   } finally {
     clearTimeout(deadline);
     unwatch();
@@ -124,10 +148,13 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
     runState.errors.push(...(environment?.errors ?? []));
   }
 
-  const report = runState.finish(baseline);
-  await writeReports(reportDir, report, runState.cases, baseline);
+  const report = runState.finish(baseline, log);
+  const writeErrors = await writeReports(reportDir, report, runState.cases, baseline, (file) => throwIfInjected(`report:${file}`));
+  for (const error of writeErrors) runState.internalError('', new Error(error), log, false);
+  if (writeErrors.length > 0) Object.assign(report, { verdict: 'fail', errors: [...report.errors, ...writeErrors] });
   printVerdict(report, reportDir, cwd, log);
-  return { exitCode: report.verdict === 'pass' ? 0 : 1, verdict: report.verdict, report, reportDir, baseline };
+  const exitCode = runState.internal.length > 0 ? 3 : report.verdict === 'pass' ? 0 : 1;
+  return { exitCode, verdict: report.verdict, report, reportDir, baseline };
 }
 
 /** A baseline that cannot be found is a warning: relative thresholds then fail as "no baseline value". */
@@ -151,6 +178,7 @@ interface StageOptions {
   groups?: ProcessGroups;
   categories?: string[];
   shard?: Shard;
+  logLimit: number;
 }
 
 async function runStage(stage: StageName, config: Config, environment: Environment, state: RunState, options: StageOptions): Promise<StageReport> {
@@ -162,6 +190,7 @@ async function runStage(stage: StageName, config: Config, environment: Environme
   if (options.shard) env.CHAOS_GATE_SHARD = `${options.shard.index}/${options.shard.total}`;
   const ctx = { ...options, env, metrics };
   const started = performance.now();
+  throwIfInjected('stage');
   let report: Omit<StageReport, 'metrics'>;
   if (stage === 'load') {
     const result = await runLoadStage(config.stages.load!, { ...ctx, runStart: state.t0 });
@@ -177,11 +206,12 @@ async function runStage(stage: StageName, config: Config, environment: Environme
     }
     if (stage === 'chaos' && config.stages.chaos?.experiments?.length) {
       const { proxies, mocks } = environment;
+      throwIfInjected('experiment');
       const experiments = await runExperiments(config.stages.chaos.experiments, { ...ctx, targets: { proxies, mocks }, store: state.store, runStart: state.t0 });
       state.experiments.push(...experiments.reports);
       state.series.push(...experiments.series);
       state.windows.push(...experiments.windows);
-      const failed = experiments.reports.filter((e) => !e.ok);
+      const failed = experiments.reports.filter((e) => !e.ok && !e.cancelled);
       if (failed.length > 0) {
         report.status = report.status === 'passed' ? 'failed' : report.status;
         const vacuous = failed.filter((e) => e.recovery_time_ms !== null && e.vacuous).length;
@@ -194,7 +224,10 @@ async function runStage(stage: StageName, config: Config, environment: Environme
           .join('; ');
         report.reason = report.reason ? `${report.reason}; ${why}` : why;
       }
-      if (options.signal.aborted && report.status === 'passed') report.status = 'cancelled';
+      if (options.signal.aborted && report.status === 'passed') {
+        report.status = 'cancelled';
+        report.reason ??= 'stopped';
+      }
     }
     report.duration_ms = Math.round(performance.now() - started);
   }
@@ -213,6 +246,8 @@ class RunState {
   readonly series: SeriesPoint[] = [];
   readonly windows: FaultWindow[] = [];
   readonly errors: string[] = [];
+  /** Internal errors (bugs) met on the way; any makes the run exit 3. */
+  readonly internal: string[] = [];
 
   constructor(
     private readonly config: Config,
@@ -235,12 +270,25 @@ class RunState {
     return Object.fromEntries(Object.entries(this.config.thresholds).filter(([address]) => !skipped(address)));
   }
 
-  finish(baseline: RunReport | undefined): RunReport {
+  /** Records an internal error as a run error (named in every report); returns its sentence. */
+  internalError(where: string, error: unknown, log: Log, report = true): string {
+    const message = report ? `internal error ${where}: ${describeError(error)}` : describeError(error);
+    this.internal.push(message);
+    if (report) this.errors.push(message);
+    log.error(`${message} (please report it)${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
+    return message;
+  }
+
+  finish(baseline: RunReport | undefined, log: Log): RunReport {
     const durationMs = Math.round(performance.now() - this.t0);
     // A shard sees part of the traffic: its thresholds are judged once, on the merged report.
-    const thresholds = this.shard
-      ? []
-      : judge(this.selectedThresholds(), (address) => this.store.lookup(address), { durationMs, baseline: baseline ? reportLookup(baseline) : undefined });
+    let thresholds: RunReport['thresholds'] = [];
+    try {
+      throwIfInjected('judge');
+      if (!this.shard) thresholds = judge(this.selectedThresholds(), (address) => this.store.lookup(address), { durationMs, baseline: baseline ? reportLookup(baseline) : undefined });
+    } catch (error) {
+      this.internalError('while judging the thresholds (none was judged)', error, log);
+    }
     const report: Omit<RunReport, 'verdict'> = {
       version: 1,
       started_at: new Date(this.startedAt).toISOString(),
@@ -269,11 +317,13 @@ export function printVerdict(report: RunReport, reportDir: string, cwd: string, 
   for (const e of report.experiments) {
     if (e.ok) continue;
     const why =
-      e.recovery_time_ms === null
-        ? 'did not recover'
-        : e.recover_within_ms !== undefined && e.recovery_time_ms > e.recover_within_ms
-          ? `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`
-          : 'its fault reached nothing (fail_on_vacuous)';
+      e.cancelled
+        ? 'cancelled'
+        : e.recovery_time_ms === null
+          ? 'did not recover'
+          : e.recover_within_ms !== undefined && e.recovery_time_ms > e.recover_within_ms
+            ? `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`
+            : 'its fault reached nothing (fail_on_vacuous)';
     log.info(`  ✘ experiment ${e.name}: ${why}`);
   }
   for (const t of report.thresholds) {

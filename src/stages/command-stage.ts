@@ -4,7 +4,7 @@
  * a failing command fails it even when its JUnit says all passed.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { formatDuration } from '../units/duration.js';
 import type { CommandStageConfig } from '../config/schema.js';
 import { recordFile } from '../gate/lines.js';
@@ -12,6 +12,7 @@ import type { MetricSet } from '../gate/metrics.js';
 import type { JunitCase, StageName, StageReport } from '../results/types.js';
 import type { Log } from '../log.js';
 import { readJunit } from './junit.js';
+import { formatBytes, MAX_LINE_BYTES } from './output.js';
 import { startCommand, type ProcessGroups } from './spawn.js';
 
 export interface StageContext {
@@ -25,6 +26,8 @@ export interface StageContext {
   metrics: MetricSet;
   /** Where the command's process group is tracked. */
   groups?: ProcessGroups;
+  /** The byte budget of the stage's log file (`report.log_limit`). */
+  logLimit?: number;
 }
 
 export interface CommandStageResult {
@@ -48,6 +51,7 @@ export async function runCommandStage(name: StageName, stage: CommandStageConfig
     cwd,
     env: { ...ctx.env, ...stage.env, CHAOS_GATE_METRICS: metricsFile },
     logFile,
+    logLimit: ctx.logLimit,
     timeoutMs: stage.timeout,
     signal: ctx.signal,
     groups: ctx.groups,
@@ -55,6 +59,10 @@ export async function runCommandStage(name: StageName, stage: CommandStageConfig
   }).done;
 
   for (const problem of await recordFile(metricsFile, ctx.metrics)) ctx.log.warn(`metrics line skipped: ${problem}`);
+  if (result.cutLines > 0) ctx.log.warn(`${result.cutLines} line${result.cutLines === 1 ? '' : 's'} of output longer than ${formatBytes(MAX_LINE_BYTES)} cut (each says so in logs/${name}.log)`);
+  if (result.logDropped.lines > 0) {
+    ctx.log.warn(`logs/${name}.log keeps the head and tail of the output: ${result.logDropped.lines} lines (${result.logDropped.bytes} bytes) in between were dropped (report.log_limit)`);
+  }
 
   const report: Omit<StageReport, 'metrics'> = {
     status: 'passed',
@@ -72,7 +80,11 @@ export async function runCommandStage(name: StageName, stage: CommandStageConfig
     if (junit.failures.length > 0) report.failures = junit.failures;
     const broken = junit.counts.failed + junit.counts.errors;
     if (broken > 0) reasons.push(`${broken} test${broken === 1 ? '' : 's'} failed`);
-    if (junit.files.length === 0 && !result.timedOut && !result.cancelled) {
+    for (const { file, why } of junit.unreadable) {
+      ctx.log.error(`could not parse JUnit file ${file}: ${why}`);
+      reasons.push(`could not parse ${relative(cwd, file)}: ${why}`);
+    }
+    if (junit.files.length === 0 && junit.unreadable.length === 0 && !result.timedOut && !result.cancelled) {
       reasons.push(`no JUnit file matched ${stage.junit.join(', ')}`);
     }
   }

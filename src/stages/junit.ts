@@ -14,8 +14,13 @@ export interface JunitResult {
   /** The first failed or errored cases (at most 50), for the report. */
   failures: TestFailure[];
   files: string[];
-  /** Files that matched but predate the stage (left over from an earlier run) or did not parse. */
+  /** Files that matched but predate the stage (left over from an earlier run). */
   ignored: { file: string; why: string }[];
+  /**
+   * Files written by this stage that could not be read as JUnit: they fail the stage, since the
+   * failures they hold would otherwise pass unseen. `why` is the parser's message with its line.
+   */
+  unreadable: { file: string; why: string }[];
 }
 
 const parser = new XMLParser({
@@ -37,6 +42,7 @@ export async function readJunit(globs: string[], cwd: string, since = 0): Promis
   const cases: JunitCase[] = [];
   const files: string[] = [];
   const ignored: JunitResult['ignored'] = [];
+  const unreadable: JunitResult['unreadable'] = [];
   for (const file of (await glob(globs, { cwd, absolute: true })).sort()) {
     // A second of slack: file systems round modification times.
     if ((await stat(file)).mtimeMs < since - 1000) {
@@ -47,12 +53,12 @@ export async function readJunit(globs: string[], cwd: string, since = 0): Promis
     try {
       document = parser.parse(await readFile(file, 'utf8'), true) as Record<string, unknown>;
     } catch (error) {
-      ignored.push({ file, why: `not valid XML: ${(error as Error).message.split('\n')[0]}` });
+      unreadable.push({ file, why: parserMessage(error as Error) });
       continue;
     }
     const roots = [...list(document.testsuites), ...list(document.testsuite)];
     if (roots.length === 0) {
-      ignored.push({ file, why: 'no <testsuites> or <testsuite> element' });
+      unreadable.push({ file, why: 'no <testsuites> or <testsuite> element' });
       continue;
     }
     files.push(file);
@@ -64,7 +70,7 @@ export async function readJunit(globs: string[], cwd: string, since = 0): Promis
     .filter((c) => c.status === 'failed' || c.status === 'error')
     .slice(0, MAX_FAILURES)
     .map((c) => ({ suite: c.suite, name: c.name, message: c.message ?? '' }));
-  return { counts, cases, failures, files, ignored };
+  return { counts, cases, failures, files, ignored, unreadable };
 }
 
 type Node = Record<string, unknown>;
@@ -105,4 +111,11 @@ function messageOf(problem: unknown): string {
 function firstLine(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
   return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+}
+
+/** fast-xml-parser's `Unclosed tag 'testsuite'.:1:1` as `line 1, column 1: Unclosed tag 'testsuite'.` */
+function parserMessage(error: Error): string {
+  const text = error.message.split('\n')[0] ?? '';
+  const at = /^(.*):(\d+):(\d+)$/.exec(text);
+  return at ? `line ${at[2]}, column ${at[3]}: ${at[1]}` : text;
 }

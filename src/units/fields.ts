@@ -47,3 +47,19 @@ export const name = z
 
 /** A probability or toxicity in 0..1. */
 export const probability = z.number({ error: 'expected a number from 0 to 1' }).min(0, 'expected a number from 0 to 1').max(1, 'expected a number from 0 to 1');
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** A size in bytes: a number, or a string such as `512KB`, `20MB`, `1GB` (units of 1024). */
+export const size = z.union([z.number(), z.string()], { error: 'expected a size like 512KB, 20MB or 1GB' }).transform((value, ctx) => {
+  const match = typeof value === 'number' ? ['', String(value), ''] : /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*$/i.exec(value);
+  const bytes = match ? Math.round(Number(match[1]) * SIZE_UNITS[match[2]!.toLowerCase()]!) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    ctx.addIssue({ code: 'custom', message: `expected a size like 512KB, 20MB or 1GB, got "${value}"` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+/** The default budget of one stage's or service's log file (`report.log_limit`): its head and tail are kept. */
+export const DEFAULT_LOG_LIMIT = 20 * 1024 * 1024;

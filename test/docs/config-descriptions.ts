@@ -77,6 +77,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   'services[].ready.http': 'Ready when this URL answers 2xx. Give `http` or `tcp`.',
   'services[].ready.tcp': 'Ready when this address accepts a connection.',
   'services[].ready.timeout': 'The run stops (exit code 3) when the service is not ready by then, or exits first.',
+  'services[].stop_timeout': 'When the run ends, SIGTERM goes to the service\'s whole process group; SIGKILL follows only after this, so a flush-on-exit can run.',
 
   proxies: 'TCP proxies to put faults on.',
   'proxies[].name': 'The name in API paths (`/proxies/postgres/toxics`) and in `CHAOS_GATE_PROXY_<NAME>`.',
@@ -200,6 +201,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   'report.comment': 'Post one sticky comment on the pull request. (The action\'s `comment` input decides today.)',
   'report.artifact': 'Name of the uploaded report artifact. (The action\'s `artifact-name` input decides today.)',
   'report.baseline': 'A branch (e.g. `main`) whose latest report is the baseline: deltas in the summary, and thresholds such as `p(99)<baseline*1.2`.',
+  'report.log_limit': 'The most one stage\'s or service\'s log (`logs/<name>.log`) keeps: its first and last halves, with a line saying what was dropped between them. Lines longer than 1 MB are cut, saying so.',
 
   'fault.proxy': 'The proxy to put the toxic on.',
   'fault.seed': 'Makes every random roll of the fault the same on every run.',
