@@ -15,7 +15,7 @@ import {
   readRunReport,
   run,
   selectStages
-} from "./chunks/chunk-OAJQOFQL.js";
+} from "./chunks/chunk-B43HVXNN.js";
 import "./chunks/chunk-MWTDHI2K.js";
 
 // node_modules/commander/lib/error.js

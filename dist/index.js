@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-OAJQOFQL.js";
+} from "./chunks/chunk-B43HVXNN.js";
 import {
   __commonJS,
   __export,

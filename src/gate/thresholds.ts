@@ -2,7 +2,7 @@
  * Judges thresholds against the metrics of a run: each expression gives the actual value, the
  * limit, and whether it held. A metric nobody produced fails as "no data", never passes silently.
  */
-import type { ThresholdResult } from '../results/types.js';
+import type { ExperimentReport, ThresholdResult } from '../results/types.js';
 import { compare, mismatch, type Expression } from './expression.js';
 import { Counter, Gauge, Rate, Trend, type Metric } from './metrics.js';
 import type { ThresholdConfig } from './schema.js';
@@ -15,14 +15,26 @@ export interface JudgeOptions {
   durationMs: number;
   /** The baseline run's metrics, for limits such as `p(99)<baseline*1.2`. */
   baseline?: MetricLookup;
+  /** Why a threshold is not judged in this run (`--stage unit`); undefined to judge it. */
+  skip?: (address: string) => string | undefined;
+  /** Experiments that never recovered: every threshold on recovery_time over them is broken. */
+  unrecovered?: string[];
 }
 
 export function judge(thresholds: Record<string, ThresholdConfig[]>, lookup: MetricLookup, options: JudgeOptions): ThresholdResult[] {
   const results: ThresholdResult[] = [];
   for (const [address, list] of Object.entries(thresholds)) {
-    const metric = lookup(address);
+    const skipped = options.skip?.(address);
+    const metric = skipped ? undefined : lookup(address);
+    const unrecovered = skipped ? [] : unrecoveredIn(address, options.unrecovered ?? []);
     for (const { threshold } of list) {
-      results.push(judgeOne(address, threshold, metric, options));
+      const base = { metric: address, expression: threshold.text, actual: null, limit: fixedLimit(threshold) };
+      if (skipped) results.push({ ...base, ok: true, outcome: 'skipped', reason: skipped });
+      else if (unrecovered.length > 0) {
+        // A recovery that never came has no time to compare; counting only the ones that did would read "held".
+        const names = unrecovered.map((n) => `"${n}"`).join(', ');
+        results.push({ ...base, ok: false, outcome: 'broken', not_recovered: unrecovered, reason: `not recovered: ${names} never got back to the steady success rate` });
+      } else results.push(withOutcome(judgeOne(address, threshold, metric, options)));
     }
   }
   return results;
@@ -44,6 +56,19 @@ export function judgeOne(address: string, expression: Expression, metric: Metric
     limit = baselineValue * expression.limit.factor + expression.limit.offset;
   }
   return { ...base, actual: round(actual), limit: round(limit), ok: compare(actual, expression.op, limit) };
+}
+
+/** The unrecovered experiments a recovery_time address covers: all of them for the run or `chaos`, one for `chaos.<experiment>`. */
+function unrecoveredIn(address: string, unrecovered: string[]): string[] {
+  const dot = address.lastIndexOf('.');
+  const [scope, name] = dot < 0 ? ['', address] : [address.slice(0, dot), address.slice(dot + 1)];
+  if (name !== 'recovery_time') return [];
+  if (scope === '' || scope === 'chaos') return unrecovered;
+  return unrecovered.filter((e) => scope === `chaos.${e}`);
+}
+
+function withOutcome(result: ThresholdResult): ThresholdResult {
+  return { ...result, outcome: result.outcome ?? (result.ok ? 'held' : 'broken') };
 }
 
 /**
@@ -84,4 +109,9 @@ function fixedLimit(e: Expression): number | null {
 
 function round(n: number): number {
   return Math.round(n * 1e6) / 1e6;
+}
+
+/** The experiments of a run that never recovered, for JudgeOptions.unrecovered. */
+export function unrecovered(experiments: ExperimentReport[]): string[] {
+  return experiments.filter((e) => e.recovery_time_ms === null).map((e) => e.name);
 }

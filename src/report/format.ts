@@ -1,5 +1,5 @@
 /** Numbers, faults and metric summaries as people read them in the summary and the HTML page. */
-import type { MetricSummary, TestCounts } from '../results/types.js';
+import { outcomeOf, type MetricSummary, type TestCounts, type ThresholdResult } from '../results/types.js';
 
 const MINUS = '\u2212';
 
@@ -55,4 +55,23 @@ export function describeMetric(m: MetricSummary): string {
 export function testCells(tests: TestCounts | undefined): string[] {
   if (!tests) return ['–', '–', '–', '–'];
   return [String(tests.total), String(tests.passed), String(tests.failed + tests.errors), String(tests.skipped)];
+}
+
+/**
+ * The thresholds in one phrase, every one accounted for: `5/6 thresholds held, 1 skipped: --stage unit`
+ * (skipped and inconclusive ones are named, never folded into held).
+ */
+export function thresholdCounts(thresholds: ThresholdResult[]): string {
+  const of = (outcome: string) => thresholds.filter((t) => outcomeOf(t) === outcome);
+  const parts = [`${of('held').length}/${thresholds.length} thresholds held`];
+  const inconclusive = of('inconclusive');
+  if (inconclusive.length > 0) parts.push(`${inconclusive.length} inconclusive`);
+  const skipped = of('skipped');
+  if (skipped.length > 0) parts.push(`${skipped.length} skipped: ${[...new Set(skipped.map((t) => t.reason ?? 'not judged'))].join('; ')}`);
+  return parts.join(', ');
+}
+
+/** A threshold's measured value as read: `812`, `–` without data, `not recovered` for a recovery that never came. */
+export function actualText(t: ThresholdResult): string {
+  return t.not_recovered?.length ? 'not recovered' : num(t.actual);
 }

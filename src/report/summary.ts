@@ -10,10 +10,10 @@
  * whole, so a cut never leaves a broken table or an open code fence.
  */
 import { computeDeltas } from './deltas.js';
-import { describeFault, describeMetric, ms, num, percent, testCells } from './format.js';
+import { actualText, describeFault, describeMetric, ms, num, percent, testCells } from './format.js';
 import { codeBlock, table, text } from './markdown.js';
 import { mermaidCharts } from './mermaid.js';
-import { STAGE_ORDER, type ExperimentReport, type MetricSummary, type RunReport, type StageReport, type ThresholdResult } from '../results/types.js';
+import { STAGE_ORDER, type ExperimentReport, type MetricSummary, type RunReport, type StageReport, type ThresholdOutcome, type ThresholdResult, outcomeOf } from '../results/types.js';
 
 /** GitHub's limit on an issue comment body, characters. */
 export const COMMENT_LIMIT = 65_536;
@@ -161,7 +161,12 @@ function overview(report: RunReport): string {
   const parts: string[] = [];
   const broken = report.thresholds.filter((t) => !t.ok).length;
   if (report.thresholds.length > 0) {
-    parts.push(broken > 0 ? `**${broken} of ${report.thresholds.length} thresholds broken**` : `${report.thresholds.length} of ${report.thresholds.length} thresholds held`);
+    const held = report.thresholds.filter((t) => outcomeOf(t) === 'held').length;
+    const others = otherOutcomes(report.thresholds);
+    parts.push(
+      (broken > 0 ? `**${broken} of ${report.thresholds.length} thresholds broken**` : `${held} of ${report.thresholds.length} thresholds held`) +
+        (others ? ` (${others})` : ''),
+    );
   }
   const stages = STAGE_ORDER.filter((s) => report.stages[s]);
   const failed = stages.filter((s) => !['passed', 'not_run'].includes(report.stages[s]!.status));
@@ -172,6 +177,16 @@ function overview(report: RunReport): string {
   }
   parts.push(`ran ${ms(report.duration_ms)}`);
   return parts.join(' · ');
+}
+
+/** `1 skipped: --stage unit; 2 inconclusive, counted as failed`: what is neither held nor broken. */
+function otherOutcomes(thresholds: ThresholdResult[]): string {
+  const parts: string[] = [];
+  const skipped = thresholds.filter((t) => outcomeOf(t) === 'skipped');
+  if (skipped.length > 0) parts.push(`${skipped.length} skipped: ${[...new Set(skipped.map((t) => t.reason ?? 'not judged'))].join('; ')}`);
+  const inconclusive = thresholds.filter((t) => outcomeOf(t) === 'inconclusive');
+  if (inconclusive.length > 0) parts.push(`${inconclusive.length} inconclusive`);
+  return parts.join('; ');
 }
 
 function links(given: SummaryOptions['links']): string {
@@ -205,16 +220,18 @@ function thresholdTable(rows: ThresholdResult[], baselineOf: BaselineLookup | un
   const headers = [...(withStatus ? [''] : []), 'metric', 'threshold', 'actual', 'limit', ...(baselineOf ? ['baseline'] : []), 'note'];
   const align: ('l' | 'r')[] = [...(withStatus ? ['l' as const] : []), 'l', 'l', 'r', 'r', ...(baselineOf ? ['r' as const] : []), 'l'];
   const body = rows.map((t) => [
-    ...(withStatus ? [t.ok ? '✅' : '❌'] : []),
+    ...(withStatus ? [STATUS_ICON[outcomeOf(t)]] : []),
     text(t.metric),
     text(t.expression),
-    num(t.actual),
+    actualText(t),
     num(t.limit),
     ...(baselineOf ? [num(baselineOf(t))] : []),
     text(t.reason ?? ''),
   ]);
   return table(headers, body, align);
 }
+
+const STATUS_ICON: Record<ThresholdOutcome, string> = { held: '✅', broken: '❌', skipped: '⏭️ skipped', inconclusive: '❔ inconclusive' };
 
 const STATUS: Record<StageReport['status'], string> = {
   passed: '✅ passed',

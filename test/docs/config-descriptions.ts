@@ -38,7 +38,7 @@ export const SECTIONS: { title: string; intro: string; keys: string[] }[] = [
   {
     title: 'thresholds',
     intro:
-      'k6-style pass/fail criteria over the metrics of the run, keyed by metric address: `http_req_failed` (the whole run), `load.http_req_duration` (one stage), `chaos.<experiment>.fault.http_req_failed` (one experiment phase). See [thresholds.md](thresholds.md) for the expressions and the metrics.',
+      'k6-style pass/fail criteria over the metrics of the run, keyed by metric address: `http_req_failed` (the whole run), `load.http_req_duration` (one stage), `chaos.<experiment>.fault.http_req_failed` (one experiment phase). A threshold on a stage, experiment or phase the config does not have is a config error; one left out by `--stage`/`--category` is reported as skipped. See [thresholds.md](thresholds.md) for the expressions and the metrics.',
     keys: ['thresholds'],
   },
   {

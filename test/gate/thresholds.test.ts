@@ -70,4 +70,34 @@ describe('judge', () => {
     expect(slower.ok).toBe(false);
     expect(slower.limit).toBeCloseTo(59.4, 1);
   });
+
+  it('reports a threshold left out of the run as skipped, with why, without failing the gate', () => {
+    const s = store();
+    const results = judge({ 'load.http_req_duration': t('p(99)<500', 'avg<50'), http_req_failed: t('rate<0.1') }, (a) => s.lookup(a), {
+      durationMs: 1000,
+      skip: (address) => (address.startsWith('load.') ? '--stage unit' : undefined),
+    });
+    expect(results.map((r) => [r.expression, r.outcome, r.ok, r.reason])).toEqual([
+      ['p(99)<500', 'skipped', true, '--stage unit'],
+      ['avg<50', 'skipped', true, '--stage unit'],
+      ['rate<0.1', 'held', true, undefined],
+    ]);
+  });
+
+  it('breaks every recovery_time threshold over an experiment that never recovered: actual "not recovered", not the others\' max', () => {
+    const s = store();
+    s.scope('chaos.db loss').trend('recovery_time').add(400); // "db loss" recovered in 400 ms; "cache loss" never did
+    const results = judge(
+      { recovery_time: t('max<2000'), 'chaos.recovery_time': t('p(99)<2000'), 'chaos.db loss.recovery_time': t('max<2000'), 'chaos.cache loss.recovery_time': t('max<2000') },
+      (a) => s.lookup(a),
+      { durationMs: 1000, unrecovered: ['cache loss'] },
+    );
+    expect(results.map((r) => [r.metric, r.outcome, r.actual, r.not_recovered])).toEqual([
+      ['recovery_time', 'broken', null, ['cache loss']],
+      ['chaos.recovery_time', 'broken', null, ['cache loss']],
+      ['chaos.db loss.recovery_time', 'held', 400, undefined],
+      ['chaos.cache loss.recovery_time', 'broken', null, ['cache loss']],
+    ]);
+    expect(results[0].reason).toBe('not recovered: "cache loss" never got back to the steady success rate');
+  });
 });

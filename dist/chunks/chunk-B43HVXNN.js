@@ -28081,6 +28081,27 @@ var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
 import { dirname, relative, resolve as resolve2 } from "node:path";
 
+// src/config/closest.ts
+function closest(word, candidates) {
+  let best;
+  for (const key of candidates) {
+    const distance2 = editDistance(word, key);
+    if (distance2 <= 2 && (!best || distance2 < best.distance)) best = { key, distance: distance2 };
+  }
+  return best?.key;
+}
+function editDistance(a2, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, i2) => i2);
+  for (let i2 = 1; i2 <= a2.length; i2++) {
+    const row = [i2];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a2[i2 - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
+
 // src/address.ts
 function splitHostPort(address) {
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(address);
@@ -28215,6 +28236,13 @@ function compare(actual, op, limit) {
   }
 }
 
+// src/results/types.ts
+var STAGE_ORDER = ["unit", "integration", "load", "chaos"];
+var PHASES = ["steady", "fault", "recovery"];
+function outcomeOf(t) {
+  return t.outcome ?? (t.ok ? "held" : "broken");
+}
+
 // src/config/consistency.ts
 function checkConsistency(config2) {
   const problems = [];
@@ -28255,6 +28283,10 @@ function checkConsistency(config2) {
       problems.push({ path: ["stages", "chaos", "experiments", i2, "fault", "mock"], message: `no mock named "${fault.mock}" (declared: ${[...mocks].join(", ") || "none"})` });
     }
   });
+  for (const address of Object.keys(config2.thresholds)) {
+    const wrong = unproducible(address, config2);
+    if (wrong) problems.push({ path: ["thresholds", address], message: wrong });
+  }
   for (const [address, list3] of Object.entries(config2.thresholds)) {
     const type = builtinType(address);
     if (type === void 0) continue;
@@ -28265,6 +28297,41 @@ function checkConsistency(config2) {
     });
   }
   return problems;
+}
+function unproducible(address, config2) {
+  const dot = address.lastIndexOf(".");
+  const [scope, name2] = dot < 0 ? ["", address] : [address.slice(0, dot), address.slice(dot + 1)];
+  const experiments = (config2.stages.chaos?.experiments ?? []).map((e) => e.name);
+  const stages = STAGE_ORDER.filter((s) => config2.stages[s] !== void 0);
+  if (scope !== "") {
+    const [stage] = scope.split(".");
+    if (!STAGE_ORDER.includes(stage)) {
+      return `no scope "${stage}": a threshold names a stage (${stages.join(", ") || "none configured"}) or chaos.<experiment>${hint(stage, [...STAGE_ORDER])}`;
+    }
+    if (!stages.includes(stage)) return `no stage "${stage}" in this config (configured: ${stages.join(", ") || "none"})`;
+    if (stage !== "chaos" && scope !== stage) return `"${scope}" is not a scope: a ${stage} stage's metrics are ${stage}.<metric>`;
+    if (scope.startsWith("chaos.")) {
+      const rest = scope.slice("chaos.".length);
+      const phaseDot = rest.lastIndexOf(".");
+      const phase3 = phaseDot < 0 ? void 0 : rest.slice(phaseDot + 1);
+      const inPhase = phase3 !== void 0 && PHASES.includes(phase3) && experiments.includes(rest.slice(0, phaseDot));
+      if (!experiments.includes(rest) && !inPhase) {
+        if (phase3 !== void 0 && experiments.includes(rest.slice(0, phaseDot))) {
+          return `no phase "${phase3}" in experiment "${rest.slice(0, phaseDot)}" (phases: ${PHASES.join(", ")})${hint(phase3, [...PHASES])}`;
+        }
+        const named = phase3 !== void 0 && PHASES.includes(phase3) ? rest.slice(0, phaseDot) : rest;
+        return `no experiment "${named}" (experiments: ${experiments.map((e) => `"${e}"`).join(", ") || "none"})${hint(named, experiments)}`;
+      }
+      if (name2 === "recovery_time" && inPhase) return `recovery_time is measured per experiment, not per phase: use chaos.${rest.slice(0, phaseDot)}.recovery_time`;
+    }
+  }
+  if (name2 === "recovery_time" && experiments.length === 0) return "recovery_time is measured by chaos experiments, and this config has none";
+  if (name2 === "recovery_time" && scope !== "" && !scope.startsWith("chaos")) return `recovery_time is measured by chaos experiments, not in the ${scope} stage`;
+  return void 0;
+}
+function hint(word, known) {
+  const guess = closest(word, known);
+  return guess ? ` (did you mean "${guess}"?)` : "";
 }
 function sameHost(a2, b) {
   const loopback = (host) => host === "localhost" || host.startsWith("127.") || host === "::1";
@@ -49348,8 +49415,8 @@ function describe3(issue2, schema, doc, at2) {
       const path10 = [...issue2.path, key];
       const known = keysAt(schema, issue2.path) ?? [];
       const guess = closest(key, known);
-      const hint = guess ? ` (did you mean \`${guess}\`?)` : known.length > 0 ? ` (expected one of: ${known.join(", ")})` : "";
-      return `${at2(locate(doc, path10, true).offset)}: ${formatPath(path10)}: unknown key${hint}`;
+      const hint2 = guess ? ` (did you mean \`${guess}\`?)` : known.length > 0 ? ` (expected one of: ${known.join(", ")})` : "";
+      return `${at2(locate(doc, path10, true).offset)}: ${formatPath(path10)}: unknown key${hint2}`;
     });
   }
   const { offset, missing } = locate(doc, issue2.path);
@@ -49400,25 +49467,6 @@ function unwrap(schema) {
     else if (def?.type === "pipe") current = def.in;
     else return current;
   }
-}
-function closest(word, candidates) {
-  let best;
-  for (const key of candidates) {
-    const distance2 = editDistance(word, key);
-    if (distance2 <= 2 && (!best || distance2 < best.distance)) best = { key, distance: distance2 };
-  }
-  return best?.key;
-}
-function editDistance(a2, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, i2) => i2);
-  for (let i2 = 1; i2 <= a2.length; i2++) {
-    const row = [i2];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a2[i2 - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length];
 }
 function formatPath(path10) {
   return path10.map((p, i2) => typeof p === "number" ? `[${p}]` : `${i2 > 0 ? "." : ""}${String(p)}`).join("");
@@ -59932,9 +59980,6 @@ async function bind(what, listen) {
   }
 }
 
-// src/results/types.ts
-var STAGE_ORDER = ["unit", "integration", "load", "chaos"];
-
 // src/run/plan.ts
 function selectStages(config2, only = []) {
   const configured = STAGE_ORDER.filter((stage) => config2.stages[stage] !== void 0);
@@ -60954,9 +60999,16 @@ function delay(ms2, signal) {
 function judge(thresholds, lookup2, options) {
   const results = [];
   for (const [address, list3] of Object.entries(thresholds)) {
-    const metric = lookup2(address);
+    const skipped = options.skip?.(address);
+    const metric = skipped ? void 0 : lookup2(address);
+    const unrecovered2 = skipped ? [] : unrecoveredIn(address, options.unrecovered ?? []);
     for (const { threshold } of list3) {
-      results.push(judgeOne(address, threshold, metric, options));
+      const base = { metric: address, expression: threshold.text, actual: null, limit: fixedLimit(threshold) };
+      if (skipped) results.push({ ...base, ok: true, outcome: "skipped", reason: skipped });
+      else if (unrecovered2.length > 0) {
+        const names = unrecovered2.map((n2) => `"${n2}"`).join(", ");
+        results.push({ ...base, ok: false, outcome: "broken", not_recovered: unrecovered2, reason: `not recovered: ${names} never got back to the steady success rate` });
+      } else results.push(withOutcome(judgeOne(address, threshold, metric, options)));
     }
   }
   return results;
@@ -60977,6 +61029,16 @@ function judgeOne(address, expression2, metric, options) {
     limit = baselineValue * expression2.limit.factor + expression2.limit.offset;
   }
   return { ...base, actual: round3(actual), limit: round3(limit), ok: compare(actual, expression2.op, limit) };
+}
+function unrecoveredIn(address, unrecovered2) {
+  const dot = address.lastIndexOf(".");
+  const [scope, name2] = dot < 0 ? ["", address] : [address.slice(0, dot), address.slice(dot + 1)];
+  if (name2 !== "recovery_time") return [];
+  if (scope === "" || scope === "chaos") return unrecovered2;
+  return unrecovered2.filter((e) => scope === `chaos.${e}`);
+}
+function withOutcome(result) {
+  return { ...result, outcome: result.outcome ?? (result.ok ? "held" : "broken") };
 }
 function aggregate(metric, e, durationMs) {
   const wrongType = mismatch(e, metric.type);
@@ -61010,6 +61072,9 @@ function fixedLimit(e) {
 }
 function round3(n2) {
   return Math.round(n2 * 1e6) / 1e6;
+}
+function unrecovered(experiments) {
+  return experiments.filter((e) => e.recovery_time_ms === null).map((e) => e.name);
 }
 
 // src/gate/abort.ts
@@ -61146,6 +61211,18 @@ function describeMetric(m) {
 function testCells(tests) {
   if (!tests) return ["\u2013", "\u2013", "\u2013", "\u2013"];
   return [String(tests.total), String(tests.passed), String(tests.failed + tests.errors), String(tests.skipped)];
+}
+function thresholdCounts(thresholds) {
+  const of = (outcome) => thresholds.filter((t) => outcomeOf(t) === outcome);
+  const parts = [`${of("held").length}/${thresholds.length} thresholds held`];
+  const inconclusive = of("inconclusive");
+  if (inconclusive.length > 0) parts.push(`${inconclusive.length} inconclusive`);
+  const skipped = of("skipped");
+  if (skipped.length > 0) parts.push(`${skipped.length} skipped: ${[...new Set(skipped.map((t) => t.reason ?? "not judged"))].join("; ")}`);
+  return parts.join(", ");
+}
+function actualText(t) {
+  return t.not_recovered?.length ? "not recovered" : num(t.actual);
 }
 
 // src/report/deltas.ts
@@ -61367,10 +61444,10 @@ function thresholdsSection(report2, baseline) {
     table(
       ["", "metric", "threshold", "actual", "limit", ...baseline ? ["baseline"] : [], "note"],
       rows.map((t) => [
-        status(t.ok),
+        outcomeOf(t) === "skipped" ? "skipped" : outcomeOf(t) === "inconclusive" ? `${status(t.ok)} inconclusive` : status(t.ok),
         escapeHtml(t.metric),
         `<code>${escapeHtml(t.expression)}</code>`,
-        num(t.actual),
+        actualText(t),
         num(t.limit),
         ...baseline ? [num(baselineOf(t))] : [],
         escapeHtml(t.reason ?? "")
@@ -61536,7 +61613,8 @@ function renderJunit(report2, cases) {
     const suite = builder.testSuite().name("thresholds");
     for (const t of report2.thresholds) {
       const test = suite.testCase().className("chaos-gate.thresholds").name(`${t.metric}: ${t.expression}`);
-      if (!t.ok) test.failure(t.reason ?? `actual ${t.actual}, limit ${t.expression}`);
+      if (outcomeOf(t) === "skipped") test.skipped();
+      else if (!t.ok) test.failure(t.reason ?? `actual ${t.actual}, limit ${t.limit}`);
     }
   }
   return builder.build();
@@ -61724,17 +61802,29 @@ function overview(report2) {
   const parts = [];
   const broken = report2.thresholds.filter((t) => !t.ok).length;
   if (report2.thresholds.length > 0) {
-    parts.push(broken > 0 ? `**${broken} of ${report2.thresholds.length} thresholds broken**` : `${report2.thresholds.length} of ${report2.thresholds.length} thresholds held`);
+    const held = report2.thresholds.filter((t) => outcomeOf(t) === "held").length;
+    const others = otherOutcomes(report2.thresholds);
+    parts.push(
+      (broken > 0 ? `**${broken} of ${report2.thresholds.length} thresholds broken**` : `${held} of ${report2.thresholds.length} thresholds held`) + (others ? ` (${others})` : "")
+    );
   }
   const stages = STAGE_ORDER.filter((s) => report2.stages[s]);
   const failed = stages.filter((s) => !["passed", "not_run"].includes(report2.stages[s].status));
   if (stages.length > 0) parts.push(failed.length > 0 ? `**stage ${failed.join(", ")} failed**` : `${stages.length} stage${stages.length === 1 ? "" : "s"} passed`);
-  const unrecovered = report2.experiments.filter((e) => !e.ok).length;
+  const unrecovered2 = report2.experiments.filter((e) => !e.ok).length;
   if (report2.experiments.length > 0) {
-    parts.push(unrecovered > 0 ? `**${unrecovered} of ${report2.experiments.length} experiments did not recover in time**` : `${report2.experiments.length} experiments recovered`);
+    parts.push(unrecovered2 > 0 ? `**${unrecovered2} of ${report2.experiments.length} experiments did not recover in time**` : `${report2.experiments.length} experiments recovered`);
   }
   parts.push(`ran ${ms(report2.duration_ms)}`);
   return parts.join(" \xB7 ");
+}
+function otherOutcomes(thresholds) {
+  const parts = [];
+  const skipped = thresholds.filter((t) => outcomeOf(t) === "skipped");
+  if (skipped.length > 0) parts.push(`${skipped.length} skipped: ${[...new Set(skipped.map((t) => t.reason ?? "not judged"))].join("; ")}`);
+  const inconclusive = thresholds.filter((t) => outcomeOf(t) === "inconclusive");
+  if (inconclusive.length > 0) parts.push(`${inconclusive.length} inconclusive`);
+  return parts.join("; ");
 }
 function links(given) {
   const parts = [];
@@ -61759,16 +61849,17 @@ function thresholdTable(rows, baselineOf, withStatus) {
   const headers2 = [...withStatus ? [""] : [], "metric", "threshold", "actual", "limit", ...baselineOf ? ["baseline"] : [], "note"];
   const align = [...withStatus ? ["l"] : [], "l", "l", "r", "r", ...baselineOf ? ["r"] : [], "l"];
   const body = rows.map((t) => [
-    ...withStatus ? [t.ok ? "\u2705" : "\u274C"] : [],
+    ...withStatus ? [STATUS_ICON[outcomeOf(t)]] : [],
     text(t.metric),
     text(t.expression),
-    num(t.actual),
+    actualText(t),
     num(t.limit),
     ...baselineOf ? [num(baselineOf(t))] : [],
     text(t.reason ?? "")
   ]);
   return table2(headers2, body, align);
 }
+var STATUS_ICON = { held: "\u2705", broken: "\u274C", skipped: "\u23ED\uFE0F skipped", inconclusive: "\u2754 inconclusive" };
 var STATUS = {
   passed: "\u2705 passed",
   failed: "\u274C failed",
@@ -67739,7 +67830,7 @@ async function run(options, log2) {
   const baseline = await lookUpBaseline(options.baseline, config2, log2);
   const reportDir = resolve7(cwd, options.reportDir ?? "chaos-gate-report");
   await mkdir3(join4(reportDir, "logs"), { recursive: true });
-  const runState = new RunState(config2, Date.now(), options.shard);
+  const runState = new RunState(config2, Date.now(), options.shard, { stages: options.stages, categories: options.categories });
   const stop = new AbortController();
   const onAbort = () => stop.abort(options.signal?.reason ?? "stopped");
   options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -67840,14 +67931,16 @@ async function runStage(stage, config2, environment, state, options) {
   return { ...report2, metrics: metrics2.summary(report2.duration_ms) };
 }
 var RunState = class {
-  constructor(config2, startedAt, shard) {
+  constructor(config2, startedAt, shard, selection = {}) {
     this.config = config2;
     this.startedAt = startedAt;
     this.shard = shard;
+    this.selection = selection;
   }
   config;
   startedAt;
   shard;
+  selection;
   store = new MetricsStore();
   /** The scope POST /metrics records into: the stage running now. */
   scope = "setup";
@@ -67859,22 +67952,29 @@ var RunState = class {
   windows = [];
   errors = [];
   /**
-   * The thresholds this run can judge: one on a stage left out with --stage, or on an experiment
-   * left out with --category, is skipped rather than failed for want of data.
+   * Why a threshold is not judged in this run: its stage was left out with --stage, or its
+   * experiment with --category. It is reported as skipped, never failed for want of data nor dropped.
    */
-  selectedThresholds() {
+  skipReason(address) {
+    const [stage] = address.split(".");
+    if (address.includes(".") && STAGE_ORDER.includes(stage) && !(stage in this.stages) && this.selection.stages?.length) {
+      return `--stage ${this.selection.stages.join(",")}`;
+    }
     const ran = new Set(this.experiments.map((e) => e.name));
-    const skipped = (address) => {
-      const [stage] = address.split(".");
-      if (address.includes(".") && STAGE_ORDER.includes(stage) && !(stage in this.stages)) return true;
-      const experiment = this.config.stages.chaos?.experiments?.find((e) => address.startsWith(`chaos.${e.name}.`));
-      return experiment !== void 0 && !ran.has(experiment.name) && this.stages.chaos?.status !== "cancelled";
-    };
-    return Object.fromEntries(Object.entries(this.config.thresholds).filter(([address]) => !skipped(address)));
+    const experiment = this.config.stages.chaos?.experiments?.find((e) => address.startsWith(`chaos.${e.name}.`));
+    if (experiment && !ran.has(experiment.name) && this.stages.chaos?.status !== "cancelled" && this.selection.categories?.length) {
+      return `--category ${this.selection.categories.join(",")}`;
+    }
+    return void 0;
   }
   finish(baseline) {
     const durationMs = Math.round(performance.now() - this.t0);
-    const thresholds = this.shard ? [] : judge(this.selectedThresholds(), (address) => this.store.lookup(address), { durationMs, baseline: baseline ? reportLookup(baseline) : void 0 });
+    const thresholds = this.shard ? [] : judge(this.config.thresholds, (address) => this.store.lookup(address), {
+      durationMs,
+      baseline: baseline ? reportLookup(baseline) : void 0,
+      skip: (address) => this.skipReason(address),
+      unrecovered: unrecovered(this.experiments)
+    });
     const report2 = {
       version: 1,
       started_at: new Date(this.startedAt).toISOString(),
@@ -67893,16 +67993,14 @@ var RunState = class {
 function printVerdict(report2, reportDir, cwd, log2) {
   const stages = Object.entries(report2.stages);
   const passedStages = stages.filter(([, s]) => s.status === "passed").length;
-  const held = report2.thresholds.filter((t) => t.ok).length;
   const head = report2.verdict === "pass" ? "PASS" : "FAIL";
-  log2.info(
-    `
-${head}  ${passedStages}/${stages.length} stages passed, ${held}/${report2.thresholds.length} thresholds held (${formatDuration(report2.duration_ms)})`
-  );
+  log2.info(`
+${head}  ${passedStages}/${stages.length} stages passed, ${thresholdCounts(report2.thresholds)} (${formatDuration(report2.duration_ms)})`);
   for (const [name2, s] of stages) if (s.status !== "passed") log2.info(`  \u2718 stage ${name2}: ${s.status}${s.reason ? ` \u2014 ${s.reason}` : ""}`);
   for (const e of report2.experiments) if (!e.ok) log2.info(`  \u2718 experiment ${e.name}: ${e.recovery_time_ms === null ? "did not recover" : `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`}`);
   for (const t of report2.thresholds) {
-    if (!t.ok) log2.info(`  \u2718 ${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`);
+    if (outcomeOf(t) === "skipped") log2.info(`  \u23ED ${t.metric} ${t.expression}: skipped (${t.reason})`);
+    else if (!t.ok) log2.info(`  \u2718 ${t.metric} ${t.expression}: ${t.reason ?? `actual ${actualText(t)}, limit ${t.limit}`}`);
   }
   for (const error62 of report2.errors) log2.info(`  \u2718 ${error62}`);
   const shown = reportDir.startsWith(`${cwd}/`) ? reportDir.slice(cwd.length + 1) : reportDir;
@@ -67982,7 +68080,8 @@ async function merge2(options, log2) {
   const merged = mergeReports(shards);
   const thresholds = judge(config2.thresholds, reportLookup({ ...merged, thresholds: [], verdict: "pass" }), {
     durationMs: merged.duration_ms,
-    baseline: baseline ? reportLookup(baseline) : void 0
+    baseline: baseline ? reportLookup(baseline) : void 0,
+    unrecovered: unrecovered(merged.experiments)
   });
   const unverdicted = { ...merged, thresholds };
   const report2 = { ...unverdicted, verdict: decide(unverdicted) };
