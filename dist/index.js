@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-B43HVXNN.js";
+} from "./chunks/chunk-LDHUNCTR.js";
 import {
   __commonJS,
   __export,

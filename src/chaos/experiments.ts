@@ -17,6 +17,8 @@ import type { Log } from '../log.js';
 import type { MockRegistry } from '../mock/registry.js';
 import type { ProxyRegistry } from '../proxy/registry.js';
 import type { ExperimentReport, FaultWindow, PhaseReport, SeriesPoint } from '../results/types.js';
+import { extendHold, maxExtension } from './extend.js';
+import type { ThresholdConfig } from '../gate/schema.js';
 import { RecoveryTracker, WINDOW_MS } from './recovery.js';
 import type { ExperimentConfig, FaultConfig } from './schema.js';
 
@@ -35,6 +37,8 @@ export interface ExperimentContext {
   signal: AbortSignal;
   /** Run only experiments tagged with one of these (all when empty). */
   categories?: string[];
+  /** The run's thresholds, for `on_inconclusive: extend`. */
+  thresholds?: Record<string, ThresholdConfig[]>;
 }
 
 /** What the experiments that ran give the report: a verdict each, their traffic and their fault windows. */
@@ -75,7 +79,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   const started = performance.now();
   ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}`);
   const load = runLoad(e.load, {
-    durationMs: e.steady + e.hold + recoveryMax,
+    durationMs: e.steady + e.hold + maxExtension(e, ctx.thresholds) + recoveryMax,
     signal: stopLoad.signal,
     onSample: (sample) => {
       const phase = sample.start >= bounds.recovery ? 'recovery' : sample.start >= bounds.fault ? 'fault' : 'steady';
@@ -96,6 +100,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     bounds.fault = performance.now();
     try {
       await delay(e.hold, ctx.signal);
+      await extendHold(e, { thresholds: ctx.thresholds, lookup: (a) => ctx.store.lookup(a), signal: ctx.signal, log: ctx.log });
     } finally {
       await revert();
       bounds.recovery = performance.now();

@@ -58,6 +58,16 @@ export function checkConsistency(config: Config): Problem[] {
     if (wrong) problems.push({ path: ['thresholds', address], message: wrong });
   }
 
+  // Extending the hold adds fault-phase requests: it can only settle a threshold on that phase.
+  for (const [address, list] of Object.entries(config.thresholds)) {
+    const fault = /^chaos\.(.+)\.fault\.[^.]+$/.exec(address);
+    list.forEach((t, i) => {
+      if (t.on_inconclusive === 'extend' && !fault) {
+        problems.push({ path: ['thresholds', address, i, 'on_inconclusive'], message: 'extend lengthens an experiment\'s fault, so it applies to thresholds on chaos.<experiment>.fault.<metric>; use fail or pass here' });
+      }
+    });
+  }
+
   // k6's check: an aggregation the metric's type does not have (`p(99)` on a rate) is a config error.
   for (const [address, list] of Object.entries(config.thresholds)) {
     const type = builtinType(address);

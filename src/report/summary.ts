@@ -10,7 +10,7 @@
  * whole, so a cut never leaves a broken table or an open code fence.
  */
 import { computeDeltas } from './deltas.js';
-import { actualText, describeFault, describeMetric, ms, num, percent, testCells } from './format.js';
+import { actualText, describeFault, describeMetric, ms, num, successText, testCells } from './format.js';
 import { codeBlock, table, text } from './markdown.js';
 import { mermaidCharts } from './mermaid.js';
 import { STAGE_ORDER, type ExperimentReport, type MetricSummary, type RunReport, type StageReport, type ThresholdOutcome, type ThresholdResult, outcomeOf } from '../results/types.js';
@@ -103,7 +103,7 @@ function compose(report: RunReport, options: SummaryOptions, detail: Detail, bud
     const all = [...broken, ...passing];
     if (all.length > 0) {
       const shown = take(all, 'thresholds');
-      sections.push(section('Thresholds', thresholdTable(shown, baselineOf, true), more(all, shown)));
+      sections.push(section('Thresholds', thresholdTable(shown, baselineOf, true), more(all, shown), confidenceNote(all)));
     }
   } else if (passing.length > 0) {
     cuts.push(`${passing.length} passing thresholds`);
@@ -177,6 +177,19 @@ function overview(report: RunReport): string {
   }
   parts.push(`ran ${ms(report.duration_ms)}`);
   return parts.join(' · ');
+}
+
+/** Says how thresholds with `confidence` were judged, and what an inconclusive one counted as. */
+function confidenceNote(thresholds: ThresholdResult[]): string {
+  const judged = thresholds.filter((t) => t.on_inconclusive !== undefined);
+  const withConfidence = thresholds.filter((t) => t.interval);
+  if (withConfidence.length === 0) return '';
+  const lines = ['Actual values show their interval in brackets (95% unless the threshold sets `confidence`).'];
+  if (judged.length > 0) {
+    const how = [...new Set(judged.map((t) => t.on_inconclusive ?? 'fail'))].join(', ');
+    lines.push(`Thresholds with \`confidence\` are judged on the interval: held when all of it is on the right side of the limit, broken when none is, otherwise inconclusive, counted as \`on_inconclusive\` says (here: ${how}; default fail; extend holds the fault longer, up to \`max_hold\`, then fails).`);
+  }
+  return lines.join(' ');
 }
 
 /** `1 skipped: --stage unit; 2 inconclusive, counted as failed`: what is neither held nor broken. */
@@ -281,9 +294,9 @@ function experimentTable(experiments: ExperimentReport[]): string {
     text(describeFault(e.fault)),
     e.recovery_time_ms === null ? 'never' : ms(e.recovery_time_ms),
     e.recover_within_ms === undefined ? '–' : ms(e.recover_within_ms),
-    percent(e.phases.steady.success_rate),
-    percent(e.phases.fault.success_rate),
-    percent(e.phases.recovery.success_rate),
+    successText(e.phases.steady.success_rate, e.phases.steady.metrics.http_req_failed),
+    successText(e.phases.fault.success_rate, e.phases.fault.metrics.http_req_failed),
+    successText(e.phases.recovery.success_rate, e.phases.recovery.metrics.http_req_failed),
   ]);
   return table(['', 'experiment', 'fault', 'recovered in', 'limit', 'steady', 'during fault', 'after'], rows, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r']);
 }

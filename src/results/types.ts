@@ -112,6 +112,12 @@ export interface ThresholdResult {
   limit: number | null;
   /** false fails the gate: broken, or inconclusive with `on_inconclusive: fail`. */
   ok: boolean;
+  /** The interval of `actual` at `confidence` (rates: Wilson; percentiles: order statistics over the HDR buckets). */
+  interval?: [number, number];
+  /** The interval's level: the threshold's `confidence`, else 0.95 (then the estimate decides, not the interval). */
+  confidence?: number;
+  /** With `confidence`: what an inconclusive outcome counts as (extend: held longer, then failed). */
+  on_inconclusive?: 'extend' | 'fail' | 'pass';
   /** Experiments in this threshold's scope that never recovered: its actual reads "not recovered". */
   not_recovered?: string[];
   /** Absent in reports written before outcomes existed: read it with outcomeOf(). */

@@ -178,7 +178,7 @@ async function runStage(stage: StageName, config: Config, environment: Environme
     }
     if (stage === 'chaos' && config.stages.chaos?.experiments?.length) {
       const { proxies, mocks } = environment;
-      const experiments = await runExperiments(config.stages.chaos.experiments, { ...ctx, targets: { proxies, mocks }, store: state.store, runStart: state.t0 });
+      const experiments = await runExperiments(config.stages.chaos.experiments, { ...ctx, targets: { proxies, mocks }, store: state.store, runStart: state.t0, thresholds: config.thresholds });
       state.experiments.push(...experiments.reports);
       state.series.push(...experiments.series);
       state.windows.push(...experiments.windows);

@@ -181,7 +181,7 @@ describe('a valid config', () => {
     expect(config.stages.unit).toEqual({ run: 'npm test', junit: ['reports/*.xml'], timeout: 90_000 });
     // Each threshold is parsed at load: judging and abort_on_fail read this structure.
     expect(config.thresholds).toEqual({
-      deadlocks: [{ threshold: { aggregation: 'count', op: '==', limit: { value: 0 }, text: 'count==0' }, abort_on_fail: false, delay_abort_eval: 0 }],
+      deadlocks: [{ threshold: { aggregation: 'count', op: '==', limit: { value: 0 }, text: 'count==0' }, abort_on_fail: false, delay_abort_eval: 0, on_inconclusive: 'fail' }],
     });
     expect(config.control).toEqual({ listen: '127.0.0.1:8474' });
     expect(config.safety.forbid_env).toEqual({ ENVIRONMENT: 'production', NODE_ENV: 'production' });

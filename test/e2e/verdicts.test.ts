@@ -12,17 +12,19 @@ import { cli, makeProject, readJson } from '../helpers/project.js';
  * A service that answers 200 to its first `healthy` requests and 500 to every later one: once
  * broken it stays broken, so an experiment against it can never recover. (`healthy` large: always up.)
  */
+// With FAIL_EVERY=n it also fails every n-th request: a true failure rate of exactly 1/n.
 const SERVICE = `import { createServer } from 'node:http';
 let served = 0;
 const healthy = Number(process.env.HEALTHY);
+const failEvery = Number(process.env.FAIL_EVERY ?? 0);
 createServer((req, res) => {
   if (req.url === '/health') return res.end('ok');
   served += 1;
-  res.writeHead(served <= healthy ? 200 : 500).end();
+  res.writeHead(served <= healthy && !(failEvery && served % failEvery === 0) ? 200 : 500).end();
 }).listen(Number(process.env.PORT), '127.0.0.1');
 `;
 
-async function project(servicePort: number, healthy: number, stages: string, thresholds: string, extra = ''): Promise<string> {
+async function project(servicePort: number, healthy: number, stages: string, thresholds: string, extra = '', failEvery = 0): Promise<string> {
   return makeProject({
     'service.mjs': SERVICE,
     'chaos-gate.yml': `version: 1
@@ -30,7 +32,7 @@ control: { listen: 127.0.0.1:0 }
 services:
   - name: shop
     run: node service.mjs
-    env: { PORT: "${servicePort}", HEALTHY: "${healthy}" }
+    env: { PORT: "${servicePort}", HEALTHY: "${healthy}", FAIL_EVERY: "${failEvery}" }
     ready: { http: "http://127.0.0.1:${servicePort}/health", timeout: 10s }
 ${extra}stages:
 ${stages}
@@ -114,4 +116,49 @@ describe('a recovery that never came', () => {
     const summary = await readFile(join(dir, 'chaos-gate-report/summary.md'), 'utf8');
     expect(summary).toContain('| ❌ | recovery\\_time | max\\<2000 | not recovered | 2000 |');
   }, 60_000);
+});
+
+describe('confidence, not coincidence', () => {
+  it('judges rates on their interval: too few requests is inconclusive (fails by default), extend holds the fault until it is clear', async () => {
+    const [servicePort, proxyPort] = [await freePort(), await freePort()];
+    // A true failure rate of 1% against a limit of 5%: 50 requests cannot tell, a few hundred can.
+    const dir = await project(
+      servicePort,
+      1e9,
+      `  chaos:
+    experiments:
+      - name: slow link
+        load: { url: "http://127.0.0.1:${proxyPort}/", rate: 50/s, timeout: 1s }
+        steady: 1s
+        fault: { proxy: shop, type: latency, attributes: { latency: 1 } }
+        hold: 1s
+        recovery: 2s`,
+      `  "chaos.slow link.steady.http_req_failed": { threshold: "rate<0.05", confidence: 0.95 }
+  "chaos.slow link.fault.http_req_failed": { threshold: "rate<0.05", confidence: 0.95, on_inconclusive: extend, max_hold: 10s }`,
+      `proxies:\n  - { name: shop, listen: 127.0.0.1:${proxyPort}, upstream: 127.0.0.1:${servicePort} }\n`,
+      100,
+    );
+    const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
+    expect(ran.stderr).toMatch(/experiment "slow link": fault held [\d.]+ ?m?s longer \(on_inconclusive: extend\)/);
+    expect(ran.stderr).toContain('1/2 thresholds held, 1 inconclusive');
+    expect(ran.code).toBe(1);
+
+    const metrics = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
+    const [steady, fault] = metrics.thresholds;
+    expect(steady).toMatchObject({ outcome: 'inconclusive', ok: false, confidence: 0.95, on_inconclusive: 'fail' });
+    expect(steady.interval[0]).toBeLessThan(0.05);
+    expect(steady.interval[1]).toBeGreaterThan(0.05);
+    expect(fault).toMatchObject({ outcome: 'held', ok: true, on_inconclusive: 'extend' });
+    expect(fault.interval[1]).toBeLessThan(0.05);
+    // Every rate carries its 95% Wilson interval.
+    const failed = metrics.experiments[0].phases.fault.metrics.http_req_failed;
+    expect(failed.total).toBeGreaterThan(100);
+    expect(failed.ci95[0]).toBeLessThanOrEqual(failed.rate);
+    expect(failed.ci95[1]).toBeGreaterThanOrEqual(failed.rate);
+    expect(metrics.metrics.http_req_duration.ci95.p99).toHaveLength(2);
+
+    const summary = await readFile(join(dir, 'chaos-gate-report/summary.md'), 'utf8');
+    expect(summary).toContain('❔ inconclusive');
+    expect(summary).toContain('counted as `on_inconclusive` says (here: fail, extend; default fail');
+  }, 90_000);
 });

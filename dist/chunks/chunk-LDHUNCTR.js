@@ -28288,6 +28288,14 @@ function checkConsistency(config2) {
     if (wrong) problems.push({ path: ["thresholds", address], message: wrong });
   }
   for (const [address, list3] of Object.entries(config2.thresholds)) {
+    const fault = /^chaos\.(.+)\.fault\.[^.]+$/.exec(address);
+    list3.forEach((t, i2) => {
+      if (t.on_inconclusive === "extend" && !fault) {
+        problems.push({ path: ["thresholds", address, i2, "on_inconclusive"], message: "extend lengthens an experiment's fault, so it applies to thresholds on chaos.<experiment>.fault.<metric>; use fail or pass here" });
+      }
+    });
+  }
+  for (const [address, list3] of Object.entries(config2.thresholds)) {
     const type = builtinType(address);
     if (type === void 0) continue;
     const name2 = address.slice(address.lastIndexOf(".") + 1);
@@ -49287,9 +49295,26 @@ var longForm = external_exports.strictObject({
   /** Stop the run as soon as this threshold is broken. */
   abort_on_fail: external_exports.boolean().default(false),
   /** With abort_on_fail: do not judge before this much of the run has passed. */
-  delay_abort_eval: duration3.default(0)
+  delay_abort_eval: duration3.default(0),
+  /** Judge the interval, not the estimate: held only when the whole interval is on the right side of the limit. */
+  confidence: external_exports.number({ error: "expected a confidence level such as 0.95" }).gt(0.5, "expected a confidence level such as 0.95").lt(1, "expected a confidence level such as 0.95").optional(),
+  /** With confidence: what an interval that straddles the limit counts as. */
+  on_inconclusive: external_exports.enum(["extend", "fail", "pass"], { error: "expected extend, fail or pass" }).default("fail"),
+  /** With on_inconclusive: extend, the longest the fault may be held (default three times the experiment's hold). */
+  max_hold: duration3.optional()
+}).superRefine((t, ctx) => {
+  if (t.confidence === void 0) {
+    for (const key of ["max_hold"]) if (t[key] !== void 0) ctx.addIssue({ code: "custom", path: [key], message: `${key} applies with confidence (e.g. confidence: 0.95)` });
+    if (t.on_inconclusive !== "fail") ctx.addIssue({ code: "custom", path: ["on_inconclusive"], message: "on_inconclusive applies with confidence (e.g. confidence: 0.95)" });
+    return;
+  }
+  const { aggregation, op } = t.threshold;
+  if (!["rate", "p", "med"].includes(aggregation)) ctx.addIssue({ code: "custom", path: ["confidence"], message: `confidence applies to rates and percentiles (rate, p(N), med), not ${aggregation}` });
+  if (op === "==" || op === "!=") ctx.addIssue({ code: "custom", path: ["confidence"], message: `confidence needs <, <=, > or >=: an interval is never exactly ${op} a limit` });
+  if (t.max_hold !== void 0 && t.on_inconclusive !== "extend") ctx.addIssue({ code: "custom", path: ["max_hold"], message: "max_hold applies with on_inconclusive: extend" });
 });
-var one = external_exports.union([expression, longForm], { error: 'expected a threshold such as "rate<0.05" or { threshold: "rate<0.05", abort_on_fail: true }' }).transform((t) => "threshold" in t ? t : { threshold: t, abort_on_fail: false, delay_abort_eval: 0 });
+var SHORT_FORM_DEFAULTS = { abort_on_fail: false, delay_abort_eval: 0, on_inconclusive: "fail" };
+var one = external_exports.union([expression, longForm], { error: 'expected a threshold such as "rate<0.05" or { threshold: "rate<0.05", abort_on_fail: true }' }).transform((t) => "threshold" in t ? t : { threshold: t, ...SHORT_FORM_DEFAULTS });
 var thresholdSchema = external_exports.union([one, external_exports.array(one)]).transform((t) => Array.isArray(t) ? t : [t]);
 
 // src/config/schema.ts
@@ -49558,11 +49583,64 @@ function parseRunReport(value, name2) {
 
 // src/gate/metrics.ts
 var hdr = __toESM(require_dist2(), 1);
+
+// src/gate/interval.ts
+function normalQuantile(p) {
+  if (p <= 0 || p >= 1) throw new RangeError("normalQuantile: p must be within (0, 1)");
+  const a2 = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c3 = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low) {
+    const q2 = Math.sqrt(-2 * Math.log(p));
+    return (((((c3[0] * q2 + c3[1]) * q2 + c3[2]) * q2 + c3[3]) * q2 + c3[4]) * q2 + c3[5]) / ((((d[0] * q2 + d[1]) * q2 + d[2]) * q2 + d[3]) * q2 + 1);
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (((((a2[0] * r + a2[1]) * r + a2[2]) * r + a2[3]) * r + a2[4]) * r + a2[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+function z2(confidence) {
+  return normalQuantile(1 - (1 - confidence) / 2);
+}
+function wilson(hits, total, confidence = 0.95) {
+  if (total <= 0) return [0, 1];
+  const k = z2(confidence);
+  const p = hits / total;
+  const k2n = k * k / total;
+  const centre = (p + k2n / 2) / (1 + k2n);
+  const half = k / (1 + k2n) * Math.sqrt(p * (1 - p) / total + k2n / (4 * total));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
 var TREND_SCALE = 1e3;
+function percentileInterval(trend, p, confidence = 0.95) {
+  const n2 = trend.count;
+  if (n2 === 0) return [0, 0];
+  const q = p / 100;
+  const spread = z2(confidence) * Math.sqrt(n2 * q * (1 - q));
+  const lowRank = Math.max(1, Math.floor(n2 * q - spread));
+  const highRank = Math.min(n2, Math.ceil(n2 * q + spread) + 1);
+  const h2 = trend.histogram;
+  const at2 = (rank) => h2.getValueAtPercentile(100 * rank / n2);
+  const low = h2.lowestEquivalentValue(at2(lowRank)) / TREND_SCALE;
+  const high = h2.highestEquivalentValue(at2(highRank)) / TREND_SCALE;
+  return [Math.min(trend.max, Math.max(trend.min, low)), Math.max(trend.min, Math.min(trend.max, high))];
+}
+function compareInterval([low, high], op, limit) {
+  const passes = (v) => op === "<" ? v < limit : op === "<=" ? v <= limit : op === ">" ? v > limit : op === ">=" ? v >= limit : op === "==" ? v === limit : v !== limit;
+  const [worst, best] = op === "<" || op === "<=" ? [high, low] : [low, high];
+  if (passes(worst)) return "held";
+  if (!passes(best)) return "broken";
+  return "inconclusive";
+}
+
+// src/gate/metrics.ts
+var TREND_SCALE2 = 1e3;
 function newHistogram() {
   return hdr.build({
     lowestDiscernibleValue: 1,
-    highestTrackableValue: 2 * 3600 * 1e3 * TREND_SCALE,
+    highestTrackableValue: 2 * 3600 * 1e3 * TREND_SCALE2,
     autoResize: true,
     numberOfSignificantValueDigits: 3,
     useWebAssembly: false
@@ -49621,8 +49699,11 @@ var Rate = class {
   get rate() {
     return this.total === 0 ? 0 : this.hits / this.total;
   }
+  /** `ci95`: the 95% Wilson interval of the rate (absent without data). */
   summary() {
-    return { rate: round(this.rate, 6), hits: this.hits, total: this.total };
+    const out = { rate: round(this.rate, 6), hits: this.hits, total: this.total };
+    if (this.total > 0) out.ci95 = wilson(this.hits, this.total).map((v) => round(v, 6));
+    return out;
   }
 };
 var Trend = class _Trend {
@@ -49644,7 +49725,7 @@ var Trend = class _Trend {
   }
   add(value) {
     const v = Math.max(0, value);
-    this.histogram.recordValue(Math.round(v * TREND_SCALE));
+    this.histogram.recordValue(Math.round(v * TREND_SCALE2));
     if (v < this.low) this.low = v;
     if (v > this.high) this.high = v;
   }
@@ -49659,7 +49740,7 @@ var Trend = class _Trend {
   /** The value at a percentile 0..100, in the unit recorded; never outside [min, max]. */
   percentile(p) {
     if (this.count === 0) return 0;
-    return Math.min(this.high, Math.max(this.low, this.histogram.getValueAtPercentile(p) / TREND_SCALE));
+    return Math.min(this.high, Math.max(this.low, this.histogram.getValueAtPercentile(p) / TREND_SCALE2));
   }
   get min() {
     return this.count === 0 ? 0 : this.low;
@@ -49668,9 +49749,12 @@ var Trend = class _Trend {
     return this.count === 0 ? 0 : this.high;
   }
   get avg() {
-    return this.count === 0 ? 0 : this.histogram.mean / TREND_SCALE;
+    return this.count === 0 ? 0 : this.histogram.mean / TREND_SCALE2;
   }
+  /** `ci95`: the 95% interval of each percentile (see interval.ts), so a change can be told from noise. */
   summary() {
+    const ci95 = {};
+    if (this.count > 0) for (const [key, p] of [["med", 50], ["p90", 90], ["p95", 95], ["p99", 99]]) ci95[key] = percentileInterval(this, p).map((v) => round(v));
     return {
       count: this.count,
       min: round(this.min),
@@ -49680,6 +49764,7 @@ var Trend = class _Trend {
       p95: round(this.percentile(95)),
       p99: round(this.percentile(99)),
       max: round(this.max),
+      ...this.count > 0 ? { ci95 } : {},
       hdr: hdr.encodeIntoCompressedBase64(this.histogram)
     };
   }
@@ -60806,6 +60891,154 @@ var LoadRecorder = class {
   }
 };
 
+// src/gate/thresholds.ts
+function judge(thresholds, lookup2, options) {
+  const results = [];
+  for (const [address, list3] of Object.entries(thresholds)) {
+    const skipped = options.skip?.(address);
+    const metric = skipped ? void 0 : lookup2(address);
+    const unrecovered2 = skipped ? [] : unrecoveredIn(address, options.unrecovered ?? []);
+    for (const config2 of list3) {
+      const { threshold } = config2;
+      const base = { metric: address, expression: threshold.text, actual: null, limit: fixedLimit(threshold) };
+      if (skipped) results.push({ ...base, ok: true, outcome: "skipped", reason: skipped });
+      else if (unrecovered2.length > 0) {
+        const names = unrecovered2.map((n2) => `"${n2}"`).join(", ");
+        results.push({ ...base, ok: false, outcome: "broken", not_recovered: unrecovered2, reason: `not recovered: ${names} never got back to the steady success rate` });
+      } else results.push(judgeThreshold(address, config2, metric, options));
+    }
+  }
+  return results;
+}
+function judgeThreshold(address, t, metric, options) {
+  const result = judgeOne(address, t.threshold, metric, options);
+  const confidence = t.confidence === void 0 ? 0.95 : t.on_inconclusive === "extend" ? lookConfidence(t.confidence) : t.confidence;
+  const interval = metric && result.actual !== null && result.limit !== null ? intervalOf(metric, t.threshold, confidence) : void 0;
+  if (!interval) return withOutcome(result);
+  const measured = { ...result, interval: [round3(interval[0]), round3(interval[1])], confidence };
+  if (t.confidence === void 0) return withOutcome(measured);
+  const outcome = compareInterval(interval, t.threshold.op, result.limit);
+  if (outcome !== "inconclusive") return { ...measured, ok: outcome === "held", outcome, on_inconclusive: t.on_inconclusive };
+  const passes = t.on_inconclusive === "pass";
+  return {
+    ...measured,
+    ok: passes,
+    outcome,
+    on_inconclusive: t.on_inconclusive,
+    reason: `inconclusive: the ${+(confidence * 100).toFixed(2)}% interval ${round3(interval[0])}\u2013${round3(interval[1])} straddles the limit; counted as ${passes ? "held" : "broken"} (on_inconclusive: ${t.on_inconclusive})`
+  };
+}
+var EXTEND_LOOKS = 6;
+function lookConfidence(confidence) {
+  return 1 - (1 - confidence) / EXTEND_LOOKS;
+}
+function intervalOf(metric, e, confidence) {
+  if (metric instanceof Rate && e.aggregation === "rate" && metric.total > 0) return wilson(metric.hits, metric.total, confidence);
+  if (metric instanceof Trend && metric.count > 0 && (e.aggregation === "p" || e.aggregation === "med")) {
+    return percentileInterval(metric, e.aggregation === "med" ? 50 : e.percentile, confidence);
+  }
+  return void 0;
+}
+function judgeOne(address, expression2, metric, options) {
+  const base = { metric: address, expression: expression2.text };
+  if (!metric) return { ...base, actual: null, limit: fixedLimit(expression2), ok: false, reason: "no data: no stage or experiment produced this metric" };
+  const actual = aggregate(metric, expression2, options.durationMs);
+  if (typeof actual === "string") return { ...base, actual: null, limit: fixedLimit(expression2), ok: false, reason: actual };
+  let limit;
+  if ("value" in expression2.limit) limit = expression2.limit.value;
+  else {
+    const baselineMetric = options.baseline?.(address);
+    const baselineValue = baselineMetric ? aggregate(baselineMetric, expression2, options.durationMs) : void 0;
+    if (typeof baselineValue !== "number") {
+      return { ...base, actual: round3(actual), limit: null, ok: false, reason: "no baseline value for this metric" };
+    }
+    limit = baselineValue * expression2.limit.factor + expression2.limit.offset;
+  }
+  return { ...base, actual: round3(actual), limit: round3(limit), ok: compare(actual, expression2.op, limit) };
+}
+function unrecoveredIn(address, unrecovered2) {
+  const dot = address.lastIndexOf(".");
+  const [scope, name2] = dot < 0 ? ["", address] : [address.slice(0, dot), address.slice(dot + 1)];
+  if (name2 !== "recovery_time") return [];
+  if (scope === "" || scope === "chaos") return unrecovered2;
+  return unrecovered2.filter((e) => scope === `chaos.${e}`);
+}
+function withOutcome(result) {
+  return { ...result, outcome: result.outcome ?? (result.ok ? "held" : "broken") };
+}
+function aggregate(metric, e, durationMs) {
+  const wrongType = mismatch(e, metric.type);
+  if (wrongType) return wrongType;
+  const a2 = e.aggregation;
+  if (metric instanceof Trend) {
+    if (metric.count === 0) return "no data: the trend has no values";
+    if (a2 === "p") return metric.percentile(e.percentile);
+    if (a2 === "med") return metric.percentile(50);
+    if (a2 === "avg") return metric.avg;
+    if (a2 === "min") return metric.min;
+    if (a2 === "max") return metric.max;
+    if (a2 === "count") return metric.count;
+  } else if (metric instanceof Rate) {
+    if (metric.total === 0) return "no data: the rate has no values";
+    if (a2 === "rate") return metric.rate;
+    if (a2 === "count") return metric.hits;
+  } else if (metric instanceof Counter) {
+    if (a2 === "count") return metric.count;
+    if (a2 === "rate") return durationMs > 0 ? metric.count * 1e3 / durationMs : 0;
+  } else if (metric instanceof Gauge) {
+    if (metric.updated === 0) return "no data: the gauge was never set";
+    if (a2 === "value") return metric.value;
+    if (a2 === "min") return metric.min;
+    if (a2 === "max") return metric.max;
+  }
+  return `${a2} is not computed for a ${metric.type}`;
+}
+function fixedLimit(e) {
+  return "value" in e.limit ? e.limit.value : null;
+}
+function round3(n2) {
+  return Math.round(n2 * 1e6) / 1e6;
+}
+function unrecovered(experiments) {
+  return experiments.filter((e) => e.recovery_time_ms === null).map((e) => e.name);
+}
+
+// src/chaos/extend.ts
+var DEFAULT_MAX_HOLD_FACTOR = 3;
+function maxExtension(experiment, thresholds) {
+  return Math.max(0, ...watchedThresholds(experiment, thresholds).map((w) => w.limit));
+}
+function watchedThresholds(experiment, thresholds) {
+  const prefix = `chaos.${experiment.name}.fault.`;
+  return Object.entries(thresholds ?? {}).filter(([address]) => address.startsWith(prefix)).flatMap(([address, list3]) => list3.filter((t) => t.on_inconclusive === "extend").map((t) => ({ address, t, limit: (t.max_hold ?? DEFAULT_MAX_HOLD_FACTOR * experiment.hold) - experiment.hold })));
+}
+async function extendHold(experiment, ctx) {
+  const watched = watchedThresholds(experiment, ctx.thresholds);
+  const wait = ctx.wait ?? ((ms2) => sleep(ms2, ctx.signal));
+  const unclear = (held) => watched.filter((w) => held < w.limit && judgeThreshold(w.address, w.t, ctx.lookup(w.address), { durationMs: 0 }).outcome === "inconclusive");
+  let extra = 0;
+  for (let look = 1; look < EXTEND_LOOKS && !ctx.signal.aborted; look++) {
+    const waiting = unclear(extra);
+    if (waiting.length === 0) break;
+    const until = Math.max(...waiting.map((w) => Math.round(experiment.hold * ((w.limit + experiment.hold) / experiment.hold) ** (look / (EXTEND_LOOKS - 1)) - experiment.hold)));
+    await wait(until - extra);
+    extra = until;
+  }
+  if (extra > 0) ctx.log?.info(`experiment "${experiment.name}": fault held ${formatDuration(extra)} longer (on_inconclusive: extend)`);
+  return extra;
+}
+function sleep(ms2, signal) {
+  return new Promise((resolve9) => {
+    const timer = setTimeout(done, ms2);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve9();
+    }
+  });
+}
+
 // src/chaos/recovery.ts
 var SLOT_MS = 100;
 var WINDOW_MS = 1e3;
@@ -60875,7 +61108,7 @@ async function runExperiment(e, ctx) {
   const started = performance.now();
   ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}`);
   const load2 = runLoad(e.load, {
-    durationMs: e.steady + e.hold + recoveryMax,
+    durationMs: e.steady + e.hold + maxExtension(e, ctx.thresholds) + recoveryMax,
     signal: stopLoad.signal,
     onSample: (sample) => {
       const phase3 = sample.start >= bounds.recovery ? "recovery" : sample.start >= bounds.fault ? "fault" : "steady";
@@ -60895,6 +61128,7 @@ async function runExperiment(e, ctx) {
     bounds.fault = performance.now();
     try {
       await delay(e.hold, ctx.signal);
+      await extendHold(e, { thresholds: ctx.thresholds, lookup: (a2) => ctx.store.lookup(a2), signal: ctx.signal, log: ctx.log });
     } finally {
       await revert();
       bounds.recovery = performance.now();
@@ -60993,88 +61227,6 @@ function delay(ms2, signal) {
       resolve9();
     }
   });
-}
-
-// src/gate/thresholds.ts
-function judge(thresholds, lookup2, options) {
-  const results = [];
-  for (const [address, list3] of Object.entries(thresholds)) {
-    const skipped = options.skip?.(address);
-    const metric = skipped ? void 0 : lookup2(address);
-    const unrecovered2 = skipped ? [] : unrecoveredIn(address, options.unrecovered ?? []);
-    for (const { threshold } of list3) {
-      const base = { metric: address, expression: threshold.text, actual: null, limit: fixedLimit(threshold) };
-      if (skipped) results.push({ ...base, ok: true, outcome: "skipped", reason: skipped });
-      else if (unrecovered2.length > 0) {
-        const names = unrecovered2.map((n2) => `"${n2}"`).join(", ");
-        results.push({ ...base, ok: false, outcome: "broken", not_recovered: unrecovered2, reason: `not recovered: ${names} never got back to the steady success rate` });
-      } else results.push(withOutcome(judgeOne(address, threshold, metric, options)));
-    }
-  }
-  return results;
-}
-function judgeOne(address, expression2, metric, options) {
-  const base = { metric: address, expression: expression2.text };
-  if (!metric) return { ...base, actual: null, limit: fixedLimit(expression2), ok: false, reason: "no data: no stage or experiment produced this metric" };
-  const actual = aggregate(metric, expression2, options.durationMs);
-  if (typeof actual === "string") return { ...base, actual: null, limit: fixedLimit(expression2), ok: false, reason: actual };
-  let limit;
-  if ("value" in expression2.limit) limit = expression2.limit.value;
-  else {
-    const baselineMetric = options.baseline?.(address);
-    const baselineValue = baselineMetric ? aggregate(baselineMetric, expression2, options.durationMs) : void 0;
-    if (typeof baselineValue !== "number") {
-      return { ...base, actual: round3(actual), limit: null, ok: false, reason: "no baseline value for this metric" };
-    }
-    limit = baselineValue * expression2.limit.factor + expression2.limit.offset;
-  }
-  return { ...base, actual: round3(actual), limit: round3(limit), ok: compare(actual, expression2.op, limit) };
-}
-function unrecoveredIn(address, unrecovered2) {
-  const dot = address.lastIndexOf(".");
-  const [scope, name2] = dot < 0 ? ["", address] : [address.slice(0, dot), address.slice(dot + 1)];
-  if (name2 !== "recovery_time") return [];
-  if (scope === "" || scope === "chaos") return unrecovered2;
-  return unrecovered2.filter((e) => scope === `chaos.${e}`);
-}
-function withOutcome(result) {
-  return { ...result, outcome: result.outcome ?? (result.ok ? "held" : "broken") };
-}
-function aggregate(metric, e, durationMs) {
-  const wrongType = mismatch(e, metric.type);
-  if (wrongType) return wrongType;
-  const a2 = e.aggregation;
-  if (metric instanceof Trend) {
-    if (metric.count === 0) return "no data: the trend has no values";
-    if (a2 === "p") return metric.percentile(e.percentile);
-    if (a2 === "med") return metric.percentile(50);
-    if (a2 === "avg") return metric.avg;
-    if (a2 === "min") return metric.min;
-    if (a2 === "max") return metric.max;
-    if (a2 === "count") return metric.count;
-  } else if (metric instanceof Rate) {
-    if (metric.total === 0) return "no data: the rate has no values";
-    if (a2 === "rate") return metric.rate;
-    if (a2 === "count") return metric.hits;
-  } else if (metric instanceof Counter) {
-    if (a2 === "count") return metric.count;
-    if (a2 === "rate") return durationMs > 0 ? metric.count * 1e3 / durationMs : 0;
-  } else if (metric instanceof Gauge) {
-    if (metric.updated === 0) return "no data: the gauge was never set";
-    if (a2 === "value") return metric.value;
-    if (a2 === "min") return metric.min;
-    if (a2 === "max") return metric.max;
-  }
-  return `${a2} is not computed for a ${metric.type}`;
-}
-function fixedLimit(e) {
-  return "value" in e.limit ? e.limit.value : null;
-}
-function round3(n2) {
-  return Math.round(n2 * 1e6) / 1e6;
-}
-function unrecovered(experiments) {
-  return experiments.filter((e) => e.recovery_time_ms === null).map((e) => e.name);
 }
 
 // src/gate/abort.ts
@@ -61206,7 +61358,9 @@ function describeFault2(fault) {
   return details.length > 0 ? `${target}: ${details.join(", ")}` : target;
 }
 function describeMetric(m) {
-  return Object.entries(m).filter(([key, value]) => key !== "type" && key !== "hdr" && typeof value === "number").map(([key, value]) => `${key} ${num(value)}`).join(", ");
+  const values = Object.entries(m).filter(([key, value]) => key !== "type" && key !== "hdr" && typeof value === "number").map(([key, value]) => `${key} ${num(value)}`);
+  if (m.type === "rate" && Array.isArray(m.ci95)) values.push(`95% CI ${num(m.ci95[0])}\u2013${num(m.ci95[1])}`);
+  return values.join(", ");
 }
 function testCells(tests) {
   if (!tests) return ["\u2013", "\u2013", "\u2013", "\u2013"];
@@ -61222,7 +61376,14 @@ function thresholdCounts(thresholds) {
   return parts.join(", ");
 }
 function actualText(t) {
-  return t.not_recovered?.length ? "not recovered" : num(t.actual);
+  if (t.not_recovered?.length) return "not recovered";
+  return t.interval ? `${num(t.actual)} (${num(t.interval[0])}\u2013${num(t.interval[1])})` : num(t.actual);
+}
+function successText(rate2, failed) {
+  const ci = failed?.ci95;
+  if (rate2 === null || !Array.isArray(ci)) return percent(rate2);
+  const [low, high] = ci;
+  return `${percent(rate2)} (${percent(1 - high).replace("%", "")}\u2013${percent(1 - low)})`;
 }
 
 // src/report/deltas.ts
@@ -61246,14 +61407,15 @@ function metricDeltas(name2, now, before) {
     for (const key of ["p99", "p95", "med"]) {
       const a2 = value(before, key);
       const b = value(now, key);
-      if (a2 !== void 0 && b !== void 0) out.push(relative2(`${name2} ${key}`, a2, b, num, isDuration(name2) ? "up" : "neutral"));
+      if (a2 !== void 0 && b !== void 0) out.push(noise(relative2(`${name2} ${key}`, a2, b, num, isDuration(name2) ? "up" : "neutral"), a2, ciOf(before, key), b, ciOf(now, key)));
     }
   } else if (now.type === "rate") {
     const a2 = value(before, "rate");
     const b = value(now, "rate");
     if (a2 === void 0 || b === void 0) return out;
-    if (name2.endsWith("_failed")) out.push(points(`success rate (${name2})`, 1 - a2, 1 - b, "down"));
-    else out.push(points(`${name2} rate`, a2, b, "neutral"));
+    const [ia, ib] = [ciOf(before), ciOf(now)];
+    if (name2.endsWith("_failed")) out.push(noise(points(`success rate (${name2})`, 1 - a2, 1 - b, "down"), a2, ia, b, ib));
+    else out.push(noise(points(`${name2} rate`, a2, b, "neutral"), a2, ia, b, ib));
   } else if (now.type === "counter") {
     const key = name2 === "http_reqs" ? "rate" : "count";
     const a2 = value(before, key);
@@ -61263,6 +61425,16 @@ function metricDeltas(name2, now, before) {
     else out.push({ label: `${name2} count`, baseline: num(a2), current: num(b), change: signed(b - a2, "") });
   }
   return out;
+}
+function ciOf(s, key) {
+  const ci = key === void 0 ? s.ci95 : s.ci95?.[key];
+  return Array.isArray(ci) && ci.length === 2 ? ci : void 0;
+}
+function noise(delta, a2, aInterval, b, bInterval) {
+  if (!aInterval || !bInterval || delta.worse === void 0) return delta;
+  const outside = (v, [low, high]) => v < low || v > high;
+  if (outside(b, aInterval) && outside(a2, bInterval)) return delta;
+  return { ...delta, change: `${delta.change} (within noise)`, worse: void 0 };
 }
 function isDuration(name2) {
   return /duration|latency|time/.test(name2);
@@ -61752,7 +61924,7 @@ function compose(report2, options, detail, budget) {
     const all = [...broken, ...passing];
     if (all.length > 0) {
       const shown = take(all, "thresholds");
-      sections.push(section2("Thresholds", thresholdTable(shown, baselineOf, true), more(all, shown)));
+      sections.push(section2("Thresholds", thresholdTable(shown, baselineOf, true), more(all, shown), confidenceNote(all)));
     }
   } else if (passing.length > 0) {
     cuts.push(`${passing.length} passing thresholds`);
@@ -61817,6 +61989,17 @@ function overview(report2) {
   }
   parts.push(`ran ${ms(report2.duration_ms)}`);
   return parts.join(" \xB7 ");
+}
+function confidenceNote(thresholds) {
+  const judged = thresholds.filter((t) => t.on_inconclusive !== void 0);
+  const withConfidence = thresholds.filter((t) => t.interval);
+  if (withConfidence.length === 0) return "";
+  const lines = ["Actual values show their interval in brackets (95% unless the threshold sets `confidence`)."];
+  if (judged.length > 0) {
+    const how = [...new Set(judged.map((t) => t.on_inconclusive ?? "fail"))].join(", ");
+    lines.push(`Thresholds with \`confidence\` are judged on the interval: held when all of it is on the right side of the limit, broken when none is, otherwise inconclusive, counted as \`on_inconclusive\` says (here: ${how}; default fail; extend holds the fault longer, up to \`max_hold\`, then fails).`);
+  }
+  return lines.join(" ");
 }
 function otherOutcomes(thresholds) {
   const parts = [];
@@ -61906,9 +62089,9 @@ function experimentTable(experiments) {
     text(describeFault2(e.fault)),
     e.recovery_time_ms === null ? "never" : ms(e.recovery_time_ms),
     e.recover_within_ms === void 0 ? "\u2013" : ms(e.recover_within_ms),
-    percent(e.phases.steady.success_rate),
-    percent(e.phases.fault.success_rate),
-    percent(e.phases.recovery.success_rate)
+    successText(e.phases.steady.success_rate, e.phases.steady.metrics.http_req_failed),
+    successText(e.phases.fault.success_rate, e.phases.fault.metrics.http_req_failed),
+    successText(e.phases.recovery.success_rate, e.phases.recovery.metrics.http_req_failed)
   ]);
   return table2(["", "experiment", "fault", "recovered in", "limit", "steady", "during fault", "after"], rows, ["l", "l", "l", "r", "r", "r", "r", "r"]);
 }
@@ -67914,7 +68097,7 @@ async function runStage(stage, config2, environment, state, options) {
     }
     if (stage === "chaos" && config2.stages.chaos?.experiments?.length) {
       const { proxies, mocks } = environment;
-      const experiments = await runExperiments(config2.stages.chaos.experiments, { ...ctx, targets: { proxies, mocks }, store: state.store, runStart: state.t0 });
+      const experiments = await runExperiments(config2.stages.chaos.experiments, { ...ctx, targets: { proxies, mocks }, store: state.store, runStart: state.t0, thresholds: config2.thresholds });
       state.experiments.push(...experiments.reports);
       state.series.push(...experiments.series);
       state.windows.push(...experiments.windows);
