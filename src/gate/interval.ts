@@ -6,9 +6,11 @@
  *   percentiles  a binomial order-statistic interval on the ranks, widened to the HDR histogram's
  *                bucket bounds (the histogram keeps values to 3 significant digits, not exactly)
  */
-import type { Operator } from './expression.js';
 
 export type Interval = [low: number, high: number];
+
+/** expression.ts's Operator, spelt out: metrics.ts imports this file, and expression.ts imports metrics.ts. */
+type Operator = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
 /** The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {
