@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-LDHUNCTR.js";
+} from "./chunks/chunk-MBAH3PCF.js";
 import {
   __commonJS,
   __export,

@@ -100,7 +100,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
     bounds.fault = performance.now();
     try {
       await delay(e.hold, ctx.signal);
-      await extendHold(e, { thresholds: ctx.thresholds, lookup: (a) => ctx.store.lookup(a), signal: ctx.signal, log: ctx.log });
+      await extendHold(e, { thresholds: ctx.thresholds, lookup: (a) => ctx.store.lookup(a), signal: ctx.signal, log: ctx.log, wait: (ms) => delay(ms, ctx.signal) });
     } finally {
       await revert();
       bounds.recovery = performance.now();

@@ -21,8 +21,8 @@ export interface ExtendContext {
   lookup: MetricLookup;
   signal: AbortSignal;
   log?: Log;
-  /** Waits one tick; the simulation test passes one that records traffic instead of sleeping. */
-  wait?: (ms: number) => Promise<void>;
+  /** Waits until the next look, or less when the run is stopped; the simulation test passes one that records traffic instead. */
+  wait: (ms: number) => Promise<void>;
 }
 
 /** The longest extendHold() may add for this experiment, ms: its load must last that much longer. */
@@ -40,7 +40,6 @@ function watchedThresholds(experiment: { name: string; hold: number }, threshold
 /** Holds the fault while an extendable threshold is inconclusive; returns how much longer it was held, ms. */
 export async function extendHold(experiment: { name: string; hold: number }, ctx: ExtendContext): Promise<number> {
   const watched = watchedThresholds(experiment, ctx.thresholds);
-  const wait = ctx.wait ?? ((ms: number) => sleep(ms, ctx.signal));
   const unclear = (held: number) => watched.filter((w) => held < w.limit && judgeThreshold(w.address, w.t, ctx.lookup(w.address), { durationMs: 0 }).outcome === 'inconclusive');
   let extra = 0;
   for (let look = 1; look < EXTEND_LOOKS && !ctx.signal.aborted; look++) {
@@ -48,21 +47,9 @@ export async function extendHold(experiment: { name: string; hold: number }, ctx
     if (waiting.length === 0) break;
     // The next look of the threshold that may wait longest: hold × (max_hold / hold)^(look / (looks − 1)).
     const until = Math.max(...waiting.map((w) => Math.round(experiment.hold * ((w.limit + experiment.hold) / experiment.hold) ** (look / (EXTEND_LOOKS - 1)) - experiment.hold)));
-    await wait(until - extra);
+    await ctx.wait(until - extra);
     extra = until;
   }
   if (extra > 0) ctx.log?.info(`experiment "${experiment.name}": fault held ${formatDuration(extra)} longer (on_inconclusive: extend)`);
   return extra;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -61014,29 +61014,17 @@ function watchedThresholds(experiment, thresholds) {
 }
 async function extendHold(experiment, ctx) {
   const watched = watchedThresholds(experiment, ctx.thresholds);
-  const wait = ctx.wait ?? ((ms2) => sleep(ms2, ctx.signal));
   const unclear = (held) => watched.filter((w) => held < w.limit && judgeThreshold(w.address, w.t, ctx.lookup(w.address), { durationMs: 0 }).outcome === "inconclusive");
   let extra = 0;
   for (let look = 1; look < EXTEND_LOOKS && !ctx.signal.aborted; look++) {
     const waiting = unclear(extra);
     if (waiting.length === 0) break;
     const until = Math.max(...waiting.map((w) => Math.round(experiment.hold * ((w.limit + experiment.hold) / experiment.hold) ** (look / (EXTEND_LOOKS - 1)) - experiment.hold)));
-    await wait(until - extra);
+    await ctx.wait(until - extra);
     extra = until;
   }
   if (extra > 0) ctx.log?.info(`experiment "${experiment.name}": fault held ${formatDuration(extra)} longer (on_inconclusive: extend)`);
   return extra;
-}
-function sleep(ms2, signal) {
-  return new Promise((resolve9) => {
-    const timer = setTimeout(done, ms2);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve9();
-    }
-  });
 }
 
 // src/chaos/recovery.ts
@@ -61128,7 +61116,7 @@ async function runExperiment(e, ctx) {
     bounds.fault = performance.now();
     try {
       await delay(e.hold, ctx.signal);
-      await extendHold(e, { thresholds: ctx.thresholds, lookup: (a2) => ctx.store.lookup(a2), signal: ctx.signal, log: ctx.log });
+      await extendHold(e, { thresholds: ctx.thresholds, lookup: (a2) => ctx.store.lookup(a2), signal: ctx.signal, log: ctx.log, wait: (ms2) => delay(ms2, ctx.signal) });
     } finally {
       await revert();
       bounds.recovery = performance.now();
