@@ -20,6 +20,8 @@ import type { ProxyRegistry } from '../proxy/registry.js';
 import type { ExperimentReport, FaultReach, FaultWindow, PhaseReport, SeriesPoint } from '../results/types.js';
 import { describeReach, isVacuous } from '../results/reach.js';
 import { phaseOf, unreachedBounds } from './phases.js';
+import { extendHold, maxExtension } from './extend.js';
+import type { ThresholdConfig } from '../gate/schema.js';
 import { RecoveryTracker, WINDOW_MS } from './recovery.js';
 import type { ExperimentConfig, FaultConfig } from './schema.js';
 
@@ -38,6 +40,8 @@ export interface ExperimentContext {
   signal: AbortSignal;
   /** Run only experiments tagged with one of these (all when empty). */
   categories?: string[];
+  /** The run's thresholds, for `on_inconclusive: extend`. */
+  thresholds?: Record<string, ThresholdConfig[]>;
 }
 
 /** What the experiments that ran give the report: a verdict each, their traffic and their fault windows. */
@@ -86,7 +90,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   const loadStarted = new Promise<number>((resolve) => (onStart = resolve));
   const load = runLoad(e.load, {
     onStart,
-    durationMs: e.repeat * (e.steady + e.hold + recoveryMax),
+    durationMs: e.repeat * (e.steady + e.hold + maxExtension(e, ctx.thresholds) + recoveryMax),
     signal: ctx.signal,
     stop: stopLoad.signal,
     onSample: (sample) => {
@@ -121,6 +125,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
       bounds.injected = performance.now();
       try {
         await delay(e.hold, ctx.signal);
+        await extendHold(e, { thresholds: ctx.thresholds, lookup: (a) => ctx.store.lookup(a), signal: ctx.signal, log: ctx.log, wait: (ms) => delay(ms, ctx.signal) });
       } finally {
         bounds.reverting = performance.now();
         await revert();

@@ -2,6 +2,8 @@
 import { isLoopbackHost, splitHostPort } from '../address.js';
 import { builtinType } from '../gate/builtin-metrics.js';
 import { mismatch } from '../gate/expression.js';
+import { PHASES, STAGE_ORDER, type StageName } from '../results/types.js';
+import { closest } from './closest.js';
 import type { Problem } from './interpolate.js';
 import type { Config } from './schema.js';
 
@@ -67,6 +69,22 @@ export function checkConsistency(config: Config): Problem[] {
     }
   });
 
+  // A threshold on a scope this config cannot produce would never be judged: say so now.
+  for (const address of Object.keys(config.thresholds)) {
+    const wrong = unproducible(address, config);
+    if (wrong) problems.push({ path: ['thresholds', address], message: wrong });
+  }
+
+  // Extending the hold adds fault-phase requests: it can only settle a threshold on that phase.
+  for (const [address, list] of Object.entries(config.thresholds)) {
+    const fault = /^chaos\.(.+)\.fault\.[^.]+$/.exec(address);
+    list.forEach((t, i) => {
+      if (t.on_inconclusive === 'extend' && !fault) {
+        problems.push({ path: ['thresholds', address, i, 'on_inconclusive'], message: 'extend lengthens an experiment\'s fault, so it applies to thresholds on chaos.<experiment>.fault.<metric>; use fail or pass here' });
+      }
+    });
+  }
+
   // k6's check: an aggregation the metric's type does not have (`p(99)` on a rate) is a config error.
   for (const [address, list] of Object.entries(config.thresholds)) {
     const type = builtinType(address);
@@ -83,6 +101,51 @@ export function checkConsistency(config: Config): Problem[] {
 /** A proxy's or mock's name as it appears in its variable: `a-b` → `A_B`. */
 export function envName(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/**
+ * Why no run of this config can produce the metric a threshold names: a stage that is not
+ * configured, an experiment or phase that does not exist, recovery_time without experiments.
+ * Scopes are `<metric>` (the whole run), `<stage>.<metric>`, `chaos.<experiment>.<metric>` and
+ * `chaos.<experiment>.<phase>.<metric>`; experiment names may hold dots, so they are matched whole.
+ */
+function unproducible(address: string, config: Config): string | undefined {
+  const dot = address.lastIndexOf('.');
+  const [scope, name] = dot < 0 ? ['', address] : [address.slice(0, dot), address.slice(dot + 1)];
+  const experiments = (config.stages.chaos?.experiments ?? []).map((e) => e.name);
+  const stages = STAGE_ORDER.filter((s) => config.stages[s] !== undefined);
+  if (scope !== '') {
+    const [stage] = scope.split('.');
+    if (!(STAGE_ORDER as readonly string[]).includes(stage)) {
+      return `no scope "${stage}": a threshold names a stage (${stages.join(', ') || 'none configured'}) or chaos.<experiment>${hint(stage, [...STAGE_ORDER])}`;
+    }
+    if (!stages.includes(stage as StageName)) return `no stage "${stage}" in this config (configured: ${stages.join(', ') || 'none'})`;
+    if (stage !== 'chaos' && scope !== stage) return `"${scope}" is not a scope: a ${stage} stage's metrics are ${stage}.<metric>`;
+    if (scope.startsWith('chaos.')) {
+      const rest = scope.slice('chaos.'.length);
+      const phaseDot = rest.lastIndexOf('.');
+      const phase = phaseDot < 0 ? undefined : rest.slice(phaseDot + 1);
+      const inPhase = phase !== undefined && (PHASES as readonly string[]).includes(phase) && experiments.includes(rest.slice(0, phaseDot));
+      if (!experiments.includes(rest) && !inPhase) {
+        if (phase !== undefined && experiments.includes(rest.slice(0, phaseDot))) {
+          return `no phase "${phase}" in experiment "${rest.slice(0, phaseDot)}" (phases: ${PHASES.join(', ')})${hint(phase, [...PHASES])}`;
+        }
+        // `chaos.<name>.fault`: the experiment is what is unknown; otherwise the whole rest is its name.
+        const named = phase !== undefined && (PHASES as readonly string[]).includes(phase) ? rest.slice(0, phaseDot) : rest;
+        return `no experiment "${named}" (experiments: ${experiments.map((e) => `"${e}"`).join(', ') || 'none'})${hint(named, experiments)}`;
+      }
+      if (name === 'recovery_time' && inPhase) return `recovery_time is measured per experiment, not per phase: use chaos.${rest.slice(0, phaseDot)}.recovery_time`;
+    }
+  }
+  if (name === 'recovery_time' && experiments.length === 0) return 'recovery_time is measured by chaos experiments, and this config has none';
+  if (name === 'recovery_time' && scope !== '' && !scope.startsWith('chaos')) return `recovery_time is measured by chaos experiments, not in the ${scope} stage`;
+  return undefined;
+}
+
+/** ` (did you mean "load"?)` when a known word is close to the one written. */
+function hint(word: string, known: string[]): string {
+  const guess = closest(word, known);
+  return guess ? ` (did you mean "${guess}"?)` : '';
 }
 
 function sameHost(a: string, b: string): boolean {

@@ -6,6 +6,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import type { MetricSummaries } from '../results/types.js';
+import { percentileInterval, wilson } from './interval.js';
 
 export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 
@@ -83,8 +84,11 @@ export class Rate {
   get rate(): number {
     return this.total === 0 ? 0 : this.hits / this.total;
   }
-  summary(): Record<string, number> {
-    return { rate: round(this.rate, 6), hits: this.hits, total: this.total };
+  /** `ci95`: the 95% Wilson interval of the rate (absent without data). */
+  summary(): Record<string, number | number[]> {
+    const out: Record<string, number | number[]> = { rate: round(this.rate, 6), hits: this.hits, total: this.total };
+    if (this.total > 0) out.ci95 = wilson(this.hits, this.total).map((v) => round(v, 6));
+    return out;
   }
 }
 
@@ -147,7 +151,10 @@ export class Trend {
   get avg(): number {
     return this.count === 0 ? 0 : this.histogram.mean / TREND_SCALE;
   }
-  summary(): Record<string, number | string> {
+  /** `ci95`: the 95% interval of each percentile (see interval.ts), so a change can be told from noise. */
+  summary(): Record<string, number | string | Record<string, number[]>> {
+    const ci95: Record<string, number[]> = {};
+    if (this.count > 0) for (const [key, p] of [['med', 50], ['p90', 90], ['p95', 95], ['p99', 99]] as const) ci95[key] = percentileInterval(this, p).map((v) => round(v));
     return {
       count: this.count,
       min: round(this.min),
@@ -157,6 +164,7 @@ export class Trend {
       p95: round(this.percentile(95)),
       p99: round(this.percentile(99)),
       max: round(this.max),
+      ...(this.count > 0 ? { ci95 } : {}),
       hdr: hdr.encodeIntoCompressedBase64(this.histogram),
     };
   }

@@ -41,15 +41,16 @@ function metricDeltas(name: string, now: MetricSummary, before: MetricSummary): 
       const a = value(before, key);
       const b = value(now, key);
       // Durations are the common trend; lower is better for them and unknown for the rest.
-      if (a !== undefined && b !== undefined) out.push(relative(`${name} ${key}`, a, b, num, isDuration(name) ? 'up' : 'neutral'));
+      if (a !== undefined && b !== undefined) out.push(noise(relative(`${name} ${key}`, a, b, num, isDuration(name) ? 'up' : 'neutral'), a, ciOf(before, key), b, ciOf(now, key)));
     }
   } else if (now.type === 'rate') {
     const a = value(before, 'rate');
     const b = value(now, 'rate');
     if (a === undefined || b === undefined) return out;
     // A `_failed` rate counts failures (k6): the reader thinks in success rate.
-    if (name.endsWith('_failed')) out.push(points(`success rate (${name})`, 1 - a, 1 - b, 'down'));
-    else out.push(points(`${name} rate`, a, b, 'neutral'));
+    const [ia, ib] = [ciOf(before), ciOf(now)];
+    if (name.endsWith('_failed')) out.push(noise(points(`success rate (${name})`, 1 - a, 1 - b, 'down'), a, ia, b, ib));
+    else out.push(noise(points(`${name} rate`, a, b, 'neutral'), a, ia, b, ib));
   } else if (now.type === 'counter') {
     // Requests per second is throughput; for every other counter (deadlocks, lost frames) the count matters.
     const key = name === 'http_reqs' ? 'rate' : 'count';
@@ -60,6 +61,24 @@ function metricDeltas(name: string, now: MetricSummary, before: MetricSummary): 
     else out.push({ label: `${name} count`, baseline: num(a), current: num(b), change: signed(b - a, '') });
   }
   return out;
+}
+
+/** A metric's 95% interval as metrics.json keeps it: a rate's `ci95`, a trend's `ci95[key]`. */
+function ciOf(s: MetricSummary, key?: string): number[] | undefined {
+  const ci = key === undefined ? s.ci95 : (s.ci95 as Record<string, unknown> | undefined)?.[key];
+  return Array.isArray(ci) && ci.length === 2 ? (ci as number[]) : undefined;
+}
+
+/**
+ * A change is marked better or worse only when it lies outside both runs' noise: each value
+ * outside the other's 95% interval. Otherwise it reads "within noise" (reports without
+ * intervals, from before they existed, keep the plain comparison).
+ */
+function noise(delta: Delta, a: number, aInterval: number[] | undefined, b: number, bInterval: number[] | undefined): Delta {
+  if (!aInterval || !bInterval || delta.worse === undefined) return delta;
+  const outside = (v: number, [low, high]: number[]) => v < low || v > high;
+  if (outside(b, aInterval) && outside(a, bInterval)) return delta;
+  return { ...delta, change: `${delta.change} (within noise)`, worse: undefined };
 }
 
 function isDuration(name: string): boolean {

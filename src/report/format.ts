@@ -1,5 +1,5 @@
 /** Numbers, faults and metric summaries as people read them in the summary and the HTML page. */
-import type { ExperimentReport, MetricSummary, TestCounts } from '../results/types.js';
+import { outcomeOf, type ExperimentReport, type MetricSummary, type TestCounts, type ThresholdResult } from '../results/types.js';
 
 const MINUS = '\u2212';
 
@@ -45,10 +45,12 @@ export function describeFault(fault: Record<string, unknown>): string {
 
 /** `count 6000, avg 3.2, med 2.9, p99 11.5, max 40.2`: the summary's numbers without the histogram. */
 export function describeMetric(m: MetricSummary): string {
-  return Object.entries(m)
+  const values = Object.entries(m)
     .filter(([key, value]) => key !== 'type' && key !== 'hdr' && typeof value === 'number')
-    .map(([key, value]) => `${key} ${num(value as number)}`)
-    .join(', ');
+    .map(([key, value]) => `${key} ${num(value as number)}`);
+  // A rate's 95% interval: 300 requests are an estimate, not the truth.
+  if (m.type === 'rate' && Array.isArray(m.ci95)) values.push(`95% CI ${num(m.ci95[0] as number)}–${num(m.ci95[1] as number)}`);
+  return values.join(', ');
 }
 
 /** A stage's test counts as table cells: tests, passed, failed (with errors), skipped; dashes without JUnit. */
@@ -64,4 +66,35 @@ export function describeRecovery(e: ExperimentReport): string {
   if (!r) return e.recovery_time_ms === null ? 'never' : ms(e.recovery_time_ms);
   const failed = e.recovery_time_ms === null ? `never (injection ${r.done} of ${r.asked})` : `max ${ms(r.recovery_time?.max)}`;
   return r.recovery_time ? `${failed}; p50 ${ms(r.recovery_time.p50)}, p90 ${ms(r.recovery_time.p90)}, p99 ${ms(r.recovery_time.p99)} over ${r.recovery_times_ms.filter((t) => t !== null).length}×` : failed;
+}
+
+/**
+ * The thresholds in one phrase, every one accounted for: `5/6 thresholds held, 1 skipped: --stage unit`
+ * (skipped and inconclusive ones are named, never folded into held).
+ */
+export function thresholdCounts(thresholds: ThresholdResult[]): string {
+  const of = (outcome: string) => thresholds.filter((t) => outcomeOf(t) === outcome);
+  const parts = [`${of('held').length}/${thresholds.length} thresholds held`];
+  const inconclusive = of('inconclusive');
+  if (inconclusive.length > 0) parts.push(`${inconclusive.length} inconclusive`);
+  const skipped = of('skipped');
+  if (skipped.length > 0) parts.push(`${skipped.length} skipped: ${[...new Set(skipped.map((t) => t.reason ?? 'not judged'))].join('; ')}`);
+  return parts.join(', ');
+}
+
+/**
+ * A threshold's measured value as read: `812`, `0.031 (0.012–0.05)` with its interval, `–` without
+ * data, `not recovered` for a recovery that never came.
+ */
+export function actualText(t: ThresholdResult): string {
+  if (t.not_recovered?.length) return 'not recovered';
+  return t.interval ? `${num(t.actual)} (${num(t.interval[0])}–${num(t.interval[1])})` : num(t.actual);
+}
+
+/** A success rate with its 95% interval, from the phase's `http_req_failed` summary: `99.3% (98.1–99.8%)`. */
+export function successText(rate: number | null, failed: MetricSummary | undefined): string {
+  const ci = failed?.ci95;
+  if (rate === null || !Array.isArray(ci)) return percent(rate);
+  const [low, high] = ci as number[];
+  return `${percent(rate)} (${percent(1 - high).replace('%', '')}–${percent(1 - low)})`;
 }

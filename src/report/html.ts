@@ -10,11 +10,11 @@
  */
 import { bucketSeries, latencyLimits, successLimits } from './chart-data.js';
 import { computeDeltas } from './deltas.js';
-import { describeFault, describeMetric, describeRecovery, ms, num, percent, testCells } from './format.js';
+import { actualText, describeFault, describeMetric, describeRecovery, ms, num, percent, testCells } from './format.js';
 import { escapeHtml as e } from './html-escape.js';
 import { svgChart } from './svg-chart.js';
 import { describeReach } from '../results/reach.js';
-import { STAGE_ORDER, type RunReport, type StageReport, type ThresholdResult } from '../results/types.js';
+import { outcomeOf, STAGE_ORDER, type RunReport, type StageReport, type ThresholdResult } from '../results/types.js';
 
 /** One point per second up to 10 minutes of traffic; longer runs are folded. */
 const MAX_POINTS = 600;
@@ -109,10 +109,10 @@ function thresholdsSection(report: RunReport, baseline: RunReport | undefined): 
     table(
       ['', 'metric', 'threshold', 'actual', 'limit', ...(baseline ? ['baseline'] : []), 'note'],
       rows.map((t) => [
-        status(t.ok),
+        outcomeOf(t) === 'skipped' ? 'skipped' : outcomeOf(t) === 'inconclusive' ? `${status(t.ok)} inconclusive` : status(t.ok),
         e(t.metric),
         `<code>${e(t.expression)}</code>`,
-        num(t.actual),
+        actualText(t),
         num(t.limit),
         ...(baseline ? [num(baselineOf(t))] : []),
         e(t.reason ?? ''),

@@ -1,11 +1,12 @@
 /**
  * chaos-gate's own junit.xml, for test-report tools: one suite per stage (its test cases and a
  * case for the stage's outcome), one suite of experiments, and one of thresholds — a broken
- * threshold is a failed case — and one of the run's errors, when it has any.
+ * threshold is a failed case, a skipped one (left out by --stage/--category) a skipped case — and one
+ * of the run's errors, when it has any.
  */
 import junitModule, { type Builder } from 'junit-report-builder';
 import type { JunitCase, RunReport, StageName } from '../results/types.js';
-import { STAGE_ORDER } from '../results/types.js';
+import { outcomeOf, STAGE_ORDER } from '../results/types.js';
 
 // The package is CommonJS whose module.exports is the builder; its types describe an ES default.
 const junit = junitModule as unknown as Builder;
@@ -45,7 +46,8 @@ export function renderJunit(report: RunReport, cases: Partial<Record<StageName, 
     const suite = builder.testSuite().name('thresholds');
     for (const t of report.thresholds) {
       const test = suite.testCase().className('chaos-gate.thresholds').name(`${t.metric}: ${t.expression}`);
-      if (!t.ok) test.failure(t.reason ?? `actual ${t.actual}, limit ${t.expression}`);
+      if (outcomeOf(t) === 'skipped') test.skipped();
+      else if (!t.ok) test.failure(t.reason ?? `actual ${t.actual}, limit ${t.limit}`);
     }
   }
   // What went wrong outside a stage (a service that died, an internal error) is a failure too.

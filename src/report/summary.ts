@@ -10,11 +10,11 @@
  * whole, so a cut never leaves a broken table or an open code fence.
  */
 import { computeDeltas } from './deltas.js';
-import { describeFault, describeMetric, describeRecovery, ms, num, percent, testCells } from './format.js';
+import { actualText, describeFault, describeMetric, describeRecovery, ms, num, percent, successText, testCells } from './format.js';
 import { codeBlock, table, text } from './markdown.js';
 import { mermaidCharts } from './mermaid.js';
 import { describeReach } from '../results/reach.js';
-import { STAGE_ORDER, type ExperimentReport, type MetricSummary, type RunReport, type StageReport, type ThresholdResult } from '../results/types.js';
+import { STAGE_ORDER, type ExperimentReport, type MetricSummary, type RunReport, type StageReport, type ThresholdOutcome, type ThresholdResult, outcomeOf } from '../results/types.js';
 
 /** GitHub's limit on an issue comment body, characters. */
 export const COMMENT_LIMIT = 65_536;
@@ -104,7 +104,7 @@ function compose(report: RunReport, options: SummaryOptions, detail: Detail, bud
     const all = [...broken, ...passing];
     if (all.length > 0) {
       const shown = take(all, 'thresholds');
-      sections.push(section('Thresholds', thresholdTable(shown, baselineOf, true), more(all, shown)));
+      sections.push(section('Thresholds', thresholdTable(shown, baselineOf, true), more(all, shown), confidenceNote(all)));
     }
   } else if (passing.length > 0) {
     cuts.push(`${passing.length} passing thresholds`);
@@ -164,7 +164,12 @@ function overview(report: RunReport): string {
   const parts: string[] = [];
   const broken = report.thresholds.filter((t) => !t.ok).length;
   if (report.thresholds.length > 0) {
-    parts.push(broken > 0 ? `**${broken} of ${report.thresholds.length} thresholds broken**` : `${report.thresholds.length} of ${report.thresholds.length} thresholds held`);
+    const held = report.thresholds.filter((t) => outcomeOf(t) === 'held').length;
+    const others = otherOutcomes(report.thresholds);
+    parts.push(
+      (broken > 0 ? `**${broken} of ${report.thresholds.length} thresholds broken**` : `${held} of ${report.thresholds.length} thresholds held`) +
+        (others ? ` (${others})` : ''),
+    );
   }
   const stages = STAGE_ORDER.filter((s) => report.stages[s]);
   const failed = stages.filter((s) => !['passed', 'not_run'].includes(report.stages[s]!.status));
@@ -176,6 +181,29 @@ function overview(report: RunReport): string {
   }
   parts.push(`ran ${ms(report.duration_ms)}`);
   return parts.join(' · ');
+}
+
+/** Says how thresholds with `confidence` were judged, and what an inconclusive one counted as. */
+function confidenceNote(thresholds: ThresholdResult[]): string {
+  const judged = thresholds.filter((t) => t.on_inconclusive !== undefined);
+  const withConfidence = thresholds.filter((t) => t.interval);
+  if (withConfidence.length === 0) return '';
+  const lines = ['Actual values show their interval in brackets (95% unless the threshold sets `confidence`).'];
+  if (judged.length > 0) {
+    const how = [...new Set(judged.map((t) => t.on_inconclusive ?? 'fail'))].join(', ');
+    lines.push(`Thresholds with \`confidence\` are judged on the interval: held when all of it is on the right side of the limit, broken when none is, otherwise inconclusive, counted as \`on_inconclusive\` says (here: ${how}; default fail; extend holds the fault longer, up to \`max_hold\`, then fails).`);
+  }
+  return lines.join(' ');
+}
+
+/** `1 skipped: --stage unit; 2 inconclusive, counted as failed`: what is neither held nor broken. */
+function otherOutcomes(thresholds: ThresholdResult[]): string {
+  const parts: string[] = [];
+  const skipped = thresholds.filter((t) => outcomeOf(t) === 'skipped');
+  if (skipped.length > 0) parts.push(`${skipped.length} skipped: ${[...new Set(skipped.map((t) => t.reason ?? 'not judged'))].join('; ')}`);
+  const inconclusive = thresholds.filter((t) => outcomeOf(t) === 'inconclusive');
+  if (inconclusive.length > 0) parts.push(`${inconclusive.length} inconclusive`);
+  return parts.join('; ');
 }
 
 function links(given: SummaryOptions['links']): string {
@@ -209,16 +237,18 @@ function thresholdTable(rows: ThresholdResult[], baselineOf: BaselineLookup | un
   const headers = [...(withStatus ? [''] : []), 'metric', 'threshold', 'actual', 'limit', ...(baselineOf ? ['baseline'] : []), 'note'];
   const align: ('l' | 'r')[] = [...(withStatus ? ['l' as const] : []), 'l', 'l', 'r', 'r', ...(baselineOf ? ['r' as const] : []), 'l'];
   const body = rows.map((t) => [
-    ...(withStatus ? [t.ok ? '✅' : '❌'] : []),
+    ...(withStatus ? [STATUS_ICON[outcomeOf(t)]] : []),
     text(t.metric),
     text(t.expression),
-    num(t.actual),
+    actualText(t),
     num(t.limit),
     ...(baselineOf ? [num(baselineOf(t))] : []),
     text(t.reason ?? ''),
   ]);
   return table(headers, body, align);
 }
+
+const STATUS_ICON: Record<ThresholdOutcome, string> = { held: '✅', broken: '❌', skipped: '⏭️ skipped', inconclusive: '❔ inconclusive' };
 
 const STATUS: Record<StageReport['status'], string> = {
   passed: '✅ passed',
@@ -268,9 +298,9 @@ function experimentTable(experiments: ExperimentReport[]): string {
     text(describeFault(e.fault)),
     describeRecovery(e),
     e.recover_within_ms === undefined ? '–' : ms(e.recover_within_ms),
-    percent(e.phases.steady.success_rate),
-    percent(e.phases.fault.success_rate),
-    percent(e.phases.recovery.success_rate),
+    successText(e.phases.steady.success_rate, e.phases.steady.metrics.http_req_failed),
+    successText(e.phases.fault.success_rate, e.phases.fault.metrics.http_req_failed),
+    successText(e.phases.recovery.success_rate, e.phases.recovery.metrics.http_req_failed),
     e.reach ? `${e.vacuous ? '⚠️ vacuous: ' : ''}${text(describeReach(e.reach))}` : '–',
   ]);
   return table(['', 'experiment', 'fault', 'recovered in', 'limit', 'steady', 'during fault', 'after', 'reached'], rows, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l']);

@@ -56,6 +56,9 @@ export interface StageReport {
   metrics: MetricSummaries;
 }
 
+/** An experiment's phases, as scopes of its metrics: `chaos.<experiment>.fault.http_req_failed`. */
+export const PHASES = ['steady', 'fault', 'recovery'] as const;
+
 export interface PhaseReport {
   /** Share of successful requests, 0..1; null when the phase saw no requests. */
   success_rate: number | null;
@@ -122,6 +125,13 @@ export interface FaultWindow {
   end: number;
 }
 
+/**
+ * held: the expression is true; broken: it is false (or there is no data); skipped: not judged in
+ * this run (`reason` says why, e.g. `--stage unit`); inconclusive: with `confidence`, the interval
+ * straddles the limit.
+ */
+export type ThresholdOutcome = 'held' | 'broken' | 'skipped' | 'inconclusive';
+
 export interface ThresholdResult {
   /** As written in the config: `http_req_failed`, `load.http_req_duration`, `chaos.<experiment>.fault.http_req_failed`. */
   metric: string;
@@ -130,9 +140,24 @@ export interface ThresholdResult {
   actual: number | null;
   /** The number it was compared with (after resolving `baseline*1.2`). */
   limit: number | null;
+  /** false fails the gate: broken, or inconclusive with `on_inconclusive: fail`. */
   ok: boolean;
-  /** Why it failed besides the comparison, e.g. "no data". */
+  /** The interval of `actual` at `confidence` (rates: Wilson; percentiles: order statistics over the HDR buckets). */
+  interval?: [number, number];
+  /** The interval's level: the threshold's `confidence`, else 0.95 (then the estimate decides, not the interval). */
+  confidence?: number;
+  /** With `confidence`: what an inconclusive outcome counts as (extend: held longer, then failed). */
+  on_inconclusive?: 'extend' | 'fail' | 'pass';
+  /** Experiments in this threshold's scope that never recovered: its actual reads "not recovered". */
+  not_recovered?: string[];
+  /** Absent in reports written before outcomes existed: read it with outcomeOf(). */
+  outcome?: ThresholdOutcome;
+  /** Why it failed besides the comparison ("no data"), or why it was skipped ("--stage unit"). */
   reason?: string;
+}
+
+export function outcomeOf(t: ThresholdResult): ThresholdOutcome {
+  return t.outcome ?? (t.ok ? 'held' : 'broken');
 }
 
 export interface RunReport {

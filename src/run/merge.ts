@@ -7,7 +7,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { mergeReports } from '../gate/merge-reports.js';
 import { reportLookup } from '../gate/report-metrics.js';
-import { judge } from '../gate/thresholds.js';
+import { judge, unrecovered } from '../gate/thresholds.js';
 import { decide } from '../gate/verdict.js';
 import { readRunReport } from '../results/read.js';
 import type { RunReport } from '../results/types.js';
@@ -38,6 +38,7 @@ export async function merge(options: MergeOptions, log: Log): Promise<RunOutcome
   const thresholds = judge(config.thresholds, reportLookup({ ...merged, thresholds: [], verdict: 'pass' }), {
     durationMs: merged.duration_ms,
     baseline: baseline ? reportLookup(baseline) : undefined,
+    unrecovered: unrecovered(merged.experiments),
   });
   const unverdicted = { ...merged, thresholds };
   const report: RunReport = { ...unverdicted, verdict: decide(unverdicted) };

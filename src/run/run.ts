@@ -17,10 +17,11 @@ import type { Config } from '../config/schema.js';
 import { MetricsStore } from '../gate/store.js';
 import { watchAbortThresholds } from '../gate/abort.js';
 import { reportLookup } from '../gate/report-metrics.js';
-import { judge } from '../gate/thresholds.js';
+import { judge, unrecovered } from '../gate/thresholds.js';
 import { decide } from '../gate/verdict.js';
 import { writeReports } from '../report/write.js';
-import { STAGE_ORDER, type ExperimentReport, type FaultWindow, type RunReport, type SeriesPoint, type JunitCase, type StageName, type StageReport, type Verdict } from '../results/types.js';
+import { STAGE_ORDER, type ExperimentReport, type FaultWindow, type RunReport, type SeriesPoint, type JunitCase, type StageName, type StageReport, type Verdict, outcomeOf } from '../results/types.js';
+import { actualText, thresholdCounts } from '../report/format.js';
 import { runCommandStage } from '../stages/command-stage.js';
 import { runLoadStage } from '../stages/load-stage.js';
 import type { ProcessGroups } from '../stages/spawn.js';
@@ -81,7 +82,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
   const baseline = await lookUpBaseline(options.baseline, config, log);
   const reportDir = resolve(cwd, options.reportDir ?? 'chaos-gate-report');
   await mkdir(join(reportDir, 'logs'), { recursive: true });
-  const runState = new RunState(config, Date.now(), options.shard);
+  const runState = new RunState(config, Date.now(), options.shard, { stages: options.stages, categories: options.categories });
 
   // One signal for every way a run ends early: the caller's (Ctrl-C, cancelled job) and max_duration.
   const stop = new AbortController();
@@ -207,7 +208,7 @@ async function runStage(stage: StageName, config: Config, environment: Environme
     if (stage === 'chaos' && config.stages.chaos?.experiments?.length) {
       const { proxies, mocks } = environment;
       throwIfInjected('experiment');
-      const experiments = await runExperiments(config.stages.chaos.experiments, { ...ctx, targets: { proxies, mocks }, store: state.store, runStart: state.t0 });
+      const experiments = await runExperiments(config.stages.chaos.experiments, { ...ctx, targets: { proxies, mocks }, store: state.store, runStart: state.t0, thresholds: config.thresholds });
       state.experiments.push(...experiments.reports);
       state.series.push(...experiments.series);
       state.windows.push(...experiments.windows);
@@ -253,21 +254,25 @@ class RunState {
     private readonly config: Config,
     private readonly startedAt: number,
     private readonly shard: Shard | undefined,
+    /** What --stage and --category chose, to say why a threshold was skipped. */
+    private readonly selection: { stages?: string[]; categories?: string[] } = {},
   ) {}
 
   /**
-   * The thresholds this run can judge: one on a stage left out with --stage, or on an experiment
-   * left out with --category, is skipped rather than failed for want of data.
+   * Why a threshold is not judged in this run: its stage was left out with --stage, or its
+   * experiment with --category. It is reported as skipped, never failed for want of data nor dropped.
    */
-  private selectedThresholds(): Config['thresholds'] {
+  private skipReason(address: string): string | undefined {
+    const [stage] = address.split('.');
+    if (address.includes('.') && (STAGE_ORDER as readonly string[]).includes(stage) && !(stage in this.stages) && this.selection.stages?.length) {
+      return `--stage ${this.selection.stages.join(',')}`;
+    }
     const ran = new Set(this.experiments.map((e) => e.name));
-    const skipped = (address: string) => {
-      const [stage] = address.split('.');
-      if (address.includes('.') && (STAGE_ORDER as readonly string[]).includes(stage) && !(stage in this.stages)) return true;
-      const experiment = this.config.stages.chaos?.experiments?.find((e) => address.startsWith(`chaos.${e.name}.`));
-      return experiment !== undefined && !ran.has(experiment.name) && this.stages.chaos?.status !== 'cancelled';
-    };
-    return Object.fromEntries(Object.entries(this.config.thresholds).filter(([address]) => !skipped(address)));
+    const experiment = this.config.stages.chaos?.experiments?.find((e) => address.startsWith(`chaos.${e.name}.`));
+    if (experiment && !ran.has(experiment.name) && this.stages.chaos?.status !== 'cancelled' && this.selection.categories?.length) {
+      return `--category ${this.selection.categories.join(',')}`;
+    }
+    return undefined;
   }
 
   /** Records an internal error as a run error (named in every report); returns its sentence. */
@@ -285,7 +290,14 @@ class RunState {
     let thresholds: RunReport['thresholds'] = [];
     try {
       throwIfInjected('judge');
-      if (!this.shard) thresholds = judge(this.selectedThresholds(), (address) => this.store.lookup(address), { durationMs, baseline: baseline ? reportLookup(baseline) : undefined });
+      if (!this.shard) {
+        thresholds = judge(this.config.thresholds, (address) => this.store.lookup(address), {
+          durationMs,
+          baseline: baseline ? reportLookup(baseline) : undefined,
+          skip: (address) => this.skipReason(address),
+          unrecovered: unrecovered(this.experiments),
+        });
+      }
     } catch (error) {
       this.internalError('while judging the thresholds (none was judged)', error, log);
     }
@@ -308,11 +320,8 @@ class RunState {
 export function printVerdict(report: RunReport, reportDir: string, cwd: string, log: Log): void {
   const stages = Object.entries(report.stages);
   const passedStages = stages.filter(([, s]) => s.status === 'passed').length;
-  const held = report.thresholds.filter((t) => t.ok).length;
   const head = report.verdict === 'pass' ? 'PASS' : 'FAIL';
-  log.info(
-    `\n${head}  ${passedStages}/${stages.length} stages passed, ${held}/${report.thresholds.length} thresholds held (${formatDuration(report.duration_ms)})`,
-  );
+  log.info(`\n${head}  ${passedStages}/${stages.length} stages passed, ${thresholdCounts(report.thresholds)} (${formatDuration(report.duration_ms)})`);
   for (const [name, s] of stages) if (s.status !== 'passed') log.info(`  ✘ stage ${name}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`);
   for (const e of report.experiments) {
     if (e.ok) continue;
@@ -327,7 +336,8 @@ export function printVerdict(report: RunReport, reportDir: string, cwd: string, 
     log.info(`  ✘ experiment ${e.name}: ${why}`);
   }
   for (const t of report.thresholds) {
-    if (!t.ok) log.info(`  ✘ ${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`);
+    if (outcomeOf(t) === 'skipped') log.info(`  ⏭ ${t.metric} ${t.expression}: skipped (${t.reason})`);
+    else if (!t.ok) log.info(`  ✘ ${t.metric} ${t.expression}: ${t.reason ?? `actual ${actualText(t)}, limit ${t.limit}`}`);
   }
   for (const error of report.errors) log.info(`  ✘ ${error}`);
   const shown = reportDir.startsWith(`${cwd}/`) ? reportDir.slice(cwd.length + 1) : reportDir;

@@ -38,7 +38,7 @@ export const SECTIONS: { title: string; intro: string; keys: string[] }[] = [
   {
     title: 'thresholds',
     intro:
-      'k6-style pass/fail criteria over the metrics of the run, keyed by metric address: `http_req_failed` (the whole run), `load.http_req_duration` (one stage), `chaos.<experiment>.fault.http_req_failed` (one experiment phase). See [thresholds.md](thresholds.md) for the expressions and the metrics.',
+      'k6-style pass/fail criteria over the metrics of the run, keyed by metric address: `http_req_failed` (the whole run), `load.http_req_duration` (one stage), `chaos.<experiment>.fault.http_req_failed` (one experiment phase). A threshold on a stage, experiment or phase the config does not have is a config error; one left out by `--stage`/`--category` is reported as skipped. See [thresholds.md](thresholds.md) for the expressions and the metrics.',
     keys: ['thresholds'],
   },
   {
@@ -187,6 +187,9 @@ export const DESCRIPTIONS: Record<string, string> = {
   'thresholds.<metric>.threshold': 'The expression: `count`, `rate`, `value`, `avg`, `min`, `max`, `med` or `p(N)`, an operator, and a number or `baseline` (`p(99)<baseline*1.2`). An aggregation a built-in metric\'s type does not have (`p(99)` on `http_req_failed`) is a config error.',
   'thresholds.<metric>.abort_on_fail': 'Stop the run as soon as this threshold is broken.',
   'thresholds.<metric>.delay_abort_eval': 'With `abort_on_fail`: do not judge before this much of the run has passed.',
+  'thresholds.<metric>.confidence': 'Judge the interval, not the estimate (rates and percentiles, with `<`, `<=`, `>`, `>=`): held when the whole interval (Wilson for rates, order statistics for percentiles) is on the right side of the limit, broken when it is all on the wrong side, otherwise inconclusive. E.g. `0.95`. See [Confidence intervals](thresholds.md#confidence-intervals).',
+  'thresholds.<metric>.on_inconclusive': 'With `confidence`: what an inconclusive threshold counts as. `fail` or `pass`; `extend` (on `chaos.<experiment>.fault.<metric>` only) holds the fault longer, up to `max_hold`, until the answer is clear, and fails if it never is.',
+  'thresholds.<metric>.max_hold': 'With `on_inconclusive: extend`: the longest the fault may be held in all; default three times the experiment\'s `hold`.',
 
   control: 'The control API: Toxiproxy\'s HTTP API plus mocks and metrics ([control-api.md](control-api.md)).',
   'control.listen': 'Where the API listens; stages and services get it as `CHAOS_GATE_API` and `TOXIPROXY_URL`. An address beyond loopback (`0.0.0.0:8474`) needs `control.token`.',

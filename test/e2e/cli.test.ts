@@ -71,8 +71,8 @@ describe('chaos-gate run (the CLI, as a user runs it)', () => {
     const metrics = await readJson(join(dir, 'out/metrics.json'));
     expect(metrics.metrics.deadlocks).toEqual({ type: 'counter', count: 0, rate: 0 });
     expect(metrics.thresholds).toEqual([
-      { metric: 'deadlocks', expression: 'count==0', actual: 0, limit: 0, ok: true },
-      { metric: 'unit.deadlocks', expression: 'count<1', actual: 0, limit: 1, ok: true },
+      { metric: 'deadlocks', expression: 'count==0', actual: 0, limit: 0, ok: true, outcome: 'held' },
+      { metric: 'unit.deadlocks', expression: 'count<1', actual: 0, limit: 1, ok: true, outcome: 'held' },
     ]);
   });
 
@@ -103,8 +103,9 @@ describe('chaos-gate run (the CLI, as a user runs it)', () => {
     expect(subset.code).toBe(0);
     const partial = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
     expect(Object.keys(partial.stages)).toEqual(['integration', 'chaos']);
-    // A threshold on a stage left out is skipped, not failed for want of data.
-    expect(partial.thresholds).toEqual([]);
+    // A threshold on a stage left out is skipped, not failed for want of data, and says why.
+    expect(partial.thresholds).toEqual([{ metric: 'unit.deadlocks', expression: 'count==0', actual: null, limit: 0, ok: true, outcome: 'skipped', reason: '--stage integration,chaos' }]);
+    expect(subset.stderr).toContain('0/1 thresholds held, 1 skipped: --stage integration,chaos');
 
     const all = await cli(['run', '-c', 'chaos-gate.yml'], dir);
     expect(all.code).toBe(1);
@@ -150,8 +151,8 @@ describe('chaos-gate run (the CLI, as a user runs it)', () => {
     expect(ran.stderr).toContain('✘ stale_reads p(99)<1: p(N) does not apply to a rate (use rate, count)');
     const metrics = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
     expect(metrics.thresholds).toEqual([
-      { metric: 'stale_reads', expression: 'rate==0', actual: 0, limit: 0, ok: true },
-      { metric: 'stale_reads', expression: 'p(99)<1', actual: null, limit: 1, ok: false, reason: 'p(N) does not apply to a rate (use rate, count)' },
+      { metric: 'stale_reads', expression: 'rate==0', actual: 0, limit: 0, ok: true, outcome: 'held' },
+      { metric: 'stale_reads', expression: 'p(99)<1', actual: null, limit: 1, ok: false, outcome: 'broken', reason: 'p(N) does not apply to a rate (use rate, count)' },
     ]);
   });
 

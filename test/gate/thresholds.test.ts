@@ -70,4 +70,66 @@ describe('judge', () => {
     expect(slower.ok).toBe(false);
     expect(slower.limit).toBeCloseTo(59.4, 1);
   });
+
+  it('reports a threshold left out of the run as skipped, with why, without failing the gate', () => {
+    const s = store();
+    const results = judge({ 'load.http_req_duration': t('p(99)<500', 'avg<50'), http_req_failed: t('rate<0.1') }, (a) => s.lookup(a), {
+      durationMs: 1000,
+      skip: (address) => (address.startsWith('load.') ? '--stage unit' : undefined),
+    });
+    expect(results.map((r) => [r.expression, r.outcome, r.ok, r.reason])).toEqual([
+      ['p(99)<500', 'skipped', true, '--stage unit'],
+      ['avg<50', 'skipped', true, '--stage unit'],
+      ['rate<0.1', 'held', true, undefined],
+    ]);
+  });
+
+  it('breaks every recovery_time threshold over an experiment that never recovered: actual "not recovered", not the others\' max', () => {
+    const s = store();
+    s.scope('chaos.db loss').trend('recovery_time').add(400); // "db loss" recovered in 400 ms; "cache loss" never did
+    const results = judge(
+      { recovery_time: t('max<2000'), 'chaos.recovery_time': t('p(99)<2000'), 'chaos.db loss.recovery_time': t('max<2000'), 'chaos.cache loss.recovery_time': t('max<2000') },
+      (a) => s.lookup(a),
+      { durationMs: 1000, unrecovered: ['cache loss'] },
+    );
+    expect(results.map((r) => [r.metric, r.outcome, r.actual, r.not_recovered])).toEqual([
+      ['recovery_time', 'broken', null, ['cache loss']],
+      ['chaos.recovery_time', 'broken', null, ['cache loss']],
+      ['chaos.db loss.recovery_time', 'held', 400, undefined],
+      ['chaos.cache loss.recovery_time', 'broken', null, ['cache loss']],
+    ]);
+    expect(results[0].reason).toBe('not recovered: "cache loss" never got back to the steady success rate');
+  });
+});
+
+describe('thresholds with confidence', () => {
+  const failures = (hits: number, total: number) => {
+    const s = new MetricsStore();
+    const rate = s.scope('load').rate('http_req_failed');
+    for (let i = 0; i < total; i++) rate.add(i < hits);
+    return (a: string) => s.lookup(a);
+  };
+  const long = (extra: Record<string, unknown>) => thresholdSchema.parse({ threshold: 'rate<0.05', ...extra });
+
+  it('reports the 95% interval beside every rate, and decides on the estimate without confidence', () => {
+    const [r] = judge({ 'load.http_req_failed': t('rate<0.05') }, failures(12, 300), { durationMs: 1000 });
+    expect(r).toMatchObject({ outcome: 'held', ok: true, actual: 0.04, confidence: 0.95 });
+    expect(r.interval![0]).toBeCloseTo(0.0231, 3);
+    expect(r.interval![1]).toBeCloseTo(0.0686, 3);
+  });
+
+  it('with confidence: held, broken, or inconclusive counted as on_inconclusive says', () => {
+    const judged = (hits: number, total: number, extra: Record<string, unknown>) => judge({ 'load.http_req_failed': long({ confidence: 0.95, ...extra }) }, failures(hits, total), { durationMs: 1000 })[0];
+    expect(judged(1, 1000, {})).toMatchObject({ outcome: 'held', ok: true });
+    expect(judged(200, 1000, {})).toMatchObject({ outcome: 'broken', ok: false });
+    expect(judged(12, 300, {})).toMatchObject({ outcome: 'inconclusive', ok: false, on_inconclusive: 'fail' });
+    expect(judged(12, 300, { on_inconclusive: 'pass' })).toMatchObject({ outcome: 'inconclusive', ok: true, on_inconclusive: 'pass' });
+    expect(judged(12, 300, {}).reason).toBe('inconclusive: the 95% interval 0.023027–0.068604 straddles the limit; counted as broken (on_inconclusive: fail)');
+  });
+
+  it('refuses confidence where an interval cannot answer', () => {
+    expect(() => thresholdSchema.parse({ threshold: 'count<5', confidence: 0.95 })).toThrow(/confidence applies to rates and percentiles/);
+    expect(() => thresholdSchema.parse({ threshold: 'rate==0', confidence: 0.95 })).toThrow(/an interval is never exactly ==/);
+    expect(() => thresholdSchema.parse({ threshold: 'rate<0.05', on_inconclusive: 'pass' })).toThrow(/on_inconclusive applies with confidence/);
+  });
 });

@@ -78,8 +78,8 @@ describe('parse once', () => {
 
     expect(existsSync(file)).toBe(false);
     expect(outcome.report?.thresholds).toEqual([
-      { metric: 'orders_lost', expression: 'count<5 (parsed at load)', actual: 2, limit: 5, ok: true },
-      { metric: 'orders_lost', expression: 'count==0 (parsed at load)', actual: 2, limit: 0, ok: false },
+      { metric: 'orders_lost', expression: 'count<5 (parsed at load)', actual: 2, limit: 5, ok: true, outcome: 'held' },
+      { metric: 'orders_lost', expression: 'count==0 (parsed at load)', actual: 2, limit: 0, ok: false, outcome: 'broken' },
     ]);
     expect(outcome.exitCode).toBe(1);
   });
