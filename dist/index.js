@@ -35,7 +35,7 @@ import {
   readRunReport,
   renderSummary,
   run
-} from "./chunks/chunk-MBAH3PCF.js";
+} from "./chunks/chunk-VZQ2NOSI.js";
 import {
   __commonJS,
   __export,

@@ -68171,7 +68171,7 @@ ${head}  ${passedStages}/${stages.length} stages passed, ${thresholdCounts(repor
   for (const e of report2.experiments) if (!e.ok) log2.info(`  \u2718 experiment ${e.name}: ${e.recovery_time_ms === null ? "did not recover" : `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`}`);
   for (const t of report2.thresholds) {
     if (outcomeOf(t) === "skipped") log2.info(`  \u23ED ${t.metric} ${t.expression}: skipped (${t.reason})`);
-    else if (!t.ok) log2.info(`  \u2718 ${t.metric} ${t.expression}: ${t.reason ?? `actual ${actualText(t)}, limit ${t.limit}`}`);
+    else if (!t.ok) log2.info(`  \u2718 ${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}${t.interval ? ` (${(t.confidence ?? 0.95) * 100}% interval ${t.interval[0]}\u2013${t.interval[1]})` : ""}`}`);
   }
   for (const error62 of report2.errors) log2.info(`  \u2718 ${error62}`);
   const shown = reportDir.startsWith(`${cwd}/`) ? reportDir.slice(cwd.length + 1) : reportDir;
