@@ -57,7 +57,7 @@ export interface StageReport {
 }
 
 /** An experiment's phases, as scopes of its metrics: `chaos.<experiment>.fault.http_req_failed`. */
-export const PHASES = ['steady', 'fault', 'recovery'] as const;
+export const PHASES = ['steady', 'fault', 'recovery', 'boundary'] as const;
 
 export interface PhaseReport {
   /** Share of successful requests, 0..1; null when the phase saw no requests. */

@@ -21,7 +21,7 @@ import { judge, unrecovered } from '../gate/thresholds.js';
 import { decide } from '../gate/verdict.js';
 import { writeReports } from '../report/write.js';
 import { STAGE_ORDER, type ExperimentReport, type FaultWindow, type RunReport, type SeriesPoint, type JunitCase, type StageName, type StageReport, type Verdict, outcomeOf } from '../results/types.js';
-import { actualText, thresholdCounts } from '../report/format.js';
+import { thresholdCounts } from '../report/format.js';
 import { runCommandStage } from '../stages/command-stage.js';
 import { runLoadStage } from '../stages/load-stage.js';
 import type { ProcessGroups } from '../stages/spawn.js';
@@ -337,7 +337,7 @@ export function printVerdict(report: RunReport, reportDir: string, cwd: string, 
   }
   for (const t of report.thresholds) {
     if (outcomeOf(t) === 'skipped') log.info(`  ⏭ ${t.metric} ${t.expression}: skipped (${t.reason})`);
-    else if (!t.ok) log.info(`  ✘ ${t.metric} ${t.expression}: ${t.reason ?? `actual ${actualText(t)}, limit ${t.limit}`}`);
+    else if (!t.ok) log.info(`  ✘ ${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}${t.interval ? ` (${(t.confidence ?? 0.95) * 100}% interval ${t.interval[0]}–${t.interval[1]})` : ''}`}`);
   }
   for (const error of report.errors) log.info(`  ✘ ${error}`);
   const shown = reportDir.startsWith(`${cwd}/`) ? reportDir.slice(cwd.length + 1) : reportDir;

@@ -151,7 +151,7 @@ describe('chaos-gate run (the CLI, as a user runs it)', () => {
     expect(ran.stderr).toContain('✘ stale_reads p(99)<1: p(N) does not apply to a rate (use rate, count)');
     const metrics = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
     expect(metrics.thresholds).toEqual([
-      { metric: 'stale_reads', expression: 'rate==0', actual: 0, limit: 0, ok: true, outcome: 'held' },
+      { metric: 'stale_reads', expression: 'rate==0', actual: 0, limit: 0, ok: true, outcome: 'held', interval: [0, 0.793451], confidence: 0.95 },
       { metric: 'stale_reads', expression: 'p(99)<1', actual: null, limit: 1, ok: false, outcome: 'broken', reason: 'p(N) does not apply to a rate (use rate, count)' },
     ]);
   });

@@ -61,7 +61,10 @@ proxies: [{ name: p, listen: "127.0.0.1:0", upstream: "127.0.0.1:1" }]
         set.counter('http_reqs').add(1);
       }
     }
-    const dir = await makeProject({ 'chaos-gate.yml': 'version: 1\nthresholds:\n  http_req_duration: ["p(99)<300", "p(50)<40"]\n  load.http_req_failed: rate<0.02\n' });
+    const dir = await makeProject({
+      // The shards' config: its load stage is what `load.http_req_failed` names.
+      'chaos-gate.yml': 'version: 1\nstages:\n  load: { url: "http://127.0.0.1:1/", rate: 10/s, duration: 1s }\nthresholds:\n  http_req_duration: ["p(99)<300", "p(50)<40"]\n  load.http_req_failed: rate<0.02\n',
+    });
     for (const [i, set] of shards.entries()) {
       await mkdir(join(dir, `shard-${i + 1}`));
       await writeFile(join(dir, `shard-${i + 1}/metrics.json`), JSON.stringify(shardReport(set, i + 1)));
