@@ -117,7 +117,9 @@ async function serve(configFile: string, logDir: string, log: Log, signal: Abort
   const store = new MetricsStore();
   const environment = await Environment.start(config, { cwd: process.cwd(), logDir, log, signal, groups, currentMetrics: () => store.scope('serve') });
   try {
-    log.info(Object.entries(environment.variables()).map(([k, v]) => `${k}=${v}`).join('\n'));
+    // The token is a secret: a terminal's scrollback and a CI log are not the place for it.
+    const shown = (k: string, v: string) => (k === 'CHAOS_GATE_TOKEN' ? `${k} is set (control.token in ${configFile}; stages and services get it in their environment)` : `${k}=${v}`);
+    log.info(Object.entries(environment.variables()).map(([k, v]) => shown(k, v)).join('\n'));
     log.info('serving; Ctrl-C to stop');
     await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   } finally {

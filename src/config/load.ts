@@ -43,14 +43,14 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     return `${shown}:${line}:${col}`;
   };
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => `${at(e.pos[0])}: ${e.message.split('\n')[0]}`));
+    throw new ConfigError(doc.errors.map((e) => `${at(e.pos[0])}: ${tooDeep(e.message) ?? e.message.split('\n')[0]}`));
   }
   let raw: unknown;
   try {
     // maxAliasCount bounds alias expansion (a "billion laughs" document).
     raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (error) {
-    throw new ConfigError([`${shown}: ${(error as Error).message}`]);
+    throw new ConfigError([`${shown}: ${tooDeep((error as Error).message) ?? (error as Error).message}`]);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError([`${shown}:1:1: expected a mapping with version: 1 and stages, proxies, mocks…`]);
@@ -67,6 +67,11 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describe(issue, schema, doc, at)));
   if (problems.length > 0) throw new ConfigError(problems);
   return { file: shown, dir, config: result.data! };
+}
+
+/** The parser's own stack ran out: say what that means for the file, not the engine's words. */
+function tooDeep(message: string): string | undefined {
+  return /Maximum call stack size exceeded/.test(message) ? 'the config nests too deeply here for the parser (a chaos-gate.yml needs only a few levels)' : undefined;
 }
 
 type Issue = z.core.$ZodIssue;

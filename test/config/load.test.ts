@@ -26,6 +26,15 @@ describe('config errors name file, line, key path and what was expected', () => 
     ]);
   });
 
+  it('nesting deeper than the parser can follow names its line, not the engine stack', () => {
+    // Issue 15: this used to exit 2 with "Maximum call stack size exceeded" and nothing else.
+    const deep = `version: 1\nstages:\n  unit: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`;
+    const found = problems(deep);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^chaos-gate\.yml:3:\d+: the config nests too deeply here for the parser/);
+    expect(found[0]).not.toMatch(/call stack/);
+  });
+
   it('a wrong type', () => {
     expect(problems('version: 1\nstages:\n  unit:\n    run: 42\n')).toEqual(['chaos-gate.yml:4:10: stages.unit.run: expected a shell command']);
   });
@@ -89,7 +98,7 @@ describe('config errors name file, line, key path and what was expected', () => 
       ['  load.http_req_duration: p(99)<500', 'chaos-gate.yml:6:27: thresholds.load.http_req_duration: no stage "load" in this config (configured: unit, chaos)'],
       ['  lod.http_req_duration: p(99)<500', 'chaos-gate.yml:6:26: thresholds.lod.http_req_duration: no scope "lod": a threshold names a stage (unit, chaos) or chaos.<experiment> (did you mean "load"?)'],
       ['  "chaos.db dwn.fault.http_req_failed": rate<0.5', 'chaos-gate.yml:6:41: thresholds.chaos.db dwn.fault.http_req_failed: no experiment "db dwn" (experiments: "db down") (did you mean "db down"?)'],
-      ['  "chaos.db down.faults.http_req_failed": rate<0.5', 'chaos-gate.yml:6:43: thresholds.chaos.db down.faults.http_req_failed: no phase "faults" in experiment "db down" (phases: steady, fault, recovery) (did you mean "fault"?)'],
+      ['  "chaos.db down.faults.http_req_failed": rate<0.5', 'chaos-gate.yml:6:43: thresholds.chaos.db down.faults.http_req_failed: no phase "faults" in experiment "db down" (phases: steady, fault, recovery, boundary) (did you mean "fault"?)'],
       ['  "chaos.db down.fault.recovery_time": max<2000', 'chaos-gate.yml:6:40: thresholds.chaos.db down.fault.recovery_time: recovery_time is measured per experiment, not per phase: use chaos.db down.recovery_time'],
       ['  unit.recovery_time: max<2000', 'chaos-gate.yml:6:23: thresholds.unit.recovery_time: recovery_time is measured by chaos experiments, not in the unit stage'],
     ])('%s', (thresholds, problem) => {

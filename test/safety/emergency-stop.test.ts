@@ -219,6 +219,20 @@ describe('emergency stop (node dist/cli.js run, then a signal)', () => {
     }
   });
 
+  it('chaos-gate serve says a control token is set, and where, without printing it', async () => {
+    const dir = await makeProject({ 'chaos-gate.yml': 'version: 1\ncontrol: { listen: 127.0.0.1:0, token: s3cret-token-value }\n' });
+    const serve = new Live('dist/cli.js', ['serve', '-c', 'chaos-gate.yml'], { cwd: dir });
+    try {
+      await serve.waitFor('serving; Ctrl-C to stop');
+      const printed = serve.stdout + serve.stderr;
+      expect(printed).toContain('CHAOS_GATE_TOKEN is set (control.token in chaos-gate.yml');
+      expect(printed).not.toContain('s3cret-token-value');
+      expect((await serve.stop('SIGINT')).code).toBe(0);
+    } finally {
+      serve.kill();
+    }
+  });
+
   it('safety.max_duration stops the run, kills the stage tree and says why in the report', async () => {
     const p = await ports();
     const dir = await project(p, '  chaos: { run: node hold.mjs }', 'safety: { max_duration: 1500ms }\n');
