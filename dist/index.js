@@ -34,7 +34,7 @@ import {
   renderSummary,
   run,
   trackGroups
-} from "./chunks/chunk-Q5MBDQ5G.js";
+} from "./chunks/chunk-XWRIR2T5.js";
 import {
   __commonJS,
   __export,

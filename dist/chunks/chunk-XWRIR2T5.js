@@ -28089,11 +28089,12 @@ function splitHostPort(address) {
   if (port > 65535) throw new Error(`port ${port} is out of range 0..65535`);
   return { host: match[1] ?? (match[2] || "127.0.0.1"), port };
 }
+var LISTEN_BACKLOG = 4096;
 async function listenOn(server, address) {
   const { host, port } = splitHostPort(address);
   await new Promise((resolve9, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off("error", reject);
       resolve9();
     });
