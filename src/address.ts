@@ -15,13 +15,20 @@ export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
 }
 
+/**
+ * Connections the kernel may hold for accept(), as Go's net (Toxiproxy) asks: the kernel caps it
+ * at net.core.somaxconn. Node's default, 511, overflows when a thousand clients connect at once
+ * to a busy process; each one over waits out SYN-ACK retries (1 s, 3 s, 7 s…) before it is accepted.
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** Binds `server` to a `host:port`; rejects with a ListenError (or the OS error when it is none of those) when it cannot. */
 export async function listenOn(server: Server, address: string): Promise<AddressInfo> {
   const { host, port } = splitHostPort(address);
   await new Promise<void>((resolve, reject) => {
     const fail = (error: unknown) => reject(listenError(error, address));
     server.once('error', fail);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', fail);
       resolve();
     });

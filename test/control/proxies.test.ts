@@ -284,8 +284,9 @@ describe('responsiveness', () => {
       traffic.postMessage({ stop: true });
       const { echoed } = await next();
       expect(echoed).toBeGreaterThan(10 * 1024 * 1024);
-      // Toxiproxy hangs here (#88, #159, #558). How fast the answers are is measured in bench/proxy.bench.ts.
-      expect(Math.max(...durations)).toBeLessThan(1000);
+      // Toxiproxy hangs here (#88, #159, #558): a stuck call is what this bound catches. How fast the
+      // answers are is measured in bench/proxy.bench.ts (a call took 1.2 s with both cores busy).
+      expect(Math.max(...durations)).toBeLessThan(10_000);
     } finally {
       await traffic.terminate();
     }

@@ -32,7 +32,8 @@ stages:
         load: { url: "http://127.0.0.1:${servicePort}/orders", rate: 50/s, timeout: 2s }
         steady: 1s
         fault: { proxy: postgres, type: reset_peer, attributes: { timeout: 0 } }
-        hold: 1s
+        # Long enough that a service starved of CPU for a while still queries during the fault.
+        hold: 3s
         recover_within: 3s
 thresholds:
   recovery_time: ["max<3000"]

@@ -4,14 +4,14 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, readJson, ROOT } from '../helpers/project.js';
+import { cli, expectExampleVerdict, readJson, ROOT } from '../helpers/project.js';
 
 describe('examples/quickstart', () => {
   it('passes all four stages with retries on', async () => {
     const ran = await cli(['run', '--config', 'examples/quickstart/chaos-gate.yml', '--report-dir', '.tmp/e2e-quickstart'], ROOT);
-    expect(ran.stderr).toMatch(/PASS {2}4\/4 stages passed, 6\/6 thresholds held/);
-    expect(ran.code).toBe(0);
     const report = await readJson(join(ROOT, '.tmp/e2e-quickstart/metrics.json'));
+    // PASS with 6/6 when the machine is fast enough for the quickstart's latency thresholds.
+    expectExampleVerdict(ran, report, '4/4', 6);
     expect(report.experiments.map((e: { name: string; ok: boolean }) => [e.name, e.ok])).toEqual([
       ['provider errors', true],
       ['slow provider link', true],

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJson, ROOT, type Ran } from '../helpers/project.js';
+import { expectExampleVerdict, readJson, ROOT, type Ran } from '../helpers/project.js';
 
 /** `node dist/cli.js run --config examples/shop/chaos-gate.yml` from the repository root; the stages' `node` is this Node. */
 function runShop(reportDir: string, env: Record<string, string> = {}): Promise<Ran> {
@@ -30,14 +30,11 @@ function runShop(reportDir: string, env: Record<string, string> = {}): Promise<R
 
 describe('examples/shop', () => {
   it('passes all four stages against the real PostgreSQL and Redis', async () => {
-    const started = performance.now();
     const ran = await runShop('.tmp/e2e-shop');
-    expect(ran.stderr).toMatch(/PASS {2}4\/4 stages passed, 11\/11 thresholds held/);
-    expect(ran.stderr).toContain('report: .tmp/e2e-shop/ (metrics.json, junit.xml, summary.md, report.html)');
-    expect(ran.code).toBe(0);
-    expect(performance.now() - started).toBeLessThan(120_000);
-
     const report = await readJson(join(ROOT, '.tmp/e2e-shop/metrics.json'));
+    // PASS with 11/11 when the machine is fast enough for the shop's latency thresholds.
+    expectExampleVerdict(ran, report, '4/4', 11);
+    expect(ran.stderr).toContain('report: .tmp/e2e-shop/ (metrics.json, junit.xml, summary.md, report.html)');
     expect(report.experiments.map((e: { name: string; ok: boolean }) => [e.name, e.ok])).toEqual([
       ['llm primary outage', true],
       ['llm rate limited', true],

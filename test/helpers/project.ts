@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { expect } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -43,4 +44,25 @@ export const cli = (args: string[], cwd: string, env?: Record<string, string>) =
 
 export async function readJson<T = any>(file: string): Promise<T> {
   return JSON.parse(await readFile(file, 'utf8')) as T;
+}
+
+interface JudgedThreshold {
+  metric: string;
+  expression: string;
+  ok: boolean;
+}
+
+/**
+ * An example's verdict as any machine gives it: every threshold on resilience held. Those on
+ * speed (a duration percentile, a `*_ms` figure) gate the example as a user's CI would, so a
+ * machine busy enough breaks them, and then the verdict line and the exit code must say so.
+ */
+export function expectExampleVerdict(ran: Ran, report: { thresholds: JudgedThreshold[] }, stages: string, thresholds: number): void {
+  const onSpeed = (t: JudgedThreshold) => /duration|_ms$/.test(t.metric);
+  expect(report.thresholds).toHaveLength(thresholds);
+  expect(report.thresholds.filter((t) => !t.ok && !onSpeed(t))).toEqual([]);
+  const held = report.thresholds.filter((t) => t.ok).length;
+  const pass = held === thresholds;
+  expect(ran.stderr).toContain(`${pass ? 'PASS' : 'FAIL'}  ${stages} stages passed, ${held}/${thresholds} thresholds held`);
+  expect(ran.code).toBe(pass ? 0 : 1);
 }

@@ -1,16 +1,18 @@
 /**
  * The soak's traffic, in its own process (the proxy under test keeps its own event loop, as in
- * a real run): a checksumming echo server, and N clients that each stream paced random chunks
- * through the proxy and read the echo back.
+ * a real run): a checksumming echo server, and N clients that each send a random chunk through the
+ * proxy on every round the test calls, and read the echo back. Rounds come with the test's progress,
+ * not with the clock: the bytes a soak moves are the same on a fast machine and on a busy one.
  *
  *   client ──► proxy (the test process, toxics toggled) ──► echo server (sha256 of what arrived)
  *   client ◄── proxy ◄──────────────────────────────────── echo server (sends it back)
  *
  * Protocol, one JSON line each way:
  *   stdout {"echo":"127.0.0.1:P"}                  the proxy's upstream
- *   stdin  {"go":"127.0.0.1:Q"}                     connect N clients through the proxy, start streaming
+ *   stdin  {"go":"127.0.0.1:Q"}                     connect N clients through the proxy
  *   stdout {"connected":N}
- *   stdin  {"stop":true}                            send what is left, half-close, wait for every echo
+ *   stdin  {"round":true}                           every client sends one chunk (repeatable)
+ *   stdin  {"stop":true}                            half-close, wait for every echo
  *   stdout {"result":{…}}                          per-direction bytes, mismatches, errors
  * Every stream starts with an 8-byte connection id, so the server knows whose bytes it hashed.
  */
@@ -20,7 +22,6 @@ import { createInterface } from 'node:readline';
 
 const connections = Number(process.argv[2] ?? 1000);
 const chunkBytes = Number(process.argv[3] ?? 1024);
-const intervalMs = Number(process.argv[4] ?? 250);
 
 const say = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
@@ -42,52 +43,38 @@ const server = createServer({ allowHalfOpen: true }, (socket) => {
   });
   socket.on('error', () => undefined);
 });
-server.listen(0, '127.0.0.1', () => say({ echo: `127.0.0.1:${server.address().port}` }));
+// A thousand connections arrive at once: a backlog above Node's 511, or some wait out SYN-ACK retries.
+server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => say({ echo: `127.0.0.1:${server.address().port}` }));
 
 const clients = [];
-let stopping = false;
 
 function client(id, host, port) {
   return new Promise((resolve) => {
     const sent = createHash('sha256');
     const received = createHash('sha256');
-    const state = { id, bytesSent: 0, bytesReceived: 0, error: undefined, connected: undefined, finish: undefined };
+    const state = { id, bytesSent: 0, bytesReceived: 0, error: undefined, connected: undefined, send: undefined, finish: undefined };
     const socket = connect({ host, port, allowHalfOpen: true, noDelay: true });
-    let timer;
     const send = (chunk) => {
       sent.update(chunk);
       state.bytesSent += chunk.length;
       socket.write(chunk);
     };
     state.connected = new Promise((ok) => socket.once('connect', ok));
-    socket.once('connect', () => {
-      send(Buffer.from(id, 'latin1'));
-      // A random phase, so the clients do not all write in the same tick.
-      const tick = () => {
-        if (stopping) return;
-        send(randomBytes(chunkBytes));
-        timer = setTimeout(tick, intervalMs);
-      };
-      timer = setTimeout(tick, Math.random() * intervalMs);
-    });
+    socket.once('connect', () => send(Buffer.from(id, 'latin1')));
+    state.send = () => send(randomBytes(chunkBytes));
     socket.on('data', (chunk) => {
       received.update(chunk);
       state.bytesReceived += chunk.length;
     });
     socket.on('end', () => {
-      clearTimeout(timer);
       socket.end();
       resolve({ ...state, sent: sent.digest('hex'), received: received.digest('hex') });
     });
     socket.on('error', (error) => {
-      clearTimeout(timer);
       state.error = error.code ?? error.message;
       resolve({ ...state, sent: sent.digest('hex'), received: 'error' });
     });
-    state.finish = () => {
-      clearTimeout(timer);
-      socket.end();
-    };
+    state.finish = () => socket.end();
     clients.push(state);
   });
 }
@@ -103,8 +90,8 @@ lines.on('line', async (line) => {
     await Promise.all(clients.map((c) => c.connected));
     say({ connected: clients.length });
   }
+  if (message.round) for (const c of clients) c.send();
   if (message.stop) {
-    stopping = true;
     for (const c of clients) c.finish();
     const finished = await Promise.all(results);
     const problems = [];
