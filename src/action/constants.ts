@@ -10,11 +10,22 @@ export const Inputs = {
   workingDirectory: 'working-directory',
   shard: 'shard',
   mode: 'mode',
+  failOn: 'fail-on',
+  retentionDays: 'retention-days',
+  matrix: 'matrix',
 } as const;
 
 export const Outputs = {
   verdict: 'verdict',
   reportDir: 'report-dir',
+  summaryFile: 'summary-file',
+  commentUrl: 'comment-url',
+  commentId: 'comment-id',
+  artifactId: 'artifact-id',
+  artifactUrl: 'artifact-url',
+  thresholdsFailed: 'thresholds-failed',
+  testsFailed: 'tests-failed',
+  experimentsFailed: 'experiments-failed',
 } as const;
 
 export const State = {

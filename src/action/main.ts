@@ -3,7 +3,7 @@
  * summary, PR comment, artifact). A failed comment or upload is a warning; the verdict stands.
  */
 import * as core from '@actions/core';
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { UsageError, UserFacingError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { fetchBaseline } from '../github/baseline.js';
@@ -16,12 +16,12 @@ import { merge } from '../run/merge.js';
 import { run } from '../run/run.js';
 import { ProcessGroups } from '../stages/spawn.js';
 import { Outputs, State } from './constants.js';
-import { readInputs, type ActionInputs } from './inputs.js';
+import { readInputs, type ActionInputs, type CommentMode } from './inputs.js';
 import { actionLog } from './log.js';
 
 /** Where the report goes: the inputs, or the config's `report:` keys where an input is empty. */
 interface Publishing {
-  comment: boolean;
+  comment: CommentMode;
   artifactName: string;
 }
 
@@ -40,8 +40,8 @@ export async function runAction(): Promise<void> {
     const config = await loadConfig(resolve(cwd, inputs.config));
     const reportConfig = config.config.report;
     const publishing: Publishing = {
-      comment: inputs.comment ?? reportConfig.comment,
-      artifactName: inputs.artifactName ?? reportConfig.artifact,
+      comment: inputs.comment ?? (reportConfig.comment ? 'always' : 'never'),
+      artifactName: (inputs.artifactName ?? reportConfig.artifact) + matrixSuffix(inputs),
     };
     const baseline = (branch: string | undefined) => fetchBaselineFor(branch, inputs, publishing);
     const outcome =
@@ -62,21 +62,59 @@ export async function runAction(): Promise<void> {
             log,
           );
     if (!outcome.report || !outcome.reportDir) return;
-    core.setOutput(Outputs.verdict, outcome.verdict);
-    core.setOutput(Outputs.reportDir, outcome.reportDir);
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    // Set before the comment and the upload, so a later step has them whatever those do.
+    setReportOutputs(outcome.report, outcome.reportDir);
     // A shard uploads its own artifact for the merge job and leaves the one comment to it.
     const published = await publishReport(outcome.report, outcome.reportDir, {
       token: inputs.githubToken,
       artifactName: inputs.shard ? `${publishing.artifactName}-shard-${inputs.shard.index}` : publishing.artifactName,
-      comment: publishing.comment && !inputs.shard,
+      comment: inputs.shard ? 'never' : publishing.comment,
+      retentionDays: inputs.retentionDays,
+      jobLabel: inputs.matrix.join(', '),
+      // Annotation paths are relative to the repository root, where the runner checks out.
+      config: { file: relative(workspace, resolve(cwd, inputs.config)), thresholdLines: config.thresholdLines ?? {} },
+      testPath: (file) => relative(workspace, resolve(cwd, file)),
       baseline: outcome.baseline,
     });
     for (const warning of published.warnings) core.warning(warning);
-    if (outcome.verdict === 'fail') core.setFailed('chaos-gate: the gate failed; see the job summary for what broke');
+    if (published.artifact.ok) {
+      core.setOutput(Outputs.artifactId, String(published.artifact.id));
+      core.setOutput(Outputs.artifactUrl, published.artifact.url ?? '');
+    }
+    if (published.comment?.ok && published.comment.id !== undefined) {
+      core.setOutput(Outputs.commentId, String(published.comment.id));
+      core.setOutput(Outputs.commentUrl, published.comment.url ?? '');
+    }
+    if (outcome.verdict === 'fail') {
+      if (inputs.failOn === 'never') core.warning('chaos-gate: the gate failed, but fail-on: never does not enforce it; the step passes and the verdict output says fail');
+      else core.setFailed('chaos-gate: the gate failed; see the job summary for what broke');
+    }
   } catch (error) {
     if (error instanceof UserFacingError) core.setFailed(error.message);
     else core.setFailed(`chaos-gate internal error: ${(error as Error)?.stack ?? String(error)}`);
   }
+}
+
+function setReportOutputs(report: RunReport, reportDir: string): void {
+  core.setOutput(Outputs.verdict, report.verdict);
+  core.setOutput(Outputs.reportDir, reportDir);
+  core.setOutput(Outputs.summaryFile, join(reportDir, 'summary.md'));
+  core.setOutput(Outputs.thresholdsFailed, String(report.thresholds.filter((t) => !t.ok).length));
+  const tests = Object.values(report.stages).reduce((n, s) => n + (s?.tests ? s.tests.failed + s.tests.errors : 0), 0);
+  core.setOutput(Outputs.testsFailed, String(tests));
+  core.setOutput(Outputs.experimentsFailed, String(report.experiments.filter((e) => !e.ok).length));
+}
+
+/**
+ * `-<job>-<matrix values>` when the matrix input is given: matrix jobs share one job id and one config,
+ * so without it they would upload under one artifact name. Empty otherwise, keeping the name as configured.
+ */
+function matrixSuffix(inputs: ActionInputs): string {
+  if (inputs.matrix.length === 0) return '';
+  const parts = [process.env.GITHUB_JOB ?? '', ...inputs.matrix].filter(Boolean);
+  // Artifact names may not hold " : < > | * ? \ / and read best without spaces.
+  return `-${parts.join('-').replace(/["':<>|*?\\/\s,]+/g, '_')}`;
 }
 
 /** Every shard's artifact of this workflow run, downloaded; the folders to merge. */

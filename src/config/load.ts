@@ -18,6 +18,8 @@ export interface LoadedConfig {
   /** The config's folder: relative paths in it (body files, working directories) resolve from here. */
   dir: string;
   config: Config;
+  /** The line of each threshold in the file, by `<metric> <expression>`, for an annotation where it is written. */
+  thresholdLines?: Record<string, number>;
 }
 
 /** Loads and validates a config file; throws ConfigError listing every problem. */
@@ -66,7 +68,15 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   });
   if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describe(issue, schema, doc, at)));
   if (problems.length > 0) throw new ConfigError(problems);
-  return { file: shown, dir, config: result.data! };
+  const config = result.data!;
+  const thresholdLines: Record<string, number> = {};
+  for (const [address, list] of Object.entries(config.thresholds)) {
+    for (const [i, threshold] of list.entries()) {
+      const { offset } = locate(doc, ['thresholds', address, i]);
+      if (offset !== undefined) thresholdLines[`${address} ${threshold.threshold.text}`] = lines.linePos(offset).line;
+    }
+  }
+  return { file: shown, dir, config, thresholdLines };
 }
 
 /** The parser's own stack ran out: say what that means for the file, not the engine's words. */

@@ -12,13 +12,13 @@ export type UploadOutcome =
   | { ok: false; warning: string };
 
 /** Uploads every file under `dir` as the artifact `name` (unique per job and shard); never throws. */
-export async function uploadReport(name: string, dir: string): Promise<UploadOutcome> {
+export async function uploadReport(name: string, dir: string, retentionDays?: number): Promise<UploadOutcome> {
   try {
     const files = await listFiles(dir);
     if (files.length === 0) return { ok: false, warning: `chaos-gate did not upload the report: ${dir} holds no files` };
     // @actions/artifact is ~1 MB bundled: loaded when an artifact is moved, not when the step starts.
     const { DefaultArtifactClient } = await import('@actions/artifact');
-    const { id, size } = await new DefaultArtifactClient().uploadArtifact(name, files, dir);
+    const { id, size } = await new DefaultArtifactClient().uploadArtifact(name, files, dir, { retentionDays });
     if (id === undefined) return { ok: false, warning: `chaos-gate could not upload the report artifact "${name}": the artifact service returned no id` };
     return { ok: true, id, size: size ?? 0, files: files.length, url: artifactUrl(id) };
   } catch (error) {

@@ -24,10 +24,14 @@ export interface CommentOptions {
   /** REST API base URL; default GITHUB_API_URL, then https://api.github.com. */
   apiUrl?: string;
   retry?: RetryPolicy;
+  /** Given the body of this job's comment already there (undefined: none), whether to post; default always. */
+  shouldPost?: (existing: string | undefined) => boolean;
 }
 
 export type CommentOutcome =
   | { ok: true; action: 'created' | 'updated'; id: number; url: string }
+  /** Left as it was (`comment: changes` / `on-failure`); the comment already there, if any. */
+  | { ok: true; action: 'skipped'; id?: number; url?: string }
   | { ok: false; reason: 'read-only' | 'rate-limited' | 'too-long' | 'failed'; warning: string };
 
 /** The text printed when the token cannot write, as on a pull request from a fork. */
@@ -42,6 +46,28 @@ export const READ_ONLY_WARNING =
 export function commentMarker(job: string): string {
   // `--` would end the HTML comment early; `>` could too in some renderers.
   return `<!-- chaos-gate: ${job.replace(/--+/g, '-').replace(/>/g, '')} -->`;
+}
+
+/** What `comment: changes` compares: the verdict and each threshold's pass/fail, keyed `metric expression`. */
+export interface CommentState {
+  verdict: string;
+  thresholds: Record<string, boolean>;
+}
+
+/** A hidden line holding the state (`-` and `>` escaped: they could end the HTML comment), written into the comment so the next run can compare with it. */
+export function stateLine(state: CommentState): string {
+  return `<!-- chaos-gate-state: ${JSON.stringify(state).replace(/-/g, '\\u002d').replace(/>/g, '\\u003e')} -->`;
+}
+
+/** The state written into a comment body by stateLine(); undefined when there is none (an older comment). */
+export function readState(body: string): CommentState | undefined {
+  const m = /<!-- chaos-gate-state: (.*?) -->/.exec(body);
+  if (!m) return undefined;
+  try {
+    return JSON.parse(m[1]) as CommentState;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Bytes left for the summary once the marker line is added. */
@@ -60,8 +86,9 @@ export async function postComment(options: CommentOptions): Promise<CommentOutco
   const { owner, repo } = options.repo;
   try {
     const existing = await findComment(octokit, options);
+    if (options.shouldPost && !options.shouldPost(existing?.body)) return { ok: true, action: 'skipped', id: existing?.id, url: existing?.url };
     if (existing !== undefined) {
-      const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body });
+      const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
       return { ok: true, action: 'updated', id: data.id, url: data.html_url };
     }
     const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: options.issueNumber, body });
@@ -71,13 +98,13 @@ export async function postComment(options: CommentOptions): Promise<CommentOutco
   }
 }
 
-/** The id of the first comment holding the marker; pages after it are not fetched. */
-async function findComment(octokit: GitHubClient, options: CommentOptions): Promise<number | undefined> {
+/** The first comment holding the marker; pages after it are not fetched. */
+async function findComment(octokit: GitHubClient, options: CommentOptions): Promise<{ id: number; url: string; body: string } | undefined> {
   const { owner, repo } = options.repo;
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: options.issueNumber, per_page: 100 });
   for await (const { data } of pages) {
     const found = data.find((c) => c.body?.includes(options.marker));
-    if (found) return found.id;
+    if (found) return { id: found.id, url: found.html_url, body: found.body ?? '' };
   }
   return undefined;
 }

@@ -10,7 +10,7 @@
  */
 import * as core from '@actions/core';
 import { uploadReport, type UploadOutcome } from './artifact.js';
-import { commentBudget, commentMarker, postComment, type CommentOutcome } from './comment.js';
+import { commentBudget, commentMarker, postComment, readState, stateLine, type CommentOutcome, type CommentState } from './comment.js';
 import { readRunContext } from './context.js';
 import { JOB_SUMMARY_LIMIT, renderSummary } from '../report/summary.js';
 import type { RunReport } from '../results/types.js';
@@ -20,8 +20,20 @@ export interface PublishOptions {
   token: string;
   /** The `artifact-name` input, unique per job and shard; it also tells this job's comment apart. */
   artifactName: string;
-  /** The `comment` input: post the sticky comment on pull requests. */
-  comment: boolean;
+  /**
+   * The `comment` input. always: post or update the sticky comment; on-failure: when failing, and to
+   * turn an existing comment green; changes: when the verdict or a threshold's pass/fail differs from
+   * the comment already there; never.
+   */
+  comment: 'always' | 'on-failure' | 'changes' | 'never';
+  /** Days the artifact is kept (1–90); unset: the repository's default. */
+  retentionDays?: number;
+  /** chaos-gate.yml relative to the repository root, and each threshold's line in it: annotations at the threshold. */
+  config?: { file: string; thresholdLines: Record<string, number> };
+  /** A test file as the JUnit names it (relative to the working directory, or absolute) → relative to the repository root. */
+  testPath?: (file: string) => string;
+  /** Tells this job's comment from its siblings' (matrix values); empty for a job of its own. */
+  jobLabel?: string;
   /** The base branch's report, for deltas. */
   baseline?: RunReport;
 }
@@ -36,10 +48,10 @@ export interface PublishOutcome {
 
 /** Annotates what broke, uploads the artifact, writes the job summary, posts the PR comment; never throws. */
 export async function publishReport(report: RunReport, reportDir: string, options: PublishOptions): Promise<PublishOutcome> {
-  annotate(report);
+  annotate(report, options);
   const warnings: string[] = [];
   const context = await readRunContext();
-  const artifact = await uploadReport(options.artifactName, reportDir);
+  const artifact = await uploadReport(options.artifactName, reportDir, options.retentionDays);
   if (!artifact.ok) warnings.push(artifact.warning);
   const links = { run: context?.runUrl, artifact: artifact.ok ? artifact.url : undefined };
 
@@ -52,24 +64,52 @@ export async function publishReport(report: RunReport, reportDir: string, option
   }
 
   let comment: CommentOutcome | undefined;
-  if (options.comment && context?.pullRequest !== undefined) {
+  if (options.comment !== 'never' && context?.pullRequest !== undefined) {
     if (!options.token) {
       warnings.push('chaos-gate did not comment on the pull request: the github-token input is empty');
     } else {
-      const marker = commentMarker(`${context.job} / ${options.artifactName}`);
-      const body = renderSummary(report, { budget: commentBudget(marker), links, baseline: options.baseline });
-      comment = await postComment({ token: options.token, repo: context.repo, issueNumber: context.pullRequest, body, marker });
+      const marker = commentMarker(`${context.job}${options.jobLabel ? ` (${options.jobLabel})` : ''} / ${options.artifactName}`);
+      const state = commentState(report);
+      const head = `${marker}\n${stateLine(state)}`;
+      const body = `${head}\n${renderSummary(report, { budget: commentBudget(head), links, baseline: options.baseline })}`;
+      const shouldPost = (existing: string | undefined) => wantsComment(options.comment, state, existing);
+      comment = await postComment({ token: options.token, repo: context.repo, issueNumber: context.pullRequest, body, marker, shouldPost });
       if (!comment.ok) warnings.push(comment.warning);
     }
   }
   return { artifact, comment, warnings };
 }
 
-function annotate(report: RunReport): void {
+function commentState(report: RunReport): CommentState {
+  return { verdict: report.verdict, thresholds: Object.fromEntries(report.thresholds.map((t) => [`${t.metric} ${t.expression}`, t.ok])) };
+}
+
+/** Whether this run posts, given the mode and the body of the comment already there (if any). */
+function wantsComment(mode: PublishOptions['comment'], state: CommentState, existing: string | undefined): boolean {
+  if (mode === 'always') return true;
+  if (mode === 'on-failure') return state.verdict === 'fail' || existing !== undefined;
+  if (mode === 'changes') {
+    if (existing === undefined) return true;
+    // An older comment without a state line counts as changed: it gets one now.
+    const before = readState(existing);
+    return !before || JSON.stringify(before) !== JSON.stringify(state);
+  }
+  return false;
+}
+
+/** Errors on the PR's diff where GitHub can place them: a broken threshold at its line in the config, a failed test at its line. */
+function annotate(report: RunReport, { config, testPath = (file) => file }: PublishOptions): void {
   for (const t of report.thresholds) {
-    if (!t.ok) core.error(`${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`, { title: 'chaos-gate threshold broken' });
+    if (t.ok) continue;
+    const line = config?.thresholdLines[`${t.metric} ${t.expression}`];
+    const place = config && line ? { file: config.file, startLine: line } : {};
+    core.error(`${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}`}`, { title: 'chaos-gate threshold broken', ...place });
   }
   for (const [stage, s] of Object.entries(report.stages)) {
     if (s.status !== 'passed' && s.status !== 'not_run') core.error(`${stage}: ${s.reason ?? s.status}`, { title: `chaos-gate ${stage} stage ${s.status}` });
+    // Only tests the JUnit places: the others are already in the stage's line above and the summary.
+    for (const f of s.failures ?? []) {
+      if (f.file) core.error(`${f.suite} › ${f.name}: ${f.message}`, { title: `chaos-gate ${stage} test failed`, file: testPath(f.file), ...(f.line ? { startLine: f.line } : {}) });
+    }
   }
 }

@@ -29,6 +29,9 @@ export interface TestFailure {
   suite: string;
   name: string;
   message: string;
+  /** Where the test is, when the JUnit says (`file` / `line` on the testcase): for an annotation at that line. */
+  file?: string;
+  line?: number;
 }
 
 /** One test case as read; re-emitted into chaos-gate's own junit.xml (not part of metrics.json). */
@@ -39,6 +42,8 @@ export interface JunitCase {
   /** Seconds, as JUnit writes it. */
   time?: number;
   message?: string;
+  file?: string;
+  line?: number;
 }
 
 export interface StageReport {

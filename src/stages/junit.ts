@@ -69,7 +69,7 @@ export async function readJunit(globs: string[], cwd: string, since = 0): Promis
   const failures = cases
     .filter((c) => c.status === 'failed' || c.status === 'error')
     .slice(0, MAX_FAILURES)
-    .map((c) => ({ suite: c.suite, name: c.name, message: c.message ?? '' }));
+    .map((c) => ({ suite: c.suite, name: c.name, message: c.message ?? '', ...(c.file ? { file: c.file } : {}), ...(c.line ? { line: c.line } : {}) }));
   return { counts, cases, failures, files, ignored, unreadable };
 }
 
@@ -83,12 +83,16 @@ function walk(suite: Node, parentName: string, cases: JunitCase[]): void {
     const status = failure !== undefined ? 'failed' : error !== undefined ? 'error' : testcase.skipped !== undefined ? 'skipped' : 'passed';
     const problem = failure ?? error;
     const time = Number(testcase.time);
+    // `file` and `line` as pytest, jest-junit (addFileAttribute), vitest and others write them.
+    const line = Number(testcase.line);
     cases.push({
       suite: String(testcase.classname ?? name),
       name: String(testcase.name ?? '(unnamed)'),
       status,
       ...(Number.isFinite(time) && testcase.time !== undefined ? { time } : {}),
       ...(problem !== undefined ? { message: messageOf(problem) } : {}),
+      ...(typeof testcase.file === 'string' && testcase.file ? { file: testcase.file.slice(0, 500) } : {}),
+      ...(Number.isInteger(line) && line > 0 ? { line } : {}),
     });
   }
   // Nested suites (surefire, jest-junit with describe blocks, `<testsuites>` wrapping `<testsuites>`).

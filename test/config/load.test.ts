@@ -196,3 +196,22 @@ describe('a valid config', () => {
     expect(config.safety.forbid_env).toEqual({ ENVIRONMENT: 'production', NODE_ENV: 'production' });
   });
 });
+
+describe('threshold lines, for annotations where a threshold is written', () => {
+  it('gives each threshold its line, alone, in a flow list or in a block list', () => {
+    const { thresholdLines } = parseConfig(
+      `version: 1
+stages:
+  unit: { run: "true" }
+thresholds:
+  http_req_failed: "rate<0.01"
+  http_req_duration:
+    - "p(95)<300"
+    - { threshold: "p(99)<800", abort_on_fail: true }
+  step_latency: ["max<10"]
+`,
+      'chaos-gate.yml',
+    );
+    expect(thresholdLines).toEqual({ 'http_req_failed rate<0.01': 5, 'http_req_duration p(95)<300': 7, 'http_req_duration p(99)<800': 8, 'step_latency max<10': 9 });
+  });
+});

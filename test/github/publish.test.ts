@@ -62,7 +62,7 @@ beforeEach(async () => {
   process.env.GITHUB_EVENT_PATH = await event(prEvent(pr));
 });
 
-const options = () => ({ token: github.token, artifactName: 'chaos-gate-report', comment: true, baseline: baselineRun() });
+const options = () => ({ token: github.token, artifactName: 'chaos-gate-report', comment: 'always' as const, baseline: baselineRun() });
 
 describe('publishReport', () => {
   it('uploads the artifact, then links it from the job summary and the sticky comment', async () => {
@@ -111,7 +111,7 @@ describe('publishReport', () => {
     process.env.GITHUB_EVENT_PATH = await event({ ref: 'refs/heads/main', commits: [] });
     expect((await publish.publishReport(failingRun(), reportDir, options())).comment).toBeUndefined();
     process.env.GITHUB_EVENT_PATH = await event(prEvent(pr));
-    expect((await publish.publishReport(failingRun(), reportDir, { ...options(), comment: false })).comment).toBeUndefined();
+    expect((await publish.publishReport(failingRun(), reportDir, { ...options(), comment: 'never' as const })).comment).toBeUndefined();
     expect(github.commentsOf('acme/shop', pr)).toHaveLength(0);
   });
 

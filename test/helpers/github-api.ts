@@ -41,6 +41,8 @@ export interface FakeArtifact {
   digest?: string;
   expired: boolean;
   created_at: string;
+  /** What the uploader asked for (`retention-days`), as sent in CreateArtifact. */
+  expires_at?: string;
 }
 
 export interface LoggedRequest {
@@ -74,7 +76,7 @@ export class FakeGitHub {
   readonly blobs = new Map<string, Buffer>();
   private readonly blocks = new Map<string, Map<string, Buffer>>();
   /** Blob key of each artifact created but not yet finalized, by name. */
-  private readonly pendingUploads = new Map<string, string>();
+  private readonly pendingUploads = new Map<string, { blob: string; expiresAt?: string }>();
   /** When true, every write answers 403 as it does for a pull request from a fork. */
   readOnly = false;
   /** The token the REST API accepts (`token …` or `Bearer …`). */
@@ -276,11 +278,12 @@ export class FakeGitHub {
     if (method === 'CreateArtifact') {
       if (typeof body.name !== 'string' || body.version !== 7) return send(res, 400, { code: 'invalid_argument', msg: 'name and version 7 are required' });
       const blob = `${this.uploadRun.id}-${encodeURIComponent(body.name)}-${this.nextId++}.zip`;
-      this.pendingUploads.set(body.name, blob);
+      this.pendingUploads.set(body.name, { blob, expiresAt: typeof body.expires_at === 'string' ? body.expires_at : undefined });
       return send(res, 200, { ok: true, signed_upload_url: `${this.url}${BLOB_PREFIX}${blob}?sig=fake-upload-signature&se=2099-01-01` });
     }
     if (method === 'FinalizeArtifact') {
-      const blob = typeof body.name === 'string' ? this.pendingUploads.get(body.name) : undefined;
+      const pending = typeof body.name === 'string' ? this.pendingUploads.get(body.name) : undefined;
+      const blob = pending?.blob;
       if (!blob || !this.blobs.has(blob)) return send(res, 404, { code: 'not_found', msg: 'artifact not created or not uploaded' });
       this.pendingUploads.delete(body.name as string);
       if (!this.runs.includes(this.uploadRun)) this.runs.push(this.uploadRun);
@@ -294,6 +297,7 @@ export class FakeGitHub {
         digest: hash,
         expired: false,
         created_at: new Date().toISOString(),
+        expires_at: pending.expiresAt,
       };
       this.artifacts.push(artifact);
       return send(res, 200, { ok: true, artifact_id: String(artifact.id) });
