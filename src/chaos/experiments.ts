@@ -23,12 +23,14 @@ import { phaseOf, unreachedBounds } from './phases.js';
 import { extendHold, maxExtension } from './extend.js';
 import type { ThresholdConfig } from '../gate/schema.js';
 import { RecoveryTracker, WINDOW_MS } from './recovery.js';
-import type { ExperimentConfig, FaultConfig } from './schema.js';
+import type { ExperimentConfig, FaultConfig, ServiceAction } from './schema.js';
 
-/** What experiments inject their faults into: the run's proxies and mocks. */
+/** What experiments inject their faults into: the run's proxies, mocks and services. */
 export interface FaultTargets {
   proxies: Pick<ProxyRegistry, 'addToxic' | 'removeToxic'>;
   mocks: Pick<MockRegistry, 'addFault' | 'removeFault' | 'faultTaken'>;
+  /** Applies a process fault; resolves with its revert (a kill's revert lets the service restart). */
+  services?: { inject(name: string, action: ServiceAction, by: string): Promise<() => Promise<void>> };
 }
 
 export interface ExperimentContext {
@@ -224,6 +226,12 @@ type TargetReach = Omit<FaultReach, 'requests'>;
  */
 async function inject(e: ExperimentConfig, targets: FaultTargets, reach: TargetReach): Promise<() => Promise<void>> {
   const { fault } = e;
+  if (fault.kind === 'service') {
+    if (!targets.services) throw new Error('no services to fault');
+    const revert = await targets.services.inject(fault.service, fault.action, `experiment "${e.name}"`);
+    // A process fault has no count of its own: what it reached is the load's requests.
+    return revert;
+  }
   if (fault.kind === 'proxy') {
     const name = `experiment: ${e.name}`;
     const toxic = targets.proxies.addToxic(fault.proxy, { ...fault.toxic, name });
@@ -278,11 +286,13 @@ function settleMs(e: ExperimentConfig): number {
 }
 
 function describeFault(fault: FaultConfig): string {
+  if (fault.kind === 'service') return `${fault.action} of service ${fault.service}`;
   return fault.kind === 'proxy' ? `${fault.toxic.type} on proxy ${fault.proxy} (${fault.toxic.stream})` : `a fault on mock ${fault.mock}`;
 }
 
 function describeFaultConfig(fault: FaultConfig): Record<string, unknown> {
   if (fault.kind === 'mock') return { mock: fault.mock, ...fault.fault };
+  if (fault.kind === 'service') return { service: fault.service, action: fault.action };
   // The toxic's name is chaos-gate's own (`experiment: <name>`), not the user's.
   const { name: _name, ...toxic } = fault.toxic;
   return { proxy: fault.proxy, ...toxic };

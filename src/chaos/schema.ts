@@ -9,21 +9,34 @@ import { trafficSchema } from '../load/schema.js';
 import { mockFaultSchema } from '../mock/schema.js';
 import { toxicSchema } from '../proxy/schema.js';
 
+/** What a service fault does to the service's process group; the control API's `POST /services/{name}/faults` takes the same. */
+export const SERVICE_ACTIONS = ['kill', 'stop', 'freeze'] as const;
+export type ServiceAction = (typeof SERVICE_ACTIONS)[number];
+
+export const serviceFaultSchema = z.strictObject({
+  action: z.enum(SERVICE_ACTIONS, { error: `expected one of ${SERVICE_ACTIONS.join(', ')}` }),
+});
+
 export const CATEGORIES = ['network', 'service', 'database', 'rate_limit', 'latency'] as const;
 
-/** A proxy toxic plus `proxy:`, or a mock fault plus `mock:` (and optionally `route:`). */
+/** A proxy toxic plus `proxy:`, a mock fault plus `mock:` (and optionally `route:`), or a process fault plus `service:`. */
 const faultSchema = z
-  .record(z.string(), z.unknown(), { error: 'expected a fault: a toxic with `proxy:` or a mock fault with `mock:`' })
+  .record(z.string(), z.unknown(), { error: 'expected a fault: a toxic with `proxy:`, a mock fault with `mock:` or a process fault with `service:`' })
   .transform((raw, ctx) => {
-    const { proxy, mock, ...rest } = raw;
+    const { proxy, mock, service, ...rest } = raw;
+    const given = [proxy, mock, service].filter((v) => v !== undefined).length;
     const [target, schema] =
-      typeof proxy === 'string' && mock === undefined
-        ? (['proxy', toxicSchema] as const)
-        : typeof mock === 'string' && proxy === undefined
-          ? (['mock', mockFaultSchema] as const)
-          : [undefined, undefined];
+      given !== 1
+        ? [undefined, undefined]
+        : typeof proxy === 'string'
+          ? (['proxy', toxicSchema] as const)
+          : typeof mock === 'string'
+            ? (['mock', mockFaultSchema] as const)
+            : typeof service === 'string'
+              ? (['service', serviceFaultSchema] as const)
+              : [undefined, undefined];
     if (!schema) {
-      ctx.addIssue({ code: 'custom', message: 'expected exactly one of `proxy: <name>` (a toxic) or `mock: <name>` (a mock fault)' });
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of `proxy: <name>` (a toxic), `mock: <name>` (a mock fault) or `service: <name>` (kill, stop or freeze it)' });
       return z.NEVER;
     }
     const parsed = schema.safeParse(rest);
@@ -31,6 +44,7 @@ const faultSchema = z
       for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', path: issue.path, message: issue.message });
       return z.NEVER;
     }
+    if (target === 'service') return { kind: 'service' as const, service: service as string, action: (parsed.data as z.output<typeof serviceFaultSchema>).action };
     return target === 'proxy'
       ? { kind: 'proxy' as const, proxy: proxy as string, toxic: parsed.data as z.output<typeof toxicSchema> }
       : { kind: 'mock' as const, mock: mock as string, fault: parsed.data as z.output<typeof mockFaultSchema> };

@@ -59,6 +59,7 @@ export function checkConsistency(config: Config): Problem[] {
 
   const proxies = new Set(config.proxies.map((p) => p.name));
   const mocks = new Set(config.mocks.map((m) => m.name));
+  const services = new Set(config.services.map((s) => s.name));
   config.stages.chaos?.experiments?.forEach((experiment, i) => {
     const { fault } = experiment;
     if (fault.kind === 'proxy' && !proxies.has(fault.proxy)) {
@@ -66,6 +67,9 @@ export function checkConsistency(config: Config): Problem[] {
     }
     if (fault.kind === 'mock' && !mocks.has(fault.mock)) {
       problems.push({ path: ['stages', 'chaos', 'experiments', i, 'fault', 'mock'], message: `no mock named "${fault.mock}" (declared: ${[...mocks].join(', ') || 'none'})` });
+    }
+    if (fault.kind === 'service' && !services.has(fault.service)) {
+      problems.push({ path: ['stages', 'chaos', 'experiments', i, 'fault', 'service'], message: `no service named "${fault.service}" (declared: ${[...services].join(', ') || 'none'})` });
     }
   });
 

@@ -42,6 +42,8 @@ const chaosStageSchema = z
     message: 'expected `run` (a test command), `experiments`, or both',
   });
 
+export const RESTART_POLICIES = ['never', 'on-failure', 'always'] as const;
+
 const serviceSchema = z.strictObject({
   name,
   run: z.string({ error: 'expected a shell command' }).min(1, 'expected a shell command'),
@@ -59,6 +61,10 @@ const serviceSchema = z.strictObject({
     .optional(),
   /** SIGTERM to the service's process group, then SIGKILL after this: its time to flush and exit. */
   stop_timeout: duration.default(2000),
+  /** Start it again when it exits: never (its exit fails the run), on-failure (a non-zero exit or a signal), always. */
+  restart: z.enum(RESTART_POLICIES, { error: `expected one of ${RESTART_POLICIES.join(', ')}` }).default('never'),
+  /** Restarts allowed in one run; past them it stays down. */
+  max_restarts: z.number({ error: 'expected a whole number ≥ 0' }).int('expected a whole number ≥ 0').min(0, 'expected a whole number ≥ 0').default(5),
 });
 
 /** An upstream host allowed without safety.allow_remote: a name, an address, or a range such as 10.0.0.0/8. */

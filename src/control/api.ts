@@ -1,6 +1,6 @@
 /**
  * The control API's routes, composed: Toxiproxy's endpoints over the proxies, the mocks'
- * endpoints, metrics in and out, and the two that span everything (/reset, /version).
+ * endpoints, process faults on the services, metrics in and out, and the two that span everything (/reset, /version).
  */
 import type { MetricSet } from '../gate/metrics.js';
 import type { MockRegistry } from '../mock/registry.js';
@@ -9,6 +9,7 @@ import { listenGuard } from './listen-guard.js';
 import { metricsRoutes } from './metrics.js';
 import { mockRoutes } from './mocks.js';
 import { proxyRoutes } from './proxies.js';
+import { serviceRoutes, type ServiceFaults } from './services.js';
 import { Router } from './router.js';
 
 /** The Toxiproxy version its clients are told; they only check that /version answers. */
@@ -17,6 +18,8 @@ export const TOXIPROXY_VERSION = '2.12.0';
 export interface ControlParts {
   proxies: ProxyRegistry;
   mocks: MockRegistry;
+  /** The declared services, for process faults (absent: no service routes). */
+  services?: ServiceFaults;
   /** The metric set of whatever is running now (POST /metrics records into it). */
   currentMetrics: () => MetricSet;
   /** safety.allow_remote: proxies and mocks created through the API may listen beyond loopback. */
@@ -29,6 +32,7 @@ export function controlRouter(parts: ControlParts): Router {
   router.add('POST', '/reset', async () => {
     await parts.proxies.reset();
     parts.mocks.reset();
+    await parts.services?.revertAll();
     return { status: 204 };
   });
   router.add('GET', '/metrics', () => ({
@@ -39,6 +43,7 @@ export function controlRouter(parts: ControlParts): Router {
   const checkListen = listenGuard(parts.allowRemoteListen ?? false);
   proxyRoutes(router, parts.proxies, checkListen);
   mockRoutes(router, parts.mocks, checkListen);
+  if (parts.services) serviceRoutes(router, parts.services);
   metricsRoutes(router, parts.currentMetrics);
   return router;
 }

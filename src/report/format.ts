@@ -34,12 +34,13 @@ export function signed(value: number, unit: string): string {
   return `${rounded > 0 ? '+' : MINUS}${Math.abs(rounded)}${unit}`;
 }
 
-/** `proxy postgres: reset_peer, toxicity 0.3` or `mock llm POST /v1/chat: status 503`. */
+/** `proxy postgres: reset_peer, toxicity 0.3`, `mock llm POST /v1/chat: status 503` or `service api: kill`. */
 export function describeFault(fault: Record<string, unknown>): string {
-  const target = typeof fault.proxy === 'string' ? `proxy ${fault.proxy}` : typeof fault.mock === 'string' ? `mock ${fault.mock}` : 'fault';
+  const target =
+    typeof fault.proxy === 'string' ? `proxy ${fault.proxy}` : typeof fault.mock === 'string' ? `mock ${fault.mock}` : typeof fault.service === 'string' ? `service ${fault.service}` : 'fault';
   const details = Object.entries(fault)
-    .filter(([key, value]) => key !== 'proxy' && key !== 'mock' && value !== undefined)
-    .map(([key, value]) => (key === 'type' ? String(value) : `${key} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`));
+    .filter(([key, value]) => key !== 'proxy' && key !== 'mock' && key !== 'service' && value !== undefined)
+    .map(([key, value]) => (key === 'type' || key === 'action' ? String(value) : `${key} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`));
   return details.length > 0 ? `${target}: ${details.join(', ')}` : target;
 }
 

@@ -3,12 +3,13 @@
  *
  *   control API ──► proxies (client ⇄ proxy ⇄ upstream)
  *               └─► mocks (stand-in HTTP providers)
- *   services (the system under test), started last, stopped first
+ *   services (the system under test), started last, stopped first; restarted by their policy
  *
  * Stopping is idempotent and always total: faults reverted, listeners closed, process trees killed.
  */
 import { ListenError } from '../address.js';
 import { ControlServer } from '../control/server.js';
+import type { ServiceFaults } from '../control/services.js';
 import { controlRouter } from '../control/api.js';
 import { envName } from '../config/consistency.js';
 import type { Config } from '../config/schema.js';
@@ -20,7 +21,7 @@ import type { StageName } from '../results/types.js';
 import type { Log } from '../log.js';
 import type { ProcessGroups } from '../stages/spawn.js';
 import { isRemote, REMOTE_HINT } from './safety.js';
-import { startService, type StartedService } from './services.js';
+import { SupervisedService } from './services.js';
 
 /** SIGTERM to SIGKILL for services in an emergency stop. */
 const EMERGENCY_GRACE_MS = 500;
@@ -40,7 +41,7 @@ export class Environment {
   readonly proxies: ProxyRegistry;
   readonly mocks: MockRegistry;
   private control?: ControlServer;
-  private services: StartedService[] = [];
+  private services: SupervisedService[] = [];
   private stopped?: Promise<void>;
   /** What went wrong while the stages ran: a service that died. */
   readonly errors: string[] = [];
@@ -87,34 +88,61 @@ export class Environment {
 
   private async startAll(): Promise<void> {
     const { config, options } = this;
-    const router = controlRouter({ proxies: this.proxies, mocks: this.mocks, currentMetrics: options.currentMetrics, allowRemoteListen: config.safety.allow_remote });
+    const router = controlRouter({
+      proxies: this.proxies,
+      mocks: this.mocks,
+      services: this.serviceFaults(config.safety.fault_ttl),
+      currentMetrics: options.currentMetrics,
+      allowRemoteListen: config.safety.allow_remote,
+    });
     this.control = new ControlServer({ listen: config.control.listen, token: config.control.token, router });
     await bind(`control API on ${config.control.listen}`, () => this.control!.start());
     for (const proxy of config.proxies) await bind(`proxy "${proxy.name}" on ${proxy.listen}`, () => this.proxies.create(proxy, { declared: true }));
     for (const mock of config.mocks) await bind(`mock "${mock.name}" on ${mock.listen}`, () => this.mocks.create(mock));
     // An emergency stop (Ctrl-C, cancel, max_duration) ends the services now, alongside the stage's
     // own 1 s grace, not after it: the whole stop must fit in 2 s.
-    options.signal.addEventListener('abort', () => void Promise.all(this.services.map((s) => s.command.stop(Math.min(EMERGENCY_GRACE_MS, s.stopTimeout)))), { once: true });
+    options.signal.addEventListener('abort', () => void Promise.all(this.services.map((s) => s.shutdown(Math.min(EMERGENCY_GRACE_MS, s.stopTimeout)))), { once: true });
     for (const service of config.services) {
       options.log.info(`starting service ${service.name}: ${service.run}`);
-      const started = await startService(service, { ...options, env: this.variables(), logLimit: config.report.log_limit });
-      this.services.push(started);
-      // The system under test dying mid-run is a finding, not noise.
-      void started.command.done.then((result) => {
+      // The system under test dying mid-run (outside its own kill or stop fault) is a finding, not noise.
+      const supervised = new SupervisedService(service, { ...options, env: this.variables(), logLimit: config.report.log_limit }, (message) => {
         if (this.stopped || options.signal.aborted) return;
-        const message = `service "${service.name}" exited during the run (exit code ${result.exitCode ?? 'none'}); see logs/service-${service.name}.log`;
         this.errors.push(message);
         options.log.error(message);
       });
+      await supervised.start();
+      this.services.push(supervised);
     }
+  }
+
+  /**
+   * The services as fault targets, for experiments and the control API: a freeze through the API
+   * resumes by itself after its duration or `fault_ttl`, whichever comes first.
+   */
+  serviceFaults(faultTtl?: number): ServiceFaults {
+    const find = (name: string) => {
+      const service = this.services.find((s) => s.name === name);
+      if (!service) throw new EnvironmentError(`no service named "${name}"`);
+      return service;
+    };
+    return {
+      list: () => this.services.map((s) => s.status()),
+      inject: (name, action, by, durationMs) => {
+        const ttl = durationMs === undefined ? faultTtl : faultTtl === undefined ? durationMs : Math.min(durationMs, faultTtl);
+        return find(name).inject(action, by, action === 'freeze' ? ttl : undefined);
+      },
+      revert: (name) => find(name).revert(),
+      revertAll: async () => void (await Promise.all(this.services.map((s) => s.revert()))),
+    };
   }
 
   /** Stops services first (they hold connections through the proxies), then mocks, proxies and the API. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       // Each service gets its stop_timeout (2 s by default) between SIGTERM and SIGKILL to flush and exit.
-      const grace = (s: StartedService) => (this.options.signal.aborted ? Math.min(EMERGENCY_GRACE_MS, s.stopTimeout) : s.stopTimeout);
-      await Promise.all(this.services.map((s) => s.command.stop(grace(s))));
+      // A frozen service is resumed before its SIGTERM (shutdown does it).
+      const grace = (stopTimeout: number) => (this.options.signal.aborted ? Math.min(EMERGENCY_GRACE_MS, stopTimeout) : stopTimeout);
+      await Promise.all(this.services.map((s) => s.shutdown(grace(s.stopTimeout))));
       await this.mocks.closeAll();
       await this.proxies.closeAll();
       await this.control?.stop().catch(() => undefined);

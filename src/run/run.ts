@@ -130,7 +130,9 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
           }),
         )
         .catch((error: unknown): StageReport => {
-          const message = runState.internalError(`in the ${stage} stage`, error, log);
+          // A user-facing error (a service fault on a service that is down) fails the stage; anything else is a bug.
+          const message = error instanceof UserFacingError ? error.message : runState.internalError(`in the ${stage} stage`, error, log);
+          if (error instanceof UserFacingError) runState.errors.push(message);
           return { status: 'failed', exit_code: null, duration_ms: Math.round(performance.now() - stageStarted), reason: message, metrics: runState.store.scope(stage).summary(0) };
         });
       runState.stages[stage] = report;
@@ -208,7 +210,8 @@ async function runStage(stage: StageName, config: Config, environment: Environme
     if (stage === 'chaos' && config.stages.chaos?.experiments?.length) {
       const { proxies, mocks } = environment;
       throwIfInjected('experiment');
-      const experiments = await runExperiments(config.stages.chaos.experiments, { ...ctx, targets: { proxies, mocks }, store: state.store, runStart: state.t0, thresholds: config.thresholds });
+      const targets = { proxies, mocks, services: environment.serviceFaults() };
+      const experiments = await runExperiments(config.stages.chaos.experiments, { ...ctx, targets, store: state.store, runStart: state.t0, thresholds: config.thresholds });
       state.experiments.push(...experiments.reports);
       state.series.push(...experiments.series);
       state.windows.push(...experiments.windows);

@@ -120,6 +120,7 @@ process.stdin.on('data', (text) => {
 const each = (signal) => { for (const pid of live) { try { process.kill(-pid, signal); } catch {} } };
 process.stdin.on('end', () => {
   if (live.size === 0) process.exit(0);
+  each('SIGCONT');
   each('SIGTERM');
   setTimeout(() => { each('SIGKILL'); process.exit(0); }, 1000);
 });
@@ -159,6 +160,8 @@ export function startCommand(command: string, options: SpawnOptions): RunningCom
   /** When a stop's grace ends (performance.now()); undefined while no stop was asked for. */
   let graceEnds: number | undefined;
   const kill = (graceMs: number) => {
+    // A frozen group (a service's freeze fault) must run again to act on SIGTERM.
+    signalGroup(pid, 'SIGCONT');
     signalGroup(pid, 'SIGTERM');
     graceEnds ??= performance.now() + graceMs;
     killTimer ??= setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);

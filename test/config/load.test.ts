@@ -123,6 +123,30 @@ describe('config errors name file, line, key path and what was expected', () => 
     ]);
   });
 
+  it('a service fault naming a service that does not exist, or an action that is not one', () => {
+    const text = [
+      'version: 1',
+      'services:',
+      '  - { name: api, run: node api.js, restart: sometimes }',
+      'stages:',
+      '  chaos:',
+      '    experiments:',
+      '      - name: crash',
+      '        load: { url: "http://127.0.0.1:1/", rate: 10/s }',
+      '        fault: { service: web, action: kill }',
+      '      - name: nap',
+      '        load: { url: "http://127.0.0.1:1/", rate: 10/s }',
+      '        fault: { service: api, action: sleep }',
+      '',
+    ].join('\n');
+    expect(problems(text)).toEqual([
+      'chaos-gate.yml:3:45: services[0].restart: expected one of never, on-failure, always',
+      'chaos-gate.yml:12:40: stages.chaos.experiments[1].fault.action: expected one of kill, stop, freeze',
+    ]);
+    const known = text.replace('restart: sometimes', 'restart: always').replace('action: sleep', 'action: freeze');
+    expect(problems(known)).toEqual(['chaos-gate.yml:9:27: stages.chaos.experiments[0].fault.service: no service named "web" (declared: api)']);
+  });
+
   it('an experiment naming a proxy that does not exist', () => {
     const text = [
       'version: 1',

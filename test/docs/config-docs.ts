@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { formatDuration } from '../../src/units/duration.js';
 import { duration, hostPort, name, positiveDuration } from '../../src/units/fields.js';
+import { serviceFaultSchema } from '../../src/chaos/schema.js';
 import { configSchema } from '../../src/config/schema.js';
 import { mockFaultSchema } from '../../src/mock/schema.js';
 import { toxicSchema } from '../../src/proxy/schema.js';
@@ -256,12 +257,15 @@ export function renderConfigDocs(): ConfigDocs {
   walk(jsonSchema(toxicSchema), 'fault', true, toxicRows, new Set());
   const mockRows: Row[] = [{ path: 'fault.mock', type: 'name', required: true }];
   walk(jsonSchema(mockFaultSchema), 'fault', true, mockRows, new Set());
+  const serviceRows: Row[] = [{ path: 'fault.service', type: 'name', required: true }];
+  walk(jsonSchema(serviceFaultSchema), 'fault', true, serviceRows, new Set());
   parts.push(
     '',
     '## Experiment faults',
     '',
-    "`stages.chaos.experiments[].fault` is one of two shapes. The same shapes are the bodies of the control API's",
-    '`POST /proxies/{proxy}/toxics` (without `proxy`) and `POST /mocks/{mock}/faults` (without `mock`).',
+    "`stages.chaos.experiments[].fault` is one of three shapes. The same shapes are the bodies of the control API's",
+    '`POST /proxies/{proxy}/toxics` (without `proxy`), `POST /mocks/{mock}/faults` (without `mock`) and',
+    '`POST /services/{service}/faults` (without `service`).',
     '',
     '### A toxic on a proxy',
     '',
@@ -287,6 +291,28 @@ export function renderConfigDocs(): ConfigDocs {
     '(`delay`, `dribble`, `fault`).',
     '',
     table(mockRows.filter((r) => r.path !== 'fault'), used, missing),
+    '',
+    '### A fault on a service',
+    '',
+    'A process fault on a declared service (`services:`), for the seeds\' "service crash, then recovery through',
+    'health checks". `recovery_time` of a `kill` or `stop` counts from the restart\'s start, so it covers the start-up',
+    'and the readiness probe. Freezes are always resumed: at the end of the hold, when the run stops or is',
+    'aborted, and on Ctrl-C, before any SIGTERM (see [safety.md](safety.md#process-faults)).',
+    '',
+    '```yaml',
+    'services:',
+    '  - { name: api, run: node server.js, ready: { http: "http://127.0.0.1:8080/health" }, restart: on-failure }',
+    'stages:',
+    '  chaos:',
+    '    experiments:',
+    '      - name: api-crash',
+    '        load: { url: "http://127.0.0.1:8080/", rate: 50/s }',
+    '        fault: { service: api, action: kill }',
+    '        hold: 2s',
+    '        recover_within: 5s',
+    '```',
+    '',
+    table(serviceRows.filter((r) => r.path !== 'fault'), used, missing),
   );
 
   // Each toxic type's attributes, from its own schema.
