@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('run')
     .description('run the stages, judge the thresholds, write the report')
-    .requiredOption('-c, --config <file>', 'chaos-gate.yml')
+    .option('-c, --config <file>', 'the config file', 'chaos-gate.yml')
     .addOption(new Option('-s, --stage <name>', 'run only this stage (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--category <name>', 'run only experiments tagged with this category (repeatable)').argParser(collect).default([]))
     .option('-r, --report-dir <dir>', 'where the report goes', 'chaos-gate-report')
@@ -71,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('merge')
     .description("merge shard reports (each folder's metrics.json), judge the thresholds once, write one report")
     .argument('<dirs...>', 'folders of the shard reports')
-    .requiredOption('-c, --config <file>', 'chaos-gate.yml (for the thresholds)')
+    .option('-c, --config <file>', 'the config file (for the thresholds)', 'chaos-gate.yml')
     .option('-r, --report-dir <dir>', 'where the merged report goes', 'chaos-gate-report')
     .option('--baseline <metrics.json>', 'compare with an earlier run')
     .action(async (dirs: string[], opts: { config: string; reportDir: string; baseline?: string }) => {
@@ -84,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('validate')
     .description('check a config without starting anything')
-    .requiredOption('-c, --config <file>', 'chaos-gate.yml')
+    .option('-c, --config <file>', 'the config file', 'chaos-gate.yml')
     .action(async (opts: { config: string }) => {
       const { file, config } = await loadConfig(resolve(opts.config));
       checkSafety(config);
@@ -95,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('serve')
     .description('keep the proxies, mocks, control API and services up until Ctrl-C, for writing tests')
-    .requiredOption('-c, --config <file>', 'chaos-gate.yml')
+    .option('-c, --config <file>', 'the config file', 'chaos-gate.yml')
     .option('-r, --report-dir <dir>', 'where service logs go', 'chaos-gate-report')
     .action(async (opts: { config: string; reportDir: string }) => {
       await serve(opts.config, resolve(opts.reportDir, 'logs'), log, stop, groups);

@@ -158,7 +158,11 @@ describe('chaos-gate run (the CLI, as a user runs it)', () => {
 
   it('exits 2 on bad usage', async () => {
     const dir = await makeProject({ 'chaos-gate.yml': base('  unit: { run: "true" }') });
-    expect((await cli(['run'], dir)).code).toBe(2);
+    expect((await cli(['run', '--no-such-option'], dir)).code).toBe(2);
+    const missing = await cli(['validate'], await makeProject({}));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('chaos-gate.yml');
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
     const unknown = await cli(['run', '-c', 'chaos-gate.yml', '--stage', 'smoke'], dir);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown stage "smoke"; stages are unit, integration, load, chaos');
@@ -179,9 +183,9 @@ describe('chaos-gate run (the CLI, as a user runs it)', () => {
     }
   });
 
-  it('validate checks a config without starting anything', async () => {
+  it('validate checks a config without starting anything; --config defaults to ./chaos-gate.yml', async () => {
     const dir = await makeProject({ 'chaos-gate.yml': base('  unit: { run: "touch ran" }') });
-    const ran = await cli(['validate', '--config', 'chaos-gate.yml'], dir);
+    const ran = await cli(['validate'], dir);
     expect(ran.code).toBe(0);
     expect(ran.stderr).toContain('chaos-gate.yml is valid');
     expect(existsSync(join(dir, 'ran'))).toBe(false);

@@ -102,7 +102,7 @@ describe('the npm package (npm pack, installed into a fresh project)', () => {
 
   it('holds only dist/, README, LICENSE and package.json', () => {
     expect(packed).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/index.js', 'dist/post.js', 'dist/licenses.txt', 'dist/types/client/index.d.ts']));
-    expect(packed).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
+    expect(packed).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json', 'schema/chaos-gate.schema.json']));
     expect(packed.filter((f) => !/^(dist\/|schema\/|README\.md$|LICENSE$|package\.json$)/.test(f))).toEqual([]);
   });
 
