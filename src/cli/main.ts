@@ -1,5 +1,5 @@
 /**
- * The terminal face: `chaos-gate run|validate|serve`. Parses arguments, calls the same run()
+ * The terminal face: `chaos-gate run|merge|validate|init|serve`. Parses arguments, calls the same run()
  * as the action, and turns outcomes into exit codes: 0 passed, 1 failed, 2 bad config or usage,
  * 3 the environment could not start or chaos-gate itself failed (an internal error).
  */
@@ -19,6 +19,7 @@ import { run } from '../run/run.js';
 import { parseShard } from '../run/shard.js';
 import { checkSafety } from '../run/safety.js';
 import { ProcessGroups } from '../stages/spawn.js';
+import { init } from './init.js';
 import { terminalLog } from './log.js';
 
 declare const CHAOS_GATE_VERSION: string | undefined;
@@ -90,6 +91,24 @@ export async function main(argv: string[]): Promise<number> {
       checkSafety(config);
       log.info(describePlan(config, selectStages(config)));
       log.info(`${file} is valid`);
+    });
+
+  program
+    .command('init')
+    .description('write a commented starter chaos-gate.yml from package.json, the Dockerfile and the workflows')
+    .option('-c, --config <file>', 'the config file to write', 'chaos-gate.yml')
+    .option('-f, --force', 'replace an existing file')
+    .action(async (opts: { config: string; force?: boolean }) => {
+      const file = resolve(opts.config);
+      const { found } = await init(process.cwd(), file, opts.force === true);
+      const seen = [
+        found.unit && `tests (${found.unit})`,
+        found.integration && `integration tests (${found.integration})`,
+        found.appPort !== undefined && `an app on port ${found.appPort} (Dockerfile EXPOSE)`,
+        ...found.dependencies.map((d) => `${d.name} on port ${d.port} (workflow services)`),
+      ].filter(Boolean);
+      log.info(`wrote ${opts.config}${seen.length ? ` from ${seen.join(', ')}` : ' (nothing detected: edit the unit stage)'}; it is valid`);
+      log.info(`next: npx chaos-gate run${opts.config === 'chaos-gate.yml' ? '' : ` --config ${opts.config}`}`);
     });
 
   program
