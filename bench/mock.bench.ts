@@ -242,7 +242,7 @@ async function benchWiremock(): Promise<{ version: string; startupMs: number; lo
     try {
       execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', 'wiremock@3'], { stdio: 'ignore', timeout: 180_000 });
     } catch (error) {
-      throw new Error(`npm install wiremock failed (${(error as Error).message.split('\n')[0]})`);
+      throw new Error(`npm install wiremock failed (${(error as Error).message.split('\n')[0]})`, { cause: error });
     }
   }
   const jar = readdirSync(build).find((f) => f.endsWith('.jar'));

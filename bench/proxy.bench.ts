@@ -35,11 +35,12 @@ else loadThread();
 
 async function main(): Promise<void> {
   const load = new Worker(new URL(import.meta.url));
-  const replies: ((value: any) => void)[] = [];
+  const replies: ((value: unknown) => void)[] = [];
   load.on('message', (message) => replies.shift()!(message));
   const ask = <T>(command?: Command) =>
     new Promise<T>((resolve) => {
-      replies.push(resolve);
+      // The worker answers each command in order, with the shape its `ask<T>` names.
+      replies.push((value) => resolve(value as T));
       if (command) load.postMessage(command);
     });
   const { sink, echo } = await ask<{ sink: string; echo: string }>();

@@ -85,7 +85,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   // The current injection's switches; each repeat starts afresh (its steady follows the last recovery).
   let bounds = unreachedBounds();
   let tracker: RecoveryTracker | undefined;
-  let started = performance.now();
+  let started: number;
   const repeats = e.repeat > 1 ? ` ${e.repeat} times` : '';
   ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}${repeats}`);
   let onStart!: (t0: number) => void;
@@ -111,7 +111,7 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   const windows: FaultWindow[] = [];
   // Phase durations, summed over the repeats.
   const phaseMs = { steady: 0, fault: 0, recovery: 0, boundary: 0 };
-  let series: SeriesPoint[] = [];
+  let series: SeriesPoint[];
   try {
     // Steady counts from the load's first request, not from the call: on a busy machine its
     // start-up (probe, timer thread) can take longer than steady itself.
@@ -294,7 +294,7 @@ function describeFaultConfig(fault: FaultConfig): Record<string, unknown> {
   if (fault.kind === 'mock') return { mock: fault.mock, ...fault.fault };
   if (fault.kind === 'service') return { service: fault.service, action: fault.action };
   // The toxic's name is chaos-gate's own (`experiment: <name>`), not the user's.
-  const { name: _name, ...toxic } = fault.toxic;
+  const { name, ...toxic } = fault.toxic;
   return { proxy: fault.proxy, ...toxic };
 }
 

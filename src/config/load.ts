@@ -145,7 +145,8 @@ function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | und
   let current: z.core.$ZodType | undefined = schema;
   for (const segment of [...path, undefined]) {
     current = unwrap(current);
-    const def = current?._zod.def as z.core.$ZodTypeDef & Record<string, any> | undefined;
+    // $ZodTypes is the union of zod's own schema kinds, so `def.type` narrows `def`.
+    const def = (current as z.core.$ZodTypes | undefined)?._zod.def;
     if (!def) return undefined;
     if (segment === undefined) return def.type === 'object' ? Object.keys(def.shape) : undefined;
     if (def.type === 'object') current = def.shape[segment as string];
@@ -159,9 +160,11 @@ function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | und
 function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
   let current = schema;
   for (;;) {
-    const def = current?._zod.def as Record<string, any> | undefined;
-    if (def && ['optional', 'default', 'prefault', 'nullable', 'readonly', 'catch'].includes(def.type)) current = def.innerType;
-    else if (def?.type === 'pipe') current = def.in;
+    const def = (current as z.core.$ZodTypes | undefined)?._zod.def;
+    if (!def) return current;
+    if (def.type === 'optional' || def.type === 'default' || def.type === 'prefault' || def.type === 'nullable' || def.type === 'readonly' || def.type === 'catch')
+      current = def.innerType;
+    else if (def.type === 'pipe') current = def.in;
     else return current;
   }
 }

@@ -192,7 +192,7 @@ function checkProbability(entry: { fault?: unknown; probability?: unknown }, ctx
 const bodyFile = (baseDir: string) =>
   z.string({ error: 'expected a file path' }).transform((file, ctx) => {
     const path = resolve(baseDir, file);
-    let isFile = false;
+    let isFile: boolean;
     try {
       isFile = statSync(path).isFile();
     } catch {

@@ -11,9 +11,9 @@ const INLINE_MARKUP = /[\\`*_[\]<>|~&$]/g;
 // in between keeps the text readable and stops the notification and the cross-reference.
 const MENTION = /[@#](?=[A-Za-z0-9])/g;
 const ZERO_WIDTH_SPACE = '\u200b';
-// C0 controls (except tab and newline, handled as whitespace) and bidi overrides that could
-// disguise what a reader sees.
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
+// Control characters (except tab, newline and carriage return, handled as whitespace) and bidi
+// overrides that could disguise what a reader sees.
+const INVISIBLE = /(?![\t\n\r])\p{Cc}|[\u202a-\u202e\u2066-\u2069]/gu;
 
 /** One line of plain text safe anywhere inline, including a table cell; cut to `max` characters. */
 export function text(value: string, max = 300): string {

@@ -10,7 +10,7 @@
  * whole, so a cut never leaves a broken table or an open code fence.
  */
 import { computeDeltas } from './deltas.js';
-import { actualText, describeFault, describeMetric, describeRecovery, ms, num, percent, successText, testCells } from './format.js';
+import { actualText, describeFault, describeMetric, describeRecovery, ms, num, successText, testCells } from './format.js';
 import { codeBlock, table, text } from './markdown.js';
 import { mermaidCharts } from './mermaid.js';
 import { describeReach } from '../results/reach.js';

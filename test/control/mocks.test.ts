@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiHttp, ChaosGateApiError } from '../../src/client/http.js';
-import { MockClient } from '../../src/client/mock.js';
+import { MockClient, type MockInfo } from '../../src/client/mock.js';
 import { mockRoutes } from '../../src/control/mocks.js';
 import { Router } from '../../src/control/router.js';
 import { ControlServer } from '../../src/control/server.js';
@@ -41,7 +41,10 @@ afterEach(async () => {
 });
 
 /** Calls the API raw: status and parsed JSON body. */
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+/** The control API's error body. */
+type ErrorBody = { error: string; status: number };
+
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: MockInfo & ErrorBody }> {
   const response = await fetch(control.url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
   return { status: response.status, json: text ? JSON.parse(text) : undefined };

@@ -6,6 +6,7 @@ import { proxyRoutes } from '../../src/control/proxies.js';
 import { Router } from '../../src/control/router.js';
 import { ControlServer } from '../../src/control/server.js';
 import { closed, readBytes, Sandbox, type Upstream } from '../proxy/helpers.js';
+import type { ProxyInfo, ToxicInfo } from '../../src/client/proxy.js';
 
 let sandbox: Sandbox;
 let control: ControlServer;
@@ -31,7 +32,10 @@ afterEach(async () => {
   await sandbox.close();
 });
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+/** Every field the proxy API answers with (a proxy, a toxic, an error, a count, a populate result); each test checks which one came. */
+type Body = ProxyInfo & ToxicInfo & { error: string; status: number; count: number; proxies: ProxyInfo[] };
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Body }> {
   const response = await fetch(control.url + path, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -203,7 +207,7 @@ describe('toxiproxy-node-client, unchanged', () => {
 
     const toxic = await proxy.addToxic({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 80, jitter: 0 } });
     expect(toxic.toJson()).toEqual({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 80, jitter: 0 } });
-    let start = performance.now();
+    const start = performance.now();
     expect(await echoThrough(proxy.listen, 'delayed')).toBe('delayed');
     expect(performance.now() - start).toBeGreaterThanOrEqual(79);
 
@@ -218,7 +222,6 @@ describe('toxiproxy-node-client, unchanged', () => {
     await expect(sandbox.connect(proxy.listen)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     await toxiproxy.reset();
     expect((await toxiproxy.get('redis')).enabled).toBe(true);
-    start = performance.now();
     expect(await echoThrough(proxy.listen, 'fast')).toBe('fast');
 
     const populated = await toxiproxy.populate([{ name: 'redis', listen: proxy.listen, upstream: echo.address }, { name: 'pg', listen: '127.0.0.1:0', upstream: echo.address }]);
@@ -261,7 +264,7 @@ describe('responsiveness', () => {
   it('keeps answering while faults are toggled under full traffic', async () => {
     const { Worker } = await import('node:worker_threads');
     const traffic = new Worker(TRAFFIC, { eval: true });
-    const next = () => new Promise<any>((resolve) => traffic.once('message', resolve));
+    const next = () => new Promise<{ echo: string; echoed: string }>((resolve) => traffic.once('message', resolve));
     try {
       const { echo: upstream } = await next();
       const { json: proxy } = await call('POST', '/proxies', { name: 'busy', upstream });

@@ -70,7 +70,7 @@ describe('no silent skips', () => {
     expect(ran.code).toBe(0);
 
     const metrics = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
-    expect(metrics.thresholds.map((t: any) => [t.metric, t.expression, t.outcome, t.reason])).toEqual([
+    expect(metrics.thresholds.map((t: Record<string, unknown>) => [t.metric, t.expression, t.outcome, t.reason])).toEqual([
       ['unit.deadlocks', 'count==0', 'held', undefined],
       ['load.http_req_duration', 'p(99)<2000', 'skipped', '--stage unit'],
       ['load.http_req_duration', 'max<5000', 'skipped', '--stage unit'],
@@ -107,7 +107,7 @@ describe('a recovery that never came', () => {
     expect(ran.code).toBe(1);
     const metrics = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
     expect(metrics.experiments[0].recovery_time_ms).toBeNull();
-    expect(metrics.thresholds.map((t: any) => [t.metric, t.outcome, t.ok, t.actual, t.not_recovered])).toEqual([
+    expect(metrics.thresholds.map((t: Record<string, unknown>) => [t.metric, t.outcome, t.ok, t.actual, t.not_recovered])).toEqual([
       ['recovery_time', 'broken', false, null, ['latency spike']],
       ['chaos.latency spike.recovery_time', 'broken', false, null, ['latency spike']],
     ]);

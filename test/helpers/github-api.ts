@@ -94,13 +94,13 @@ export class FakeGitHub {
 
   /** Starts the server on a free loopback port. */
   static async start(): Promise<FakeGitHub> {
-    let fake!: FakeGitHub;
+    // Requests arrive only after the port is known, by which time `fake` exists.
     const server = createServer((req, res) => {
       fake.handle(req, res).catch((error: unknown) => send(res, 500, { message: String(error) }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
-    fake = new FakeGitHub(server, `http://127.0.0.1:${port}`);
+    const fake = new FakeGitHub(server, `http://127.0.0.1:${port}`);
     return fake;
   }
 

@@ -43,7 +43,7 @@ export function listeningSockets(): Map<string, string> {
     ['/proc/net/tcp', false],
     ['/proc/net/tcp6', true],
   ] as const) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch {
@@ -63,7 +63,7 @@ export function listeningSockets(): Map<string, string> {
 /** The listening sockets a process holds open. */
 export function listeningOf(pid: number, sockets = listeningSockets()): string[] {
   const held: string[] = [];
-  let fds: string[] = [];
+  let fds: string[];
   try {
     fds = readdirSync(`/proc/${pid}/fd`);
   } catch {

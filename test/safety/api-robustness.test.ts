@@ -31,7 +31,7 @@ afterEach(async () => {
   await proxies.closeAll();
 });
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: { error: string } }> {
   const response = await fetch(control.url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
   return { status: response.status, json: text ? JSON.parse(text) : undefined };

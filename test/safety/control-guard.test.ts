@@ -49,7 +49,7 @@ async function close(w: World | undefined): Promise<void> {
 }
 
 /** One raw HTTP call with exactly these headers (no client adds its own). */
-function call(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; json: any }> {
+function call(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; json: { error: string } }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) } }, (res) => {
       let text = '';
@@ -228,8 +228,10 @@ describe.skipIf(!existsSync(CHROMIUM))('a real browser page on another origin ca
           ),
         ];
         (navigator as unknown as { sendBeacon(url: string, body: string): boolean }).sendBeacon(`${base}/proxies/db/toxics`, toxic);
-        const form = Object.assign((globalThis as any).document.createElement('form'), { method: 'POST', action: `${base}/reset`, enctype: 'text/plain', target: 'sink' });
-        (globalThis as any).document.body.append(Object.assign((globalThis as any).document.createElement('iframe'), { name: 'sink' }), form);
+        // The page's DOM, typed by hand: tsconfig has no DOM lib (the rest of the project is Node).
+        const { document } = globalThis as unknown as { document: { createElement(tag: string): { submit(): void }; body: { append(...nodes: object[]): void } } };
+        const form = Object.assign(document.createElement('form'), { method: 'POST', action: `${base}/reset`, enctype: 'text/plain', target: 'sink' });
+        document.body.append(Object.assign(document.createElement('iframe'), { name: 'sink' }), form);
         form.submit();
         return Promise.all(tries);
       }, api);

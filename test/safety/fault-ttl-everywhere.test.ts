@@ -42,7 +42,7 @@ afterEach(async () => {
   await proxies.closeAll();
 });
 
-function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: { enabled: boolean } }> {
   const text = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers: text === undefined ? {} : { 'content-length': String(Buffer.byteLength(text)) } }, (res) => {

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChaosGate } from '../../src/client/index.js';
+import type { JournalEntry } from '../../src/client/mock.js';
 import { controlRouter } from '../../src/control/api.js';
 import { ControlServer } from '../../src/control/server.js';
 import { MetricSet } from '../../src/gate/metrics.js';
@@ -53,10 +54,12 @@ function post(body: string): Promise<number> {
   });
 }
 
-async function get(path: string): Promise<any> {
+type JournalPage = { requests: JournalEntry[]; count: number; total: number; dropped: number; next: number | null };
+
+async function get(path: string): Promise<JournalPage> {
   const response = await fetch(control.url + path);
   expect(response.status).toBe(200);
-  return response.json();
+  return (await response.json()) as JournalPage;
 }
 
 describe('the journal keeps a prefix, the length and the hash of each body', () => {
@@ -69,7 +72,7 @@ describe('the journal keeps a prefix, the length and the hash of each body', () 
     expect(mock.journal.bytes).toBeLessThan(20 * (2 * prefix + 4096));
     const { requests, count, total, dropped, next } = await get('/mocks/m/requests');
     expect([count, total, dropped, next]).toEqual([20, 20, 0, null]);
-    requests.forEach((entry: any, i: number) => {
+    requests.forEach((entry, i) => {
       expect(entry.body).toBe(bodies[i].slice(0, prefix));
       expect(entry.body_bytes).toBe(1 << 20);
       expect(entry.body_sha256).toBe(sha256(bodies[i]));
@@ -122,11 +125,11 @@ describe('GET /mocks/{name}/requests is paged', () => {
     mocks.require('m').journal.clear();
     for (let i = 0; i < 5; i++) await post(`b${i}`);
     const first = await get('/mocks/m/requests?limit=2');
-    expect([first.count, first.requests.map((e: any) => e.seq), first.next]).toEqual([5, [1, 2], 2]);
+    expect([first.count, first.requests.map((e) => e.seq), first.next]).toEqual([5, [1, 2], 2]);
     const second = await get(`/mocks/m/requests?limit=2&after=${first.next}`);
-    expect([second.requests.map((e: any) => e.seq), second.next]).toEqual([[3, 4], 4]);
+    expect([second.requests.map((e) => e.seq), second.next]).toEqual([[3, 4], 4]);
     const last = await get(`/mocks/m/requests?limit=2&after=${second.next}`);
-    expect([last.requests.map((e: any) => e.body), last.next]).toEqual([['b4'], null]);
+    expect([last.requests.map((e) => e.body), last.next]).toEqual([['b4'], null]);
     const bad = await fetch(`${control.url}/mocks/m/requests?limit=0`);
     expect([bad.status, ((await bad.json()) as { error: string }).error]).toEqual([400, 'limit: expected a whole number ≥ 1']);
   });
@@ -137,7 +140,7 @@ describe('GET /mocks/{name}/requests is paged', () => {
     const first = await get('/mocks/m/requests');
     expect(first.count).toBe(150);
     expect(first.requests.length).toBeLessThan(150);
-    expect(first.next).toBe(first.requests.at(-1).seq);
+    expect(first.next).toBe(first.requests.at(-1)?.seq);
     const all = await new ChaosGate({ url: control.url }).mock('m').requests();
     expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
     expect(all.every((e) => e.body_bytes === 100_000 && e.body.length === JOURNAL_LIMITS.bodyPrefixBytes)).toBe(true);

@@ -58,7 +58,7 @@ describe('what the API creates listens on loopback unless safety.allow_remote', 
     return Number(new URL(control.url).port);
   }
 
-  function call(port: number, method: string, path: string, body: unknown): Promise<{ status: number; json: any }> {
+  function call(port: number, method: string, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
     const text = JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port, method, path, headers: { 'content-length': String(Buffer.byteLength(text)) } }, (res) => {

@@ -53,20 +53,27 @@ function fdLimit(): number {
   return soft === undefined || soft === 'unlimited' ? Infinity : Number(soft);
 }
 
+/** A line from soak-load.mjs: its echo server's address, then the connected count, then the result. */
+type TrafficMessage = {
+  echo: string;
+  connected: number;
+  result: { connections: number; bytesUp: number; bytesDown: number; problems: unknown[]; problemCount: number };
+};
+
 /** The traffic process: its JSON lines as a queue. */
 function trafficProcess(connections: number) {
   const child = spawn(process.execPath, [join(ROOT, 'test/helpers/soak-load.mjs'), String(connections), String(CHUNK_BYTES)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const waiting: ((message: any) => void)[] = [];
-  const queued: any[] = [];
+  const waiting: ((message: TrafficMessage) => void)[] = [];
+  const queued: TrafficMessage[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    const message = JSON.parse(line);
+    const message = JSON.parse(line) as TrafficMessage;
     const next = waiting.shift();
     if (next) next(message);
     else queued.push(message);
   });
   return {
     child,
-    next: (): Promise<any> => (queued.length > 0 ? Promise.resolve(queued.shift()) : new Promise((resolve) => waiting.push(resolve))),
+    next: (): Promise<TrafficMessage> => (queued.length > 0 ? Promise.resolve(queued.shift()!) : new Promise((resolve) => waiting.push(resolve))),
     send: (message: unknown) => child.stdin!.write(`${JSON.stringify(message)}\n`),
   };
 }

@@ -2,6 +2,4 @@
  * `hang`: the request is read and never answered; the connection stays open until the client
  * gives up or the mock closes. What a client's timeout is for.
  */
-import type { FaultContext } from './context.js';
-
-export function hang(_context: FaultContext): void {}
+export function hang(): void {}
