@@ -153,8 +153,12 @@ async function main(): Promise<void> {
     const open = await ours({ url, rate: '500/s' }, SECONDS * 1000, stall);
     const closed = await ours({ url, connections: 50 }, SECONDS * 1000, stall);
     await targetCount(child);
-    console.log(`  open   500/s (from intended start):  p50 ${f(open.p50, 2)} ms  p99 ${f(open.p99, 1)} ms  p99.9 ${f(open.p999, 1)} ms  max ${f(open.max, 1)} ms  (${f(open.summary.requests)} requests)`);
-    console.log(`  closed 50 connections:              p50 ${f(closed.p50, 2)} ms  p99 ${f(closed.p99, 1)} ms  p99.9 ${f(closed.p999, 1)} ms  max ${f(closed.max, 1)} ms  (${f(closed.summary.requests)} requests)`);
+    console.log(
+      `  open   500/s (from intended start):  p50 ${f(open.p50, 2)} ms  p99 ${f(open.p99, 1)} ms  p99.9 ${f(open.p999, 1)} ms  max ${f(open.max, 1)} ms  (${f(open.summary.requests)} requests)`,
+    );
+    console.log(
+      `  closed 50 connections:              p50 ${f(closed.p50, 2)} ms  p99 ${f(closed.p99, 1)} ms  p99.9 ${f(closed.p999, 1)} ms  max ${f(closed.max, 1)} ms  (${f(closed.summary.requests)} requests)`,
+    );
     console.log(`  p99 open / closed: ${f(open.p99 / closed.p99, 0)}×: the closed model hides the stall (coordinated omission)\n`);
 
     console.log('# 4. memory: a fresh process, 60 s at 2,000/s, recording into metrics and the per-second series');
@@ -177,7 +181,9 @@ async function memory(url: string): Promise<void> {
   clearInterval(watch);
   const mb = (bytes: number) => `${f(bytes / 1024 / 1024, 1)} MB`;
   peak = Math.max(peak, process.memoryUsage().rss);
-  console.log(`${f(run.summary.requests)} requests; peak RSS ${mb(peak)} (limit 150 MB), heap used at end ${mb(process.memoryUsage().heapUsed)}, p99 ${f(run.p99, 3)} ms`);
+  console.log(
+    `${f(run.summary.requests)} requests; peak RSS ${mb(peak)} (limit 150 MB), heap used at end ${mb(process.memoryUsage().heapUsed)}, p99 ${f(run.p99, 3)} ms`,
+  );
 }
 
 if (process.argv[2] === '--memory') await memory(process.argv[3]);

@@ -134,7 +134,9 @@ async function main(): Promise<void> {
   console.log('\nthroughput (mean of rounds)');
   console.log(row('bare node http', bare));
   console.log(row('chaos-gate mock', mock));
-  console.log(`  ratio mock / bare node: ${(mock.rps / bare.rps).toFixed(2)}× req/s   (target ≥ 0.70×); ${(bare.cpuUs / mock.cpuUs).toFixed(2)}× by server CPU per request`);
+  console.log(
+    `  ratio mock / bare node: ${(mock.rps / bare.rps).toFixed(2)}× req/s   (target ≥ 0.70×); ${(bare.cpuUs / mock.cpuUs).toFixed(2)}× by server CPU per request`,
+  );
 
   const wiremock = await benchWiremock().catch((error: Error) => error);
   if (wiremock instanceof Error) console.log(`\nWireMock: not measured: ${wiremock.message}`);

@@ -80,7 +80,9 @@ async function main(): Promise<void> {
   console.log('1 GiB client → sink            MB/s   × direct  × pipe');
   for (const mode of modes) {
     const mbps = throughput.get(mode.name)!;
-    console.log(`  ${mode.name.padEnd(28)} ${mbps.toFixed(0).padStart(5)}   ${(mbps / direct).toFixed(2).padStart(6)}  ${(mbps / pipe).toFixed(2).padStart(5)}`);
+    console.log(
+      `  ${mode.name.padEnd(28)} ${mbps.toFixed(0).padStart(5)}   ${(mbps / direct).toFixed(2).padStart(6)}  ${(mbps / pipe).toFixed(2).padStart(5)}`,
+    );
   }
   console.log(`  → chaos-gate no fault / pipe       = ${(none / pipe).toFixed(2)}  (target ≥ 0.90)`);
   console.log(`  → latency 0 toxic / no fault       = ${(zero / none).toFixed(2)}  (target ≥ 0.90)\n`);

@@ -38,7 +38,11 @@ function extractBase(ref: string): Dist | string {
     }
     return { label: `before (${ref})`, dir: join(dir, 'dist') };
   } catch (error) {
-    return `base ${ref} not measured: ${String((error as { stderr?: Buffer }).stderr ?? error).trim().split('\n')[0]}`;
+    return `base ${ref} not measured: ${
+      String((error as { stderr?: Buffer }).stderr ?? error)
+        .trim()
+        .split('\n')[0]
+    }`;
   }
 }
 

@@ -18,7 +18,9 @@ const zodWithoutLocales = {
   name: 'zod-without-locales',
   setup(b) {
     b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes('/node_modules/zod/') ? { path: 'zod/locales (en only)', namespace: 'zod-locales', pluginData: join(args.resolveDir, '../locales') } : undefined,
+      args.importer.includes('/node_modules/zod/')
+        ? { path: 'zod/locales (en only)', namespace: 'zod-locales', pluginData: join(args.resolveDir, '../locales') }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: 'export { default as en } from "./en.js";', resolveDir: args.pluginData }));
   },
@@ -106,7 +108,10 @@ const results = await Promise.all([
   build({ ...common, entryPoints: { post: 'src/action/post.ts' }, plugins: [unusedPackagesDropped, packageMapsNotFollowed] }),
 ]);
 
-collectLicenses(results.map((r) => r.metafile), 'dist/licenses.txt');
+collectLicenses(
+  results.map((r) => r.metafile),
+  'dist/licenses.txt',
+);
 
 // Type declarations for `chaos-gate/client`.
 execFileSync('tsc', ['-p', 'tsconfig.client.json'], { stdio: 'inherit' });

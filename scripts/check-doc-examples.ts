@@ -15,7 +15,11 @@ if (!file) {
 }
 
 const blocks = [...readFileSync(file, 'utf8').matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1], text: m[2].replace(/\n$/, '') }));
-const normalise = (text: string) => text.replace(/"at":"[^"]+"/g, '"at":"…"').replace(/[ \t]+$/gm, '').trim();
+const normalise = (text: string) =>
+  text
+    .replace(/"at":"[^"]+"/g, '"at":"…"')
+    .replace(/[ \t]+$/gm, '')
+    .trim();
 
 let checked = 0;
 let failed = 0;

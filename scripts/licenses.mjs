@@ -8,7 +8,8 @@ import { join } from 'node:path';
  * section), with what is known. Any other package without a licence fails the build.
  */
 const NO_LICENCE_STATED = {
-  buffers: 'The package states no licence (no licence file, no "license" in package.json, none in its README). Author: James Halliday; it comes in through @actions/artifact (unzip-stream → binary).',
+  buffers:
+    'The package states no licence (no licence file, no "license" in package.json, none in its README). Author: James Halliday; it comes in through @actions/artifact (unzip-stream → binary).',
 };
 
 /** `node_modules/a/node_modules/@s/b/lib/x.js` (or `ns:` + that) → `node_modules/a/node_modules/@s/b`, the innermost package. */
@@ -43,14 +44,17 @@ export function collectLicenses(metafiles, out) {
       if (text === undefined) missing.push(`${pkg.name}@${pkg.version} (${dir})`);
       return `${'-'.repeat(72)}\n${pkg.name}@${pkg.version} (${licenceOf(pkg)})\n\n${text}\n`;
     });
-  if (missing.length > 0) throw new Error(`no licence found for bundled package(s); add the text or an entry in scripts/licenses.mjs:\n  ${missing.join('\n  ')}`);
+  if (missing.length > 0)
+    throw new Error(`no licence found for bundled package(s); add the text or an entry in scripts/licenses.mjs:\n  ${missing.join('\n  ')}`);
   const head = `chaos-gate bundles the following ${entries.length} packages into dist/. Their licences and notices follow.\n`;
   writeFileSync(out, `${head}\n${entries.join('\n')}`);
 }
 
 /** The package's licence and notice files; else its README's licence section; else, for MIT, the MIT text with its author's name. */
 function licenceText(dir, pkg) {
-  const files = readdirSync(dir).filter((name) => /^(licen[cs]e|copying|notice)([-._].*)?$/i.test(name)).sort();
+  const files = readdirSync(dir)
+    .filter((name) => /^(licen[cs]e|copying|notice)([-._].*)?$/i.test(name))
+    .sort();
   if (files.length > 0) return files.map((file) => readFileSync(join(dir, file), 'utf8').trim()).join('\n\n');
   const section = readmeLicenceSection(dir);
   if (section && /permission is hereby granted/i.test(section)) return section;
@@ -70,7 +74,10 @@ function readmeLicenceSection(dir) {
   if (start < 0) return undefined;
   const body = lines.slice(start + 1).filter((line) => !/^[=-]+\s*$/.test(line));
   const end = body.findIndex((line) => /^#+\s/.test(line));
-  return body.slice(0, end < 0 ? undefined : end).join('\n').trim();
+  return body
+    .slice(0, end < 0 ? undefined : end)
+    .join('\n')
+    .trim();
 }
 
 function licenceOf(pkg) {

@@ -7,7 +7,10 @@ export function releaseNotes(changelog, version) {
   const start = lines.findIndex((line) => line.startsWith(`## [${version}]`));
   if (start < 0) return undefined;
   const length = lines.slice(start + 1).findIndex((line) => /^## \[/.test(line) || /^\[[^\]]+\]:\s/.test(line));
-  const body = lines.slice(start + 1, length < 0 ? undefined : start + 1 + length).join('\n').trim();
+  const body = lines
+    .slice(start + 1, length < 0 ? undefined : start + 1 + length)
+    .join('\n')
+    .trim();
   return body === '' ? undefined : body;
 }
 

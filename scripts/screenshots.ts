@@ -82,7 +82,10 @@ function renderMarkdown(markdown: string): string {
       i--;
       const align = rows[1].map((c) => (c.endsWith(':') ? 'r' : ''));
       const head = rows[0].map((c, j) => `<th class="${align[j]}">${inline(c)}</th>`).join('');
-      const body = rows.slice(2).map((r) => `<tr>${r.map((c, j) => `<td class="${align[j]}">${inline(c)}</td>`).join('')}</tr>`).join('');
+      const body = rows
+        .slice(2)
+        .map((r) => `<tr>${r.map((c, j) => `<td class="${align[j]}">${inline(c)}</td>`).join('')}</tr>`)
+        .join('');
       out.push(`<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`);
     } else if (line.trim() !== '' && !line.startsWith('<!--')) {
       const para: string[] = [line];
@@ -131,12 +134,22 @@ function xychart(source: string): string {
   const x = (i: number) => left + ((i + 0.5) * (w - left - 10)) / n;
   const y = (v: number) => top + (h - top - bottom) * (1 - Math.min(v, yMax) / yMax);
   const barWidth = (w - left - 10) / n;
-  const svgBars = bars.map((v, i) => (v > 0 ? `<rect x="${x(i) - barWidth / 2}" y="${y(v)}" width="${barWidth}" height="${y(0) - y(v)}" fill="#fde2e1"/>` : '')).join('');
+  const svgBars = bars
+    .map((v, i) => (v > 0 ? `<rect x="${x(i) - barWidth / 2}" y="${y(v)}" width="${barWidth}" height="${y(0) - y(v)}" fill="#fde2e1"/>` : ''))
+    .join('');
   const colours = ['#0969da', '#9a6700'];
   const svgLines = lines
-    .map((l, k) => `<polyline fill="none" stroke="${colours[k] ?? '#666'}" stroke-width="2" ${k > 0 ? 'stroke-dasharray="5 4"' : ''} points="${l.map((v, i) => `${x(i)},${y(v)}`).join(' ')}"/>`)
+    .map(
+      (l, k) =>
+        `<polyline fill="none" stroke="${colours[k] ?? '#666'}" stroke-width="2" ${k > 0 ? 'stroke-dasharray="5 4"' : ''} points="${l.map((v, i) => `${x(i)},${y(v)}`).join(' ')}"/>`,
+    )
     .join('');
-  const ticks = [0, yMax / 2, yMax].map((v) => `<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11" fill="#59636e">${Math.round(v)}</text><line x1="${left}" x2="${w - 10}" y1="${y(v)}" y2="${y(v)}" stroke="#eaeef2"/>`).join('');
+  const ticks = [0, yMax / 2, yMax]
+    .map(
+      (v) =>
+        `<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11" fill="#59636e">${Math.round(v)}</text><line x1="${left}" x2="${w - 10}" y1="${y(v)}" y2="${y(v)}" stroke="#eaeef2"/>`,
+    )
+    .join('');
   return `<svg class="chart" width="${w}" height="${h}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif">
     <text x="${w / 2}" y="16" text-anchor="middle" font-size="13" fill="#1f2328">${escape(title)}</text>${ticks}${svgBars}${svgLines}
     <text x="${w / 2}" y="${h - 6}" text-anchor="middle" font-size="11" fill="#59636e">${escape(xLabel)}</text></svg>`;

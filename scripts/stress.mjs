@@ -24,7 +24,8 @@ function runCase(name, stage, check) {
   const cli = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'dist/cli.js'))} run -c chaos-gate.yml`;
   const ran = spawnSync('sh', ['-c', `/usr/bin/time -o rss.txt -f %M ${cli} 2>&1 | grep -v '^\\[unit\\]' > out.txt`], { cwd: dir, stdio: 'inherit' });
   const out = readFileSync(join(dir, 'out.txt'), 'utf8');
-  const code = /Command exited with non-zero status (\d+)/.exec(readFileSync(join(dir, 'rss.txt'), 'utf8'))?.[1] ?? (ran.status === 0 ? '0' : String(ran.status));
+  const code =
+    /Command exited with non-zero status (\d+)/.exec(readFileSync(join(dir, 'rss.txt'), 'utf8'))?.[1] ?? (ran.status === 0 ? '0' : String(ran.status));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const rssMb = Math.round(Number(readFileSync(join(dir, 'rss.txt'), 'utf8').trim().split('\n').at(-1)) / 1024);
   const stderr = out;
@@ -42,11 +43,15 @@ runCase('1 GB stage output on one line', "head -c 1000000000 /dev/zero | tr '\\0
   if (rssMb > 500) return `peak RSS ${rssMb} MB > 500 MB`;
 });
 
-runCase('1 GB stage output in 100-byte lines', "yes 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' | head -c 1000000000", ({ dir, code, stderr, rssMb }) => {
-  if (code !== 0) return `exit ${code}: ${stderr.slice(-500)}`;
-  if (logSize(dir) > 20 * MB + 4096) return `log is ${logSize(dir)} bytes, past 20 MB`;
-  if (!/in between were dropped/.test(stderr)) return 'no warning about the dropped middle';
-  if (rssMb > 500) return `peak RSS ${rssMb} MB > 500 MB`;
-});
+runCase(
+  '1 GB stage output in 100-byte lines',
+  "yes 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' | head -c 1000000000",
+  ({ dir, code, stderr, rssMb }) => {
+    if (code !== 0) return `exit ${code}: ${stderr.slice(-500)}`;
+    if (logSize(dir) > 20 * MB + 4096) return `log is ${logSize(dir)} bytes, past 20 MB`;
+    if (!/in between were dropped/.test(stderr)) return 'no warning about the dropped middle';
+    if (rssMb > 500) return `peak RSS ${rssMb} MB > 500 MB`;
+  },
+);
 
 process.exit(failed ? 1 : 0);

@@ -42,7 +42,11 @@ export async function listenOn(server: Server, address: string): Promise<Address
  */
 const PROBLEMS = {
   in_use: { codes: ['EADDRINUSE'], says: (a: string) => `${a} is already in use`, reason: 'the port is already in use' },
-  not_local: { codes: ['EADDRNOTAVAIL'], says: (a: string) => `${a} is not an address of this machine`, reason: 'the address is not available on this machine' },
+  not_local: {
+    codes: ['EADDRNOTAVAIL'],
+    says: (a: string) => `${a} is not an address of this machine`,
+    reason: 'the address is not available on this machine',
+  },
   no_permission: { codes: ['EACCES'], says: (a: string) => `no permission to listen on ${a}`, reason: 'no permission to listen there' },
   unresolvable: { codes: ['ENOTFOUND', 'EAI_AGAIN'], says: (a: string) => `host of ${a} does not resolve`, reason: 'the host does not resolve' },
 } satisfies Record<string, { codes: string[]; says: (address: string) => string; reason: string }>;

@@ -27,7 +27,9 @@ function allowedDirections(): Map<string, Set<string>> {
 }
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 const IMPORT = /^\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
@@ -64,7 +66,8 @@ describe('architecture (docs/architecture.md)', () => {
   it('the table places every folder of src/ and is itself free of circles', () => {
     const units = new Set(sourceFiles(SRC).map((f) => unitOf(relative(SRC, f))));
     expect([...units].filter((u) => !table.has(u)).sort()).toEqual([]);
-    for (const [unit, allowed] of table) for (const target of allowed) expect(table.has(target), `${unit} may import ${target}, which the table does not list`).toBe(true);
+    for (const [unit, allowed] of table)
+      for (const target of allowed) expect(table.has(target), `${unit} may import ${target}, which the table does not list`).toBe(true);
     expect(cycles(new Map([...table].map(([unit, allowed]) => [unit, [...allowed]])))).toEqual([]);
   });
 

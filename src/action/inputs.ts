@@ -83,7 +83,8 @@ function getRetentionDays(): number | undefined {
   const value = core.getInput(Inputs.retentionDays).trim();
   if (value === '') return undefined;
   const days = Number(value);
-  if (!Number.isInteger(days) || days < 1 || days > 90) throw new UsageError(`input ${Inputs.retentionDays}: expected a whole number of days from 1 to 90, got "${value}"`);
+  if (!Number.isInteger(days) || days < 1 || days > 90)
+    throw new UsageError(`input ${Inputs.retentionDays}: expected a whole number of days from 1 to 90, got "${value}"`);
   return days;
 }
 
@@ -97,7 +98,8 @@ function getMatrix(): string[] {
   } catch {
     throw new UsageError(`input ${Inputs.matrix}: expected \${{ toJSON(matrix) }} (a JSON object), got "${value.slice(0, 80)}"`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`input ${Inputs.matrix}: expected \${{ toJSON(matrix) }} (a JSON object)`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new UsageError(`input ${Inputs.matrix}: expected \${{ toJSON(matrix) }} (a JSON object)`);
   return Object.entries(parsed)
     .filter(([key]) => key !== 'shard')
     .map(([, v]) => (typeof v === 'string' ? v : JSON.stringify(v)));

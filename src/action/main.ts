@@ -87,7 +87,8 @@ export async function runAction(): Promise<void> {
       core.setOutput(Outputs.commentUrl, published.comment.url ?? '');
     }
     if (outcome.verdict === 'fail') {
-      if (inputs.failOn === 'never') core.warning('chaos-gate: the gate failed, but fail-on: never does not enforce it; the step passes and the verdict output says fail');
+      if (inputs.failOn === 'never')
+        core.warning('chaos-gate: the gate failed, but fail-on: never does not enforce it; the step passes and the verdict output says fail');
       else core.setFailed('chaos-gate: the gate failed; see the job summary for what broke');
     }
   } catch (error) {
@@ -120,7 +121,10 @@ function matrixSuffix(inputs: ActionInputs): string {
 /** Every shard's artifact of this workflow run, downloaded; the folders to merge. */
 async function downloadShards(publishing: Publishing, inputs: ActionInputs, cwd: string, log: Log): Promise<string[]> {
   const dirs = await downloadShardReports(publishing.artifactName, resolve(cwd, inputs.reportDir, 'shards'));
-  if (dirs.length === 0) throw new UsageError(`mode: merge found no artifact named ${publishing.artifactName}-shard-* in this workflow run; do the shard jobs run with shard: I/N and come first (needs:)?`);
+  if (dirs.length === 0)
+    throw new UsageError(
+      `mode: merge found no artifact named ${publishing.artifactName}-shard-* in this workflow run; do the shard jobs run with shard: I/N and come first (needs:)?`,
+    );
   log.info(`downloaded ${dirs.length} shard reports`);
   return dirs;
 }

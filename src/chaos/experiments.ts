@@ -68,7 +68,10 @@ export async function runExperiments(experiments: ExperimentConfig[], ctx: Exper
   return outcome;
 }
 
-async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promise<{ report: ExperimentReport; series: SeriesPoint[]; windows: FaultWindow[] }> {
+async function runExperiment(
+  e: ExperimentConfig,
+  ctx: ExperimentContext,
+): Promise<{ report: ExperimentReport; series: SeriesPoint[]; windows: FaultWindow[] }> {
   const scope = `chaos.${e.name}`;
   const sets = {
     steady: ctx.store.scope(`${scope}.steady`),
@@ -127,7 +130,13 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
       bounds.injected = performance.now();
       try {
         await delay(e.hold, ctx.signal);
-        await extendHold(e, { thresholds: ctx.thresholds, lookup: (a) => ctx.store.lookup(a), signal: ctx.signal, log: ctx.log, wait: (ms) => delay(ms, ctx.signal) });
+        await extendHold(e, {
+          thresholds: ctx.thresholds,
+          lookup: (a) => ctx.store.lookup(a),
+          signal: ctx.signal,
+          log: ctx.log,
+          wait: (ms) => delay(ms, ctx.signal),
+        });
       } finally {
         bounds.reverting = performance.now();
         await revert();
@@ -135,7 +144,13 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
         phaseMs.fault += bounds.reverting - bounds.injected;
         windows.push({ experiment: e.name, start: seconds(bounds.injecting - ctx.runStart), end: seconds(bounds.reverted - ctx.runStart) });
       }
-      const recoveryTime = await awaitRecovery(e, ctx, (tracker = new RecoveryTracker(bounds.reverted)), successRate(sets.steady) ?? 1, bounds.reverted + recoveryMax);
+      const recoveryTime = await awaitRecovery(
+        e,
+        ctx,
+        (tracker = new RecoveryTracker(bounds.reverted)),
+        successRate(sets.steady) ?? 1,
+        bounds.reverted + recoveryMax,
+      );
       recoveryTimes.push(recoveryTime);
       steadyFrom = performance.now();
       phaseMs.recovery += steadyFrom - bounds.reverted;
@@ -180,7 +195,9 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
   const failedRound = recoveryTimes.length > 1 && recoveryTime === undefined ? ` (injection ${recoveryTimes.length} of ${e.repeat})` : '';
   ctx.log.info(
     `experiment "${e.name}": ${cancelled ? 'cancelled (the run was stopped)' : recoveryTime === undefined ? `did not recover within ${formatDuration(recoveryMax)}${failedRound}` : `recovered in ${recoveryTime} ms`}` +
-      (report.repeats && report.repeats.recovery_time ? ` (recovery over ${report.repeats.done} injections: p50 ${report.repeats.recovery_time.p50} ms, max ${report.repeats.recovery_time.max} ms)` : '') +
+      (report.repeats && report.repeats.recovery_time
+        ? ` (recovery over ${report.repeats.done} injections: p50 ${report.repeats.recovery_time.p50} ms, max ${report.repeats.recovery_time.max} ms)`
+        : '') +
       ` (success: steady ${pct(report.phases.steady.success_rate)}, fault ${pct(report.phases.fault.success_rate)}, recovery ${pct(report.phases.recovery.success_rate)};` +
       ` ${report.phases.boundary!.requests} in flight at a switch, counted in no phase)`,
   );
@@ -195,7 +212,13 @@ async function runExperiment(e: ExperimentConfig, ctx: ExperimentContext): Promi
 }
 
 /** Waits until the success rate is back at `steady` (the recovery time, ms from the revert) or `deadline` passes (undefined). */
-async function awaitRecovery(e: ExperimentConfig, ctx: ExperimentContext, tracker: RecoveryTracker, steady: number, deadline: number): Promise<number | undefined> {
+async function awaitRecovery(
+  e: ExperimentConfig,
+  ctx: ExperimentContext,
+  tracker: RecoveryTracker,
+  steady: number,
+  deadline: number,
+): Promise<number | undefined> {
   while (!ctx.signal.aborted && performance.now() < deadline) {
     // A window is judged once its requests have had time to answer.
     const recoveryTime = tracker.recoveryTime(steady, performance.now() - settleMs(e));
@@ -262,7 +285,6 @@ async function inject(e: ExperimentConfig, targets: FaultTargets, reach: TargetR
     }
   };
 }
-
 
 function successRate(set: MetricSet): number | undefined {
   const failed = set.metrics.get('http_req_failed');

@@ -34,19 +34,26 @@ function watchedThresholds(experiment: { name: string; hold: number }, threshold
   const prefix = `chaos.${experiment.name}.fault.`;
   return Object.entries(thresholds ?? {})
     .filter(([address]) => address.startsWith(prefix))
-    .flatMap(([address, list]) => list.filter((t) => t.on_inconclusive === 'extend').map((t) => ({ address, t, limit: (t.max_hold ?? DEFAULT_MAX_HOLD_FACTOR * experiment.hold) - experiment.hold })));
+    .flatMap(([address, list]) =>
+      list
+        .filter((t) => t.on_inconclusive === 'extend')
+        .map((t) => ({ address, t, limit: (t.max_hold ?? DEFAULT_MAX_HOLD_FACTOR * experiment.hold) - experiment.hold })),
+    );
 }
 
 /** Holds the fault while an extendable threshold is inconclusive; returns how much longer it was held, ms. */
 export async function extendHold(experiment: { name: string; hold: number }, ctx: ExtendContext): Promise<number> {
   const watched = watchedThresholds(experiment, ctx.thresholds);
-  const unclear = (held: number) => watched.filter((w) => held < w.limit && judgeThreshold(w.address, w.t, ctx.lookup(w.address), { durationMs: 0 }).outcome === 'inconclusive');
+  const unclear = (held: number) =>
+    watched.filter((w) => held < w.limit && judgeThreshold(w.address, w.t, ctx.lookup(w.address), { durationMs: 0 }).outcome === 'inconclusive');
   let extra = 0;
   for (let look = 1; look < EXTEND_LOOKS && !ctx.signal.aborted; look++) {
     const waiting = unclear(extra);
     if (waiting.length === 0) break;
     // The next look of the threshold that may wait longest: hold × (max_hold / hold)^(look / (looks − 1)).
-    const until = Math.max(...waiting.map((w) => Math.round(experiment.hold * ((w.limit + experiment.hold) / experiment.hold) ** (look / (EXTEND_LOOKS - 1)) - experiment.hold)));
+    const until = Math.max(
+      ...waiting.map((w) => Math.round(experiment.hold * ((w.limit + experiment.hold) / experiment.hold) ** (look / (EXTEND_LOOKS - 1)) - experiment.hold)),
+    );
     await ctx.wait(until - extra);
     extra = until;
   }

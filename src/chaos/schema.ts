@@ -36,7 +36,10 @@ const faultSchema = z
               ? (['service', serviceFaultSchema] as const)
               : [undefined, undefined];
     if (!schema) {
-      ctx.addIssue({ code: 'custom', message: 'expected exactly one of `proxy: <name>` (a toxic), `mock: <name>` (a mock fault) or `service: <name>` (kill, stop or freeze it)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected exactly one of `proxy: <name>` (a toxic), `mock: <name>` (a mock fault) or `service: <name>` (kill, stop or freeze it)',
+      });
       return z.NEVER;
     }
     const parsed = schema.safeParse(rest);
@@ -44,7 +47,8 @@ const faultSchema = z
       for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', path: issue.path, message: issue.message });
       return z.NEVER;
     }
-    if (target === 'service') return { kind: 'service' as const, service: service as string, action: (parsed.data as z.output<typeof serviceFaultSchema>).action };
+    if (target === 'service')
+      return { kind: 'service' as const, service: service as string, action: (parsed.data as z.output<typeof serviceFaultSchema>).action };
     return target === 'proxy'
       ? { kind: 'proxy' as const, proxy: proxy as string, toxic: parsed.data as z.output<typeof toxicSchema> }
       : { kind: 'mock' as const, mock: mock as string, fault: parsed.data as z.output<typeof mockFaultSchema> };

@@ -79,7 +79,9 @@ function exposedPort(dockerfile: string): number | undefined {
 function workflowServices(folder: string): Found['dependencies'] {
   if (!existsSync(folder)) return [];
   const out: Found['dependencies'] = [];
-  for (const entry of readdirSync(folder).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const entry of readdirSync(folder)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     let workflow: unknown;
     try {
       workflow = parse(readFileSync(join(folder, entry), 'utf8'));

@@ -137,8 +137,13 @@ async function serve(configFile: string, logDir: string, log: Log, signal: Abort
   const environment = await Environment.start(config, { cwd: process.cwd(), logDir, log, signal, groups, currentMetrics: () => store.scope('serve') });
   try {
     // The token is a secret: a terminal's scrollback and a CI log are not the place for it.
-    const shown = (k: string, v: string) => (k === 'CHAOS_GATE_TOKEN' ? `${k} is set (control.token in ${configFile}; stages and services get it in their environment)` : `${k}=${v}`);
-    log.info(Object.entries(environment.variables()).map(([k, v]) => shown(k, v)).join('\n'));
+    const shown = (k: string, v: string) =>
+      k === 'CHAOS_GATE_TOKEN' ? `${k} is set (control.token in ${configFile}; stages and services get it in their environment)` : `${k}=${v}`;
+    log.info(
+      Object.entries(environment.variables())
+        .map(([k, v]) => shown(k, v))
+        .join('\n'),
+    );
     log.info('serving; Ctrl-C to stop');
     await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   } finally {
@@ -184,5 +189,11 @@ async function readBaseline(file: string): Promise<RunReport> {
 }
 
 function collect(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }

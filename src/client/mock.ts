@@ -173,7 +173,7 @@ export class MockClient {
   /** The journal comes in pages (up to 1000 entries or 8 MB each): this page's entries and every following page's. */
   private async rest(first: JournalPage, filter: JournalFilter): Promise<JournalEntry[]> {
     const entries = [...first.requests];
-    for (let page = first; page.next !== null; ) {
+    for (let page = first; page.next !== null;) {
       page = await this.http.request<JournalPage>('GET', `${this.base}/requests${queryString(filter, { after: page.next })}`);
       entries.push(...page.requests);
     }

@@ -25,7 +25,8 @@ export function checkConsistency(config: Config): Problem[] {
     config[kind].forEach((item, i) => {
       const variable = `CHAOS_GATE_${kind === 'proxies' ? 'PROXY' : 'MOCK'}_${envName(item.name)}`;
       const other = byVariable.get(variable);
-      if (other !== undefined && other !== item.name) problems.push({ path: [kind, i, 'name'], message: `"${item.name}" and "${other}" both map to ${variable}; rename one` });
+      if (other !== undefined && other !== item.name)
+        problems.push({ path: [kind, i, 'name'], message: `"${item.name}" and "${other}" both map to ${variable}; rename one` });
       else byVariable.set(variable, item.name);
     });
   }
@@ -48,7 +49,10 @@ export function checkConsistency(config: Config): Problem[] {
   // Whoever reaches the control API can add faults and open proxies to this machine's services.
   const control = splitHostPort(config.control.listen).host;
   if (!isLoopbackHost(control) && config.control.token === undefined) {
-    problems.push({ path: ['control', 'listen'], message: `${config.control.listen} is reachable from other machines: set control.token (every call then needs it), or listen on 127.0.0.1` });
+    problems.push({
+      path: ['control', 'listen'],
+      message: `${config.control.listen} is reachable from other machines: set control.token (every call then needs it), or listen on 127.0.0.1`,
+    });
   }
 
   config.proxies.forEach((proxy, i) => {
@@ -63,13 +67,22 @@ export function checkConsistency(config: Config): Problem[] {
   config.stages.chaos?.experiments?.forEach((experiment, i) => {
     const { fault } = experiment;
     if (fault.kind === 'proxy' && !proxies.has(fault.proxy)) {
-      problems.push({ path: ['stages', 'chaos', 'experiments', i, 'fault', 'proxy'], message: `no proxy named "${fault.proxy}" (declared: ${[...proxies].join(', ') || 'none'})` });
+      problems.push({
+        path: ['stages', 'chaos', 'experiments', i, 'fault', 'proxy'],
+        message: `no proxy named "${fault.proxy}" (declared: ${[...proxies].join(', ') || 'none'})`,
+      });
     }
     if (fault.kind === 'mock' && !mocks.has(fault.mock)) {
-      problems.push({ path: ['stages', 'chaos', 'experiments', i, 'fault', 'mock'], message: `no mock named "${fault.mock}" (declared: ${[...mocks].join(', ') || 'none'})` });
+      problems.push({
+        path: ['stages', 'chaos', 'experiments', i, 'fault', 'mock'],
+        message: `no mock named "${fault.mock}" (declared: ${[...mocks].join(', ') || 'none'})`,
+      });
     }
     if (fault.kind === 'service' && !services.has(fault.service)) {
-      problems.push({ path: ['stages', 'chaos', 'experiments', i, 'fault', 'service'], message: `no service named "${fault.service}" (declared: ${[...services].join(', ') || 'none'})` });
+      problems.push({
+        path: ['stages', 'chaos', 'experiments', i, 'fault', 'service'],
+        message: `no service named "${fault.service}" (declared: ${[...services].join(', ') || 'none'})`,
+      });
     }
   });
 
@@ -84,7 +97,10 @@ export function checkConsistency(config: Config): Problem[] {
     const fault = /^chaos\.(.+)\.fault\.[^.]+$/.exec(address);
     list.forEach((t, i) => {
       if (t.on_inconclusive === 'extend' && !fault) {
-        problems.push({ path: ['thresholds', address, i, 'on_inconclusive'], message: 'extend lengthens an experiment\'s fault, so it applies to thresholds on chaos.<experiment>.fault.<metric>; use fail or pass here' });
+        problems.push({
+          path: ['thresholds', address, i, 'on_inconclusive'],
+          message: "extend lengthens an experiment's fault, so it applies to thresholds on chaos.<experiment>.fault.<metric>; use fail or pass here",
+        });
       }
     });
   }
@@ -138,11 +154,13 @@ function unproducible(address: string, config: Config): string | undefined {
         const named = phase !== undefined && (PHASES as readonly string[]).includes(phase) ? rest.slice(0, phaseDot) : rest;
         return `no experiment "${named}" (experiments: ${experiments.map((e) => `"${e}"`).join(', ') || 'none'})${hint(named, experiments)}`;
       }
-      if (name === 'recovery_time' && inPhase) return `recovery_time is measured per experiment, not per phase: use chaos.${rest.slice(0, phaseDot)}.recovery_time`;
+      if (name === 'recovery_time' && inPhase)
+        return `recovery_time is measured per experiment, not per phase: use chaos.${rest.slice(0, phaseDot)}.recovery_time`;
     }
   }
   if (name === 'recovery_time' && experiments.length === 0) return 'recovery_time is measured by chaos experiments, and this config has none';
-  if (name === 'recovery_time' && scope !== '' && !scope.startsWith('chaos')) return `recovery_time is measured by chaos experiments, not in the ${scope} stage`;
+  if (name === 'recovery_time' && scope !== '' && !scope.startsWith('chaos'))
+    return `recovery_time is measured by chaos experiments, not in the ${scope} stage`;
   return undefined;
 }
 
@@ -159,5 +177,8 @@ function sameHost(a: string, b: string): boolean {
 }
 
 function describePath(path: PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').slice(1);
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .slice(1);
 }

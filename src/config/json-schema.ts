@@ -25,5 +25,10 @@ export function configJsonSchema(): Record<string, unknown> {
       if (jsonSchema.default !== undefined && jsonType(jsonSchema.default) === 'object') delete jsonSchema.default;
     },
   });
-  return { ...schema, $id: SCHEMA_URL, title: 'chaos-gate.yml', description: 'The configuration of chaos-gate: services, chaos proxies, mocks, stages, thresholds.' };
+  return {
+    ...schema,
+    $id: SCHEMA_URL,
+    title: 'chaos-gate.yml',
+    description: 'The configuration of chaos-gate: services, chaos proxies, mocks, stages, thresholds.',
+  };
 }

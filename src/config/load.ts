@@ -81,7 +81,9 @@ export function parseConfig(text: string, file: string): LoadedConfig {
 
 /** The parser's own stack ran out: say what that means for the file, not the engine's words. */
 function tooDeep(message: string): string | undefined {
-  return /Maximum call stack size exceeded/.test(message) ? 'the config nests too deeply here for the parser (a chaos-gate.yml needs only a few levels)' : undefined;
+  return /Maximum call stack size exceeded/.test(message)
+    ? 'the config nests too deeply here for the parser (a chaos-gate.yml needs only a few levels)'
+    : undefined;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -162,7 +164,14 @@ function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefine
   for (;;) {
     const def = (current as z.core.$ZodTypes | undefined)?._zod.def;
     if (!def) return current;
-    if (def.type === 'optional' || def.type === 'default' || def.type === 'prefault' || def.type === 'nullable' || def.type === 'readonly' || def.type === 'catch')
+    if (
+      def.type === 'optional' ||
+      def.type === 'default' ||
+      def.type === 'prefault' ||
+      def.type === 'nullable' ||
+      def.type === 'readonly' ||
+      def.type === 'catch'
+    )
       current = def.innerType;
     else if (def.type === 'pipe') current = def.in;
     else return current;

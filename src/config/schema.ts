@@ -71,7 +71,8 @@ const serviceSchema = z.strictObject({
 const allowedHost = z.string({ error: 'expected a host, an address or a range such as 10.0.0.0/8' }).superRefine((entry, ctx) => {
   const [address, prefix, extra] = entry.split('/');
   if (prefix === undefined) {
-    if (!/^[A-Za-z0-9.:-]+$/.test(entry)) ctx.addIssue({ code: 'custom', message: `expected a host, an address or a range such as 10.0.0.0/8, got "${entry}"` });
+    if (!/^[A-Za-z0-9.:-]+$/.test(entry))
+      ctx.addIssue({ code: 'custom', message: `expected a host, an address or a range such as 10.0.0.0/8, got "${entry}"` });
     return;
   }
   const bits = isIPv4(address) ? 32 : isIPv6(address) ? 128 : 0;
@@ -97,9 +98,7 @@ export const configSchema = (baseDir: string) =>
     /** Stop after this many failed stages; the rest are reported as not run. */
     max_failures: z.number().int().positive().optional(),
     thresholds: z.record(z.string(), thresholdSchema).default({}),
-    control: z
-      .strictObject({ listen: hostPort.default('127.0.0.1:8474'), token: z.string().min(1).optional() })
-      .default({ listen: '127.0.0.1:8474' }),
+    control: z.strictObject({ listen: hostPort.default('127.0.0.1:8474'), token: z.string().min(1).optional() }).default({ listen: '127.0.0.1:8474' }),
     safety: z
       .strictObject({
         max_duration: positiveDuration.default(30 * 60_000),

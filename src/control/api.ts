@@ -47,4 +47,3 @@ export function controlRouter(parts: ControlParts): Router {
   metricsRoutes(router, parts.currentMetrics);
   return router;
 }
-

@@ -87,7 +87,10 @@ export function mockRoutes(router: Router, mocks: MockRegistry, checkListen: Lis
         ? target.journal.list(filter)
         : await target.journal.waitFor(wait, filter, Math.min(optionalInteger(req.query, 'timeout') ?? DEFAULT_WAIT_MS, MAX_WAIT_MS));
     const { requests, next } = page(entries, after, limit);
-    return { status: 200, json: { count: entries.length, total: target.journal.total, dropped: target.journal.dropped, requests: requests.map(entryView), next } };
+    return {
+      status: 200,
+      json: { count: entries.length, total: target.journal.total, dropped: target.journal.dropped, requests: requests.map(entryView), next },
+    };
   });
 
   router.add('DELETE', '/mocks/{name}/requests', (req) => {

@@ -52,7 +52,13 @@ export function proxyRoutes(router: Router, proxies: ProxyRegistry, checkListen:
     return { status: 204 };
   });
 
-  router.add('GET', '/proxies/{proxy}/toxics', ({ params }) => ok(proxyOf(params).toxicList().map((t) => t.toJSON())));
+  router.add('GET', '/proxies/{proxy}/toxics', ({ params }) =>
+    ok(
+      proxyOf(params)
+        .toxicList()
+        .map((t) => t.toJSON()),
+    ),
+  );
 
   // Through the registry, so the toxic expires after safety.fault_ttl.
   router.add('POST', '/proxies/{proxy}/toxics', ({ params, body }) => ok(proxies.addToxic(params.proxy, validate(toxicSchema, body)).toJSON()));

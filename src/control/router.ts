@@ -13,9 +13,7 @@ export interface ApiRequest {
 }
 
 /** What a handler returns: a status and a JSON-able body, or raw text with its content type. */
-export type ApiResponse =
-  | { status: number; json?: unknown }
-  | { status: number; text: string; contentType: string };
+export type ApiResponse = { status: number; json?: unknown } | { status: number; text: string; contentType: string };
 
 export type Handler = (req: ApiRequest) => ApiResponse | Promise<ApiResponse>;
 

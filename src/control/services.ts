@@ -60,7 +60,10 @@ export function serviceRoutes(router: Router, services: ServiceFaults): void {
     const { action, duration: durationMs } = validate(faultBody, body);
     const before = statusOf(params.service);
     if (before.state !== 'running' || before.fault) {
-      throw new ApiError(409, `service ${params.service} is ${before.fault ? `under a ${before.fault} fault` : before.state}; it takes a fault only while it runs`);
+      throw new ApiError(
+        409,
+        `service ${params.service} is ${before.fault ? `under a ${before.fault} fault` : before.state}; it takes a fault only while it runs`,
+      );
     }
     let revert: () => Promise<void>;
     try {

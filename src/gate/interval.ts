@@ -69,7 +69,11 @@ export function percentileInterval(trend: TrendLike, p: number, confidence = 0.9
   const spread = z(confidence) * Math.sqrt(n * q * (1 - q));
   const lowRank = Math.max(1, Math.floor(n * q - spread));
   const highRank = Math.min(n, Math.ceil(n * q + spread) + 1);
-  const h = trend.histogram as unknown as { getValueAtPercentile(p: number): number; lowestEquivalentValue(v: number): number; highestEquivalentValue(v: number): number };
+  const h = trend.histogram as unknown as {
+    getValueAtPercentile(p: number): number;
+    lowestEquivalentValue(v: number): number;
+    highestEquivalentValue(v: number): number;
+  };
   const at = (rank: number) => h.getValueAtPercentile((100 * rank) / n);
   const low = h.lowestEquivalentValue(at(lowRank)) / TREND_SCALE;
   const high = h.highestEquivalentValue(at(highRank)) / TREND_SCALE;
@@ -81,7 +85,8 @@ export function percentileInterval(trend: TrendLike, p: number, confidence = 0.9
  * does, inconclusive when the limit lies inside. (`==` and `!=` take no interval; see schema.ts.)
  */
 export function compareInterval([low, high]: Interval, op: Operator, limit: number): 'held' | 'broken' | 'inconclusive' {
-  const passes = (v: number) => (op === '<' ? v < limit : op === '<=' ? v <= limit : op === '>' ? v > limit : op === '>=' ? v >= limit : op === '==' ? v === limit : v !== limit);
+  const passes = (v: number) =>
+    op === '<' ? v < limit : op === '<=' ? v <= limit : op === '>' ? v > limit : op === '>=' ? v >= limit : op === '==' ? v === limit : v !== limit;
   const [worst, best] = op === '<' || op === '<=' ? [high, low] : [low, high];
   if (passes(worst)) return 'held';
   if (!passes(best)) return 'broken';

@@ -32,7 +32,8 @@ export function parseMetricLine(text: string): MetricLine | string {
   if (line.name in Object.prototype || line.name === 'prototype') return `name: "${line.name}" is reserved; pick another name`;
   // A built-in name keeps its type, so a threshold checked against it at load stays right.
   const builtin = builtinType(line.name);
-  if (builtin !== undefined && builtin !== line.type) return `name: "${line.name}" is chaos-gate's own ${builtin}; report it as a ${builtin} or pick another name`;
+  if (builtin !== undefined && builtin !== line.type)
+    return `name: "${line.name}" is chaos-gate's own ${builtin}; report it as a ${builtin} or pick another name`;
   const v = line.value;
   if (line.type === 'rate' ? typeof v !== 'boolean' && (typeof v !== 'number' || !Number.isFinite(v)) : typeof v !== 'number' || !Number.isFinite(v)) {
     return line.type === 'rate' ? 'value: expected true/false or a number (non-zero is a hit)' : 'value: expected a finite number';

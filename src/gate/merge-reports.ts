@@ -16,7 +16,9 @@ export function mergeReports(reports: RunReport[]): Omit<RunReport, 'thresholds'
   const durationMs = Math.max(0, ...reports.map((r) => r.duration_ms));
   const stages: RunReport['stages'] = {};
   for (const name of STAGE_ORDER) {
-    const shardStages = reports.map((r, i) => [i + 1, r.stages[name]] as const).filter((entry): entry is readonly [number, StageReport] => entry[1] !== undefined);
+    const shardStages = reports
+      .map((r, i) => [i + 1, r.stages[name]] as const)
+      .filter((entry): entry is readonly [number, StageReport] => entry[1] !== undefined);
     if (shardStages.length > 0) stages[name] = mergeStage(shardStages);
   }
   return {
@@ -24,7 +26,10 @@ export function mergeReports(reports: RunReport[]): Omit<RunReport, 'thresholds'
     started_at: reports.map((r) => r.started_at).sort()[0] ?? new Date().toISOString(),
     duration_ms: durationMs,
     stages,
-    metrics: mergeSummaries(reports.map((r) => r.metrics), durationMs),
+    metrics: mergeSummaries(
+      reports.map((r) => r.metrics),
+      durationMs,
+    ),
     experiments: reports.flatMap((r) => r.experiments),
     timeline: { series: mergeSeries(reports.map((r) => r.timeline.series)), windows: reports.flatMap((r) => r.timeline.windows) },
     errors: reports.flatMap((r, i) => r.errors.map((e) => `shard ${r.shard?.index ?? i + 1}: ${e}`)),
@@ -39,7 +44,10 @@ function mergeStage(shards: (readonly [number, StageReport])[]): StageReport {
     status,
     exit_code: all.find((s) => s.exit_code !== 0 && s.exit_code !== null)?.exit_code ?? all[0].exit_code,
     duration_ms: durationMs,
-    metrics: mergeSummaries(all.map((s) => s.metrics), durationMs),
+    metrics: mergeSummaries(
+      all.map((s) => s.metrics),
+      durationMs,
+    ),
   };
   const withTests = all.filter((s) => s.tests);
   if (withTests.length > 0) {
@@ -54,7 +62,10 @@ function mergeStage(shards: (readonly [number, StageReport])[]): StageReport {
 }
 
 function mergeSummaries(list: MetricSummaries[], durationMs: number): MetricSummaries {
-  return list.map((summaries) => MetricSet.fromSummary(summaries)).reduce((a, b) => a.merge(b), new MetricSet()).summary(durationMs);
+  return list
+    .map((summaries) => MetricSet.fromSummary(summaries))
+    .reduce((a, b) => a.merge(b), new MetricSet())
+    .summary(durationMs);
 }
 
 /** Shards ran side by side: a second's requests and failures add; its percentiles take the worst shard's. */

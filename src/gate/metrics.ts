@@ -113,7 +113,8 @@ export class Trend {
 
   /** Rebuilds a trend from its metrics.json summary (the HDR histogram and the exact extremes). */
   static fromSummary(summary: Record<string, unknown>): Trend {
-    const trend = typeof summary.hdr === 'string' && summary.hdr !== '' ? new Trend(hdr.decodeFromCompressedBase64(summary.hdr, 64, false) as hdr.Histogram) : new Trend();
+    const trend =
+      typeof summary.hdr === 'string' && summary.hdr !== '' ? new Trend(hdr.decodeFromCompressedBase64(summary.hdr, 64, false) as hdr.Histogram) : new Trend();
     if (trend.count > 0) {
       trend.low = Number(summary.min);
       trend.high = Number(summary.max);
@@ -154,7 +155,14 @@ export class Trend {
   /** `ci95`: the 95% interval of each percentile (see interval.ts), so a change can be told from noise. */
   summary(): Record<string, number | string | Record<string, number[]>> {
     const ci95: Record<string, number[]> = {};
-    if (this.count > 0) for (const [key, p] of [['med', 50], ['p90', 90], ['p95', 95], ['p99', 99]] as const) ci95[key] = percentileInterval(this, p).map((v) => round(v));
+    if (this.count > 0)
+      for (const [key, p] of [
+        ['med', 50],
+        ['p90', 90],
+        ['p95', 95],
+        ['p99', 99],
+      ] as const)
+        ci95[key] = percentileInterval(this, p).map((v) => round(v));
     return {
       count: this.count,
       min: round(this.min),

@@ -35,7 +35,13 @@ export function judge(thresholds: Record<string, ThresholdConfig[]>, lookup: Met
       else if (unrecovered.length > 0) {
         // A recovery that never came has no time to compare; counting only the ones that did would read "held".
         const names = unrecovered.map((n) => `"${n}"`).join(', ');
-        results.push({ ...base, ok: false, outcome: 'broken', not_recovered: unrecovered, reason: `not recovered: ${names} never got back to the steady success rate` });
+        results.push({
+          ...base,
+          ok: false,
+          outcome: 'broken',
+          not_recovered: unrecovered,
+          reason: `not recovered: ${names} never got back to the steady success rate`,
+        });
       } else results.push(judgeThreshold(address, config, metric, options));
     }
   }

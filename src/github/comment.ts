@@ -118,5 +118,9 @@ function failure(error: unknown, policy: RetryPolicy): CommentOutcome {
   if (status === 403 && /not accessible by (integration|personal access token)/i.test(message)) {
     return { ok: false, reason: 'read-only', warning: READ_ONLY_WARNING };
   }
-  return { ok: false, reason: 'failed', warning: `chaos-gate could not comment on the pull request${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${message}` };
+  return {
+    ok: false,
+    reason: 'failed',
+    warning: `chaos-gate could not comment on the pull request${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${message}`,
+  };
 }

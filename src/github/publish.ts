@@ -109,7 +109,12 @@ function annotate(report: RunReport, { config, testPath = (file) => file }: Publ
     if (s.status !== 'passed' && s.status !== 'not_run') core.error(`${stage}: ${s.reason ?? s.status}`, { title: `chaos-gate ${stage} stage ${s.status}` });
     // Only tests the JUnit places: the others are already in the stage's line above and the summary.
     for (const f of s.failures ?? []) {
-      if (f.file) core.error(`${f.suite} › ${f.name}: ${f.message}`, { title: `chaos-gate ${stage} test failed`, file: testPath(f.file), ...(f.line ? { startLine: f.line } : {}) });
+      if (f.file)
+        core.error(`${f.suite} › ${f.name}: ${f.message}`, {
+          title: `chaos-gate ${stage} test failed`,
+          file: testPath(f.file),
+          ...(f.line ? { startLine: f.line } : {}),
+        });
     }
   }
 }

@@ -88,7 +88,9 @@ async function probe(targets: PreparedTarget[], timeoutMs: number, signal: Abort
           signal?.addEventListener('abort', onAbort, { once: true });
           socket.once('connect', () => end(undefined));
           socket.once('error', (error: NodeJS.ErrnoException) =>
-            end(error.code === 'ECONNREFUSED' ? `connection refused by ${origin.address}` : `cannot connect to ${origin.address}: ${error.code ?? error.message}`),
+            end(
+              error.code === 'ECONNREFUSED' ? `connection refused by ${origin.address}` : `cannot connect to ${origin.address}: ${error.code ?? error.message}`,
+            ),
           );
         }),
     ),
@@ -113,7 +115,13 @@ class LoadRun {
   private readonly timers = new Set<NodeJS.Timeout>();
   private resolve!: (summary: LoadSummary) => void;
   /** Latencies of the current progress interval, in µs. */
-  private readonly recent = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2, autoResize: true, useWebAssembly: false });
+  private readonly recent = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 2,
+    autoResize: true,
+    useWebAssembly: false,
+  });
   private recentRequests = 0;
   private lastReport = 0;
 
@@ -288,10 +296,13 @@ class LoadRun {
   }
 
   private after(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(timer);
   }
 

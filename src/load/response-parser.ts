@@ -147,7 +147,10 @@ export class ResponseParser {
       // Only three headers matter; compare names by length first to skip the rest cheaply.
       if (colon > at && colon < lineEnd && (nameLength === 14 || nameLength === 17 || nameLength === 10)) {
         const name = buf.toString('latin1', at, colon).toLowerCase();
-        const value = buf.toString('latin1', colon + 1, lineEnd).trim().toLowerCase();
+        const value = buf
+          .toString('latin1', colon + 1, lineEnd)
+          .trim()
+          .toLowerCase();
         if (name === 'content-length') {
           length = Number(value);
           if (!Number.isSafeInteger(length) || length < 0) throw new ResponseParseError(`bad content-length "${value}"`);

@@ -37,7 +37,10 @@ const rate = z.string({ error: `${RATE_HINT} (requests per second or per minute)
     return z.NEVER;
   }
   if (perSecond > MAX_RATE) {
-    ctx.addIssue({ code: 'custom', message: `expected at most ${MAX_RATE}/s, what one load generator can schedule, got "${text}"; split the load across shards for more` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected at most ${MAX_RATE}/s, what one load generator can schedule, got "${text}"; split the load across shards for more`,
+    });
     return z.NEVER;
   }
   return perSecond;
@@ -71,7 +74,10 @@ const headers = z.record(
 );
 
 const positiveInt = (what: string) =>
-  z.number({ error: `expected a whole number of ${what}, at least 1` }).int(`expected a whole number of ${what}, at least 1`).min(1, `expected a whole number of ${what}, at least 1`);
+  z
+    .number({ error: `expected a whole number of ${what}, at least 1` })
+    .int(`expected a whole number of ${what}, at least 1`)
+    .min(1, `expected a whole number of ${what}, at least 1`);
 
 const targetFields = {
   url,
@@ -93,7 +99,10 @@ const trafficFields = {
   /** Shortcut for `target: { url }` (a GET). */
   url: url.optional(),
   target: targetSchema.optional(),
-  targets: z.array(weightedTargetSchema, { error: 'expected a list of targets, each { url, method, weight, … }' }).min(1, 'expected at least one target').optional(),
+  targets: z
+    .array(weightedTargetSchema, { error: 'expected a list of targets, each { url, method, weight, … }' })
+    .min(1, 'expected at least one target')
+    .optional(),
   /** Open model: requests start at this rate whatever the responses do. */
   rate: rate.optional(),
   /** Closed model: this many connections, each sending its next request when the last one ends. */
@@ -108,9 +117,16 @@ const trafficFields = {
   expect: z
     .strictObject({
       status: z
-        .array(z.number({ error: 'expected HTTP status codes like 200' }).int().min(100, 'expected an HTTP status code (100-599)').max(599, 'expected an HTTP status code (100-599)'), {
-          error: 'expected a list of status codes, e.g. [200, 201]',
-        })
+        .array(
+          z
+            .number({ error: 'expected HTTP status codes like 200' })
+            .int()
+            .min(100, 'expected an HTTP status code (100-599)')
+            .max(599, 'expected an HTTP status code (100-599)'),
+          {
+            error: 'expected a list of status codes, e.g. [200, 201]',
+          },
+        )
         .min(1, 'expected at least one status code'),
     })
     .optional(),
@@ -125,7 +141,10 @@ function checkTraffic<T extends RawTraffic>(raw: T, ctx: z.core.$RefinementCtx<T
     ctx.addIssue({
       code: 'custom',
       path: given.length > 1 ? [given[1]] : [],
-      message: given.length > 1 ? `expected one of \`url\`, \`target\` or \`targets\`, not both \`${given[0]}\` and \`${given[1]}\`` : 'expected `url`, `target: { url, method, … }` or `targets: [ … ]`',
+      message:
+        given.length > 1
+          ? `expected one of \`url\`, \`target\` or \`targets\`, not both \`${given[0]}\` and \`${given[1]}\``
+          : 'expected `url`, `target: { url, method, … }` or `targets: [ … ]`',
     });
   }
   if ((raw.rate === undefined) === (raw.connections === undefined)) {
@@ -139,7 +158,11 @@ function checkTraffic<T extends RawTraffic>(raw: T, ctx: z.core.$RefinementCtx<T
     });
   }
   if (raw.max_in_flight !== undefined && raw.connections !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['max_in_flight'], message: 'applies to the open model (`rate`) only; with `connections` the connection count bounds concurrency' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['max_in_flight'],
+      message: 'applies to the open model (`rate`) only; with `connections` the connection count bounds concurrency',
+    });
   }
   if (raw.timeout <= 0) ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'expected a timeout above 0, like 10s' });
   const targets = raw.target ? [raw.target] : (raw.targets ?? []);

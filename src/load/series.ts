@@ -24,7 +24,18 @@ export class SecondSeries {
     const t = Math.max(0, Math.floor((start - this.runStart) / 1000));
     let second = this.seconds.get(t);
     if (second === undefined) {
-      second = { requests: 0, failures: 0, latency: hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2, autoResize: true, useWebAssembly: false, bitBucketSize: 'packed' }) };
+      second = {
+        requests: 0,
+        failures: 0,
+        latency: hdr.build({
+          lowestDiscernibleValue: 1,
+          highestTrackableValue: 3_600_000_000,
+          numberOfSignificantValueDigits: 2,
+          autoResize: true,
+          useWebAssembly: false,
+          bitBucketSize: 'packed',
+        }),
+      };
       this.seconds.set(t, second);
     }
     second.requests += 1;

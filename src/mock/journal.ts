@@ -172,7 +172,10 @@ function keep(request: MockRequest, prefixBytes: number): JournalRequest {
   const bodyBytes = Buffer.byteLength(body);
   if (bodyBytes <= prefixBytes) return { method, path, rawQuery, headers, body, bodyBytes };
   // A UTF-8 cut can split a character; the decoder drops the broken tail.
-  const prefix = Buffer.from(body.slice(0, prefixBytes)).subarray(0, prefixBytes).toString('utf8').replace(/\uFFFD$/, '');
+  const prefix = Buffer.from(body.slice(0, prefixBytes))
+    .subarray(0, prefixBytes)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
   return { method, path, rawQuery, headers, body: prefix, bodyBytes, bodySha256: createHash('sha256').update(body).digest('hex') };
 }
 

@@ -77,7 +77,8 @@ export class RequestMatcher {
     }
     for (const [name, test] of this.headers) {
       const value = request.header(name);
-      if (value === undefined || !test.test(value)) out.push(`headers.${name}: expected ${test.shown}, got ${value === undefined ? 'none' : JSON.stringify(value)}`);
+      if (value === undefined || !test.test(value))
+        out.push(`headers.${name}: expected ${test.shown}, got ${value === undefined ? 'none' : JSON.stringify(value)}`);
     }
     if (this.json !== undefined) {
       const difference = jsonDifference(request.json, this.json, 'json');

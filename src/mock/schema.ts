@@ -20,10 +20,7 @@ import { FAULT_NAMES } from './faults/fault.js';
 import { paramsRead, TEMPLATE_HELP, unknownExpressions } from './template.js';
 
 /** A duration string (`250ms`), or a number of milliseconds as Toxiproxy's API writes them. */
-const milliseconds = z.union(
-  [timerMs(), duration],
-  { error: 'expected a duration like 250ms or 2s, or a number of milliseconds' },
-);
+const milliseconds = z.union([timerMs(), duration], { error: 'expected a duration like 250ms or 2s, or a number of milliseconds' });
 
 /** A final status: 1xx are not answers. */
 const statusCode = z

@@ -80,7 +80,12 @@ export class MockServer {
     let routes: Set<Route> | undefined;
     if (fault.route !== undefined) {
       routes = new Set(this.table.select(fault.route));
-      if (routes.size === 0) throw new UnknownRouteError(this.name, fault.route, this.table.routes.map((r) => r.name));
+      if (routes.size === 0)
+        throw new UnknownRouteError(
+          this.name,
+          fault.route,
+          this.table.routes.map((r) => r.name),
+        );
     }
     const n = ++this.faultsAdded;
     const random = fault.seed !== undefined ? new Random(fault.seed) : Random.derive(this.definition.seed, 'fault', n);
@@ -132,7 +137,10 @@ export class MockServer {
       (body) => this.answer(req, res, new MockRequest(req.method ?? 'GET', path, query, req.headers, body)),
       () => {
         if (res.headersSent || res.destroyed) return;
-        Content.json(413, { error: `request body over ${MAX_BODY_BYTES} bytes`, status: 413 }).write(res, new MockRequest(req.method ?? 'GET', path, query, req.headers, ''));
+        Content.json(413, { error: `request body over ${MAX_BODY_BYTES} bytes`, status: 413 }).write(
+          res,
+          new MockRequest(req.method ?? 'GET', path, query, req.headers, ''),
+        );
       },
     );
   }

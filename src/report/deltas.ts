@@ -41,7 +41,8 @@ function metricDeltas(name: string, now: MetricSummary, before: MetricSummary): 
       const a = value(before, key);
       const b = value(now, key);
       // Durations are the common trend; lower is better for them and unknown for the rest.
-      if (a !== undefined && b !== undefined) out.push(noise(relative(`${name} ${key}`, a, b, num, isDuration(name) ? 'up' : 'neutral'), a, ciOf(before, key), b, ciOf(now, key)));
+      if (a !== undefined && b !== undefined)
+        out.push(noise(relative(`${name} ${key}`, a, b, num, isDuration(name) ? 'up' : 'neutral'), a, ciOf(before, key), b, ciOf(now, key)));
     }
   } else if (now.type === 'rate') {
     const a = value(before, 'rate');

@@ -37,10 +37,18 @@ export function signed(value: number, unit: string): string {
 /** `proxy postgres: reset_peer, toxicity 0.3`, `mock llm POST /v1/chat: status 503` or `service api: kill`. */
 export function describeFault(fault: Record<string, unknown>): string {
   const target =
-    typeof fault.proxy === 'string' ? `proxy ${fault.proxy}` : typeof fault.mock === 'string' ? `mock ${fault.mock}` : typeof fault.service === 'string' ? `service ${fault.service}` : 'fault';
+    typeof fault.proxy === 'string'
+      ? `proxy ${fault.proxy}`
+      : typeof fault.mock === 'string'
+        ? `mock ${fault.mock}`
+        : typeof fault.service === 'string'
+          ? `service ${fault.service}`
+          : 'fault';
   const details = Object.entries(fault)
     .filter(([key, value]) => key !== 'proxy' && key !== 'mock' && key !== 'service' && value !== undefined)
-    .map(([key, value]) => (key === 'type' || key === 'action' ? String(value) : `${key} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`));
+    .map(([key, value]) =>
+      key === 'type' || key === 'action' ? String(value) : `${key} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+    );
   return details.length > 0 ? `${target}: ${details.join(', ')}` : target;
 }
 
@@ -66,7 +74,9 @@ export function describeRecovery(e: ExperimentReport): string {
   const r = e.repeats;
   if (!r) return e.recovery_time_ms === null ? 'never' : ms(e.recovery_time_ms);
   const failed = e.recovery_time_ms === null ? `never (injection ${r.done} of ${r.asked})` : `max ${ms(r.recovery_time?.max)}`;
-  return r.recovery_time ? `${failed}; p50 ${ms(r.recovery_time.p50)}, p90 ${ms(r.recovery_time.p90)}, p99 ${ms(r.recovery_time.p99)} over ${r.recovery_times_ms.filter((t) => t !== null).length}×` : failed;
+  return r.recovery_time
+    ? `${failed}; p50 ${ms(r.recovery_time.p50)}, p90 ${ms(r.recovery_time.p90)}, p99 ${ms(r.recovery_time.p99)} over ${r.recovery_times_ms.filter((t) => t !== null).length}×`
+    : failed;
 }
 
 /**

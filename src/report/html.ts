@@ -150,7 +150,11 @@ function stagesSection(report: RunReport): string {
   return section(
     'stages',
     'Stages',
-    table(['stage', 'result', 'tests', 'passed', 'failed', 'skipped', 'duration', 'exit code', 'note', 'log'], rows, stages.map(([, r]) => r.status)),
+    table(
+      ['stage', 'result', 'tests', 'passed', 'failed', 'skipped', 'duration', 'exit code', 'note', 'log'],
+      rows,
+      stages.map(([, r]) => r.status),
+    ),
     failures.length > 0 ? `<h3>Failed tests (${failures.length})</h3>\n${failures.join('\n')}` : '',
   );
 }
@@ -171,7 +175,11 @@ function experimentsSection(report: RunReport): string {
   return section(
     'experiments',
     'Experiments',
-    table(['', 'experiment', 'fault', 'recovered in', 'limit', 'steady', 'during fault', 'after', 'reached'], rows, report.experiments.map((x) => (x.ok ? 'ok' : 'broken'))),
+    table(
+      ['', 'experiment', 'fault', 'recovered in', 'limit', 'steady', 'during fault', 'after', 'reached'],
+      rows,
+      report.experiments.map((x) => (x.ok ? 'ok' : 'broken')),
+    ),
   );
 }
 

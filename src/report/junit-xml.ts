@@ -16,8 +16,15 @@ export function renderJunit(report: RunReport, cases: Partial<Record<StageName, 
   for (const stage of STAGE_ORDER) {
     const result = report.stages[stage];
     if (!result) continue;
-    const suite = builder.testSuite().name(stage).time(result.duration_ms / 1000);
-    const outcome = suite.testCase().className(`chaos-gate.${stage}`).name(`${stage} stage`).time(result.duration_ms / 1000);
+    const suite = builder
+      .testSuite()
+      .name(stage)
+      .time(result.duration_ms / 1000);
+    const outcome = suite
+      .testCase()
+      .className(`chaos-gate.${stage}`)
+      .name(`${stage} stage`)
+      .time(result.duration_ms / 1000);
     if (result.status === 'not_run') outcome.skipped();
     else if (result.status !== 'passed') outcome.failure(result.reason ?? result.status, result.status);
     for (const c of cases[stage] ?? []) {
@@ -34,11 +41,7 @@ export function renderJunit(report: RunReport, cases: Partial<Record<StageName, 
       const test = suite.testCase().className('chaos-gate.experiments').name(e.name);
       if (e.cancelled) test.failure('cancelled: the run was stopped during the experiment', 'cancelled');
       else if (!e.ok) {
-        test.failure(
-          e.recovery_time_ms === null
-            ? 'did not recover'
-            : `recovered in ${e.recovery_time_ms} ms, limit ${e.recover_within_ms} ms`,
-        );
+        test.failure(e.recovery_time_ms === null ? 'did not recover' : `recovered in ${e.recovery_time_ms} ms, limit ${e.recover_within_ms} ms`);
       }
     }
   }
@@ -53,7 +56,13 @@ export function renderJunit(report: RunReport, cases: Partial<Record<StageName, 
   // What went wrong outside a stage (a service that died, an internal error) is a failure too.
   if (report.errors.length > 0) {
     const suite = builder.testSuite().name('run');
-    report.errors.forEach((error, i) => suite.testCase().className('chaos-gate.run').name(`run error ${i + 1}`).failure(error));
+    report.errors.forEach((error, i) =>
+      suite
+        .testCase()
+        .className('chaos-gate.run')
+        .name(`run error ${i + 1}`)
+        .failure(error),
+    );
   }
   return builder.build();
 }

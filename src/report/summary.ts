@@ -14,7 +14,16 @@ import { actualText, describeFault, describeMetric, describeRecovery, ms, num, s
 import { codeBlock, table, text } from './markdown.js';
 import { mermaidCharts } from './mermaid.js';
 import { describeReach } from '../results/reach.js';
-import { STAGE_ORDER, type ExperimentReport, type MetricSummary, type RunReport, type StageReport, type ThresholdOutcome, type ThresholdResult, outcomeOf } from '../results/types.js';
+import {
+  STAGE_ORDER,
+  type ExperimentReport,
+  type MetricSummary,
+  type RunReport,
+  type StageReport,
+  type ThresholdOutcome,
+  type ThresholdResult,
+  outcomeOf,
+} from '../results/types.js';
 
 /** GitHub's limit on an issue comment body, characters. */
 export const COMMENT_LIMIT = 65_536;
@@ -133,7 +142,8 @@ function compose(report: RunReport, options: SummaryOptions, detail: Detail, bud
     const deltas = computeDeltas(report, options.baseline);
     const shown = take(deltas, 'baseline deltas');
     const rows = shown.map((d) => [text(d.label), d.baseline, d.current, `${d.change}${d.worse === true ? ' ⚠️' : d.worse === false ? ' ✅' : ''}`]);
-    const body = rows.length > 0 ? table(['metric', 'baseline', 'this run', 'change'], rows, ['l', 'r', 'r', 'r']) : 'No metric in common with the baseline run.';
+    const body =
+      rows.length > 0 ? table(['metric', 'baseline', 'this run', 'change'], rows, ['l', 'r', 'r', 'r']) : 'No metric in common with the baseline run.';
     sections.push(section('Against the baseline', body, more(deltas, shown)));
   }
 
@@ -150,7 +160,10 @@ function compose(report: RunReport, options: SummaryOptions, detail: Detail, bud
   }
 
   const head = [headline(report), overview(report), links(options.links)].filter(Boolean).join('\n\n');
-  const cutNote = cuts.length > 0 ? `> ✂️ Shortened to fit ${budget.toLocaleString('en-US')} bytes; left out: ${cuts.join('; ')}. The full report is in the artifact (report.html, metrics.json).` : '';
+  const cutNote =
+    cuts.length > 0
+      ? `> ✂️ Shortened to fit ${budget.toLocaleString('en-US')} bytes; left out: ${cuts.join('; ')}. The full report is in the artifact (report.html, metrics.json).`
+      : '';
   return `${[head, cutNote, ...sections].filter(Boolean).join('\n\n')}\n`;
 }
 
@@ -173,11 +186,18 @@ function overview(report: RunReport): string {
   }
   const stages = STAGE_ORDER.filter((s) => report.stages[s]);
   const failed = stages.filter((s) => !['passed', 'not_run'].includes(report.stages[s]!.status));
-  if (stages.length > 0) parts.push(failed.length > 0 ? `**stage ${failed.join(', ')} failed**` : `${stages.length} stage${stages.length === 1 ? '' : 's'} passed`);
+  if (stages.length > 0)
+    parts.push(failed.length > 0 ? `**stage ${failed.join(', ')} failed**` : `${stages.length} stage${stages.length === 1 ? '' : 's'} passed`);
   const unrecovered = report.experiments.filter((e) => !e.ok && !e.cancelled).length;
   const cancelled = report.experiments.filter((e) => e.cancelled).length;
   if (report.experiments.length > 0) {
-    parts.push(unrecovered > 0 ? `**${unrecovered} of ${report.experiments.length} experiments did not recover in time**` : cancelled > 0 ? `**${cancelled} of ${report.experiments.length} experiments cancelled**` : `${report.experiments.length} experiments recovered`);
+    parts.push(
+      unrecovered > 0
+        ? `**${unrecovered} of ${report.experiments.length} experiments did not recover in time**`
+        : cancelled > 0
+          ? `**${cancelled} of ${report.experiments.length} experiments cancelled**`
+          : `${report.experiments.length} experiments recovered`,
+    );
   }
   parts.push(`ran ${ms(report.duration_ms)}`);
   return parts.join(' · ');
@@ -191,7 +211,9 @@ function confidenceNote(thresholds: ThresholdResult[]): string {
   const lines = ['Actual values show their interval in brackets (95% unless the threshold sets `confidence`).'];
   if (judged.length > 0) {
     const how = [...new Set(judged.map((t) => t.on_inconclusive ?? 'fail'))].join(', ');
-    lines.push(`Thresholds with \`confidence\` are judged on the interval: held when all of it is on the right side of the limit, broken when none is, otherwise inconclusive, counted as \`on_inconclusive\` says (here: ${how}; default fail; extend holds the fault longer, up to \`max_hold\`, then fails).`);
+    lines.push(
+      `Thresholds with \`confidence\` are judged on the interval: held when all of it is on the right side of the limit, broken when none is, otherwise inconclusive, counted as \`on_inconclusive\` says (here: ${how}; default fail; extend holds the fault longer, up to \`max_hold\`, then fails).`,
+    );
   }
   return lines.join(' ');
 }
@@ -259,13 +281,7 @@ const STATUS: Record<StageReport['status'], string> = {
 };
 
 function stageTable(stages: (readonly [string, StageReport])[]): string {
-  const rows = stages.map(([name, r]) => [
-    name,
-    STATUS[r.status],
-    ...testCells(r.tests),
-    ms(r.duration_ms),
-    text(r.reason ?? ''),
-  ]);
+  const rows = stages.map(([name, r]) => [name, STATUS[r.status], ...testCells(r.tests), ms(r.duration_ms), text(r.reason ?? '')]);
   return table(['stage', 'result', 'tests', 'passed', 'failed', 'skipped', 'duration', 'note'], rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l']);
 }
 
@@ -303,7 +319,17 @@ function experimentTable(experiments: ExperimentReport[]): string {
     successText(e.phases.recovery.success_rate, e.phases.recovery.metrics.http_req_failed),
     e.reach ? `${e.vacuous ? '⚠️ vacuous: ' : ''}${text(describeReach(e.reach))}` : '–',
   ]);
-  return table(['', 'experiment', 'fault', 'recovered in', 'limit', 'steady', 'during fault', 'after', 'reached'], rows, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l']);
+  return table(['', 'experiment', 'fault', 'recovered in', 'limit', 'steady', 'during fault', 'after', 'reached'], rows, [
+    'l',
+    'l',
+    'l',
+    'r',
+    'r',
+    'r',
+    'r',
+    'r',
+    'l',
+  ]);
 }
 
 /** A fault that reached nothing proves nothing, even when it "passed": said in words under the table. */

@@ -9,7 +9,8 @@ export function isVacuous(reach: FaultReach): boolean {
 /** "2 of 10 connections (1,200 bytes), 41 requests". */
 export function describeReach(reach: FaultReach): string {
   const parts: string[] = [];
-  if (reach.connections) parts.push(`${reach.connections.touched} of ${reach.connections.total} connections (${(reach.bytes ?? 0).toLocaleString('en-US')} bytes)`);
+  if (reach.connections)
+    parts.push(`${reach.connections.touched} of ${reach.connections.total} connections (${(reach.bytes ?? 0).toLocaleString('en-US')} bytes)`);
   if (reach.faulted_requests !== undefined) parts.push(`${reach.faulted_requests} requests at the mock`);
   parts.push(`${reach.requests} requests`);
   return parts.join(', ');

@@ -66,7 +66,14 @@ const runReport = z.object({
     }),
   ),
   thresholds: z.array(
-    z.object({ metric: z.string(), expression: z.string(), actual: z.number().nullable(), limit: z.number().nullable(), ok: z.boolean(), reason: z.string().optional() }),
+    z.object({
+      metric: z.string(),
+      expression: z.string(),
+      actual: z.number().nullable(),
+      limit: z.number().nullable(),
+      ok: z.boolean(),
+      reason: z.string().optional(),
+    }),
   ),
   timeline: z.object({
     series: z.array(z.object({ t: z.number(), requests: count, failures: count, p50: z.number(), p99: z.number() })),

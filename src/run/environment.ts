@@ -54,7 +54,8 @@ export class Environment {
     // (POST /proxies, /populate) may not point outside this machine either, unless safety.allow_remote.
     this.proxies = new ProxyRegistry({
       faultTtlMs: config.safety.fault_ttl,
-      refuseUpstream: (upstream) => (!config.safety.allow_remote && isRemote(upstream, config.safety.allow_hosts) ? `${upstream} is outside this machine; ${REMOTE_HINT}` : undefined),
+      refuseUpstream: (upstream) =>
+        !config.safety.allow_remote && isRemote(upstream, config.safety.allow_hosts) ? `${upstream} is outside this machine; ${REMOTE_HINT}` : undefined,
     });
     this.mocks = new MockRegistry({ faultTtlMs: config.safety.fault_ttl });
   }
@@ -101,7 +102,9 @@ export class Environment {
     for (const mock of config.mocks) await bind(`mock "${mock.name}" on ${mock.listen}`, () => this.mocks.create(mock));
     // An emergency stop (Ctrl-C, cancel, max_duration) ends the services now, alongside the stage's
     // own 1 s grace, not after it: the whole stop must fit in 2 s.
-    options.signal.addEventListener('abort', () => void Promise.all(this.services.map((s) => s.shutdown(Math.min(EMERGENCY_GRACE_MS, s.stopTimeout)))), { once: true });
+    options.signal.addEventListener('abort', () => void Promise.all(this.services.map((s) => s.shutdown(Math.min(EMERGENCY_GRACE_MS, s.stopTimeout)))), {
+      once: true,
+    });
     for (const service of config.services) {
       options.log.info(`starting service ${service.name}: ${service.run}`);
       // The system under test dying mid-run (outside its own kill or stop fault) is a finding, not noise.

@@ -20,7 +20,18 @@ import { reportLookup } from '../gate/report-metrics.js';
 import { judge, unrecovered } from '../gate/thresholds.js';
 import { decide } from '../gate/verdict.js';
 import { writeReports } from '../report/write.js';
-import { STAGE_ORDER, type ExperimentReport, type FaultWindow, type RunReport, type SeriesPoint, type JunitCase, type StageName, type StageReport, type Verdict, outcomeOf } from '../results/types.js';
+import {
+  STAGE_ORDER,
+  type ExperimentReport,
+  type FaultWindow,
+  type RunReport,
+  type SeriesPoint,
+  type JunitCase,
+  type StageName,
+  type StageReport,
+  type Verdict,
+  outcomeOf,
+} from '../results/types.js';
 import { thresholdCounts } from '../report/format.js';
 import { runCommandStage } from '../stages/command-stage.js';
 import { runLoadStage } from '../stages/load-stage.js';
@@ -106,7 +117,14 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
   let environment: Environment | undefined;
   try {
     environment = await log.section('environment', () =>
-      Environment.start(config, { cwd, logDir: join(reportDir, 'logs'), log, signal: stop.signal, groups: options.groups, currentMetrics: () => runState.store.scope(runState.scope) }),
+      Environment.start(config, {
+        cwd,
+        logDir: join(reportDir, 'logs'),
+        log,
+        signal: stop.signal,
+        groups: options.groups,
+        currentMetrics: () => runState.store.scope(runState.scope),
+      }),
     );
     let failures = 0;
     for (const stage of stages) {
@@ -133,7 +151,13 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
           // A user-facing error (a service fault on a service that is down) fails the stage; anything else is a bug.
           const message = error instanceof UserFacingError ? error.message : runState.internalError(`in the ${stage} stage`, error, log);
           if (error instanceof UserFacingError) runState.errors.push(message);
-          return { status: 'failed', exit_code: null, duration_ms: Math.round(performance.now() - stageStarted), reason: message, metrics: runState.store.scope(stage).summary(0) };
+          return {
+            status: 'failed',
+            exit_code: null,
+            duration_ms: Math.round(performance.now() - stageStarted),
+            reason: message,
+            metrics: runState.store.scope(stage).summary(0),
+          };
         });
       runState.stages[stage] = report;
       if (report.status !== 'passed') failures += 1;
@@ -211,7 +235,13 @@ async function runStage(stage: StageName, config: Config, environment: Environme
       const { proxies, mocks } = environment;
       throwIfInjected('experiment');
       const targets = { proxies, mocks, services: environment.serviceFaults() };
-      const experiments = await runExperiments(config.stages.chaos.experiments, { ...ctx, targets, store: state.store, runStart: state.t0, thresholds: config.thresholds });
+      const experiments = await runExperiments(config.stages.chaos.experiments, {
+        ...ctx,
+        targets,
+        store: state.store,
+        runStart: state.t0,
+        thresholds: config.thresholds,
+      });
       state.experiments.push(...experiments.reports);
       state.series.push(...experiments.series);
       state.windows.push(...experiments.windows);
@@ -328,19 +358,21 @@ export function printVerdict(report: RunReport, reportDir: string, cwd: string, 
   for (const [name, s] of stages) if (s.status !== 'passed') log.info(`  ✘ stage ${name}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`);
   for (const e of report.experiments) {
     if (e.ok) continue;
-    const why =
-      e.cancelled
-        ? 'cancelled'
-        : e.recovery_time_ms === null
-          ? 'did not recover'
-          : e.recover_within_ms !== undefined && e.recovery_time_ms > e.recover_within_ms
-            ? `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`
-            : 'its fault reached nothing (fail_on_vacuous)';
+    const why = e.cancelled
+      ? 'cancelled'
+      : e.recovery_time_ms === null
+        ? 'did not recover'
+        : e.recover_within_ms !== undefined && e.recovery_time_ms > e.recover_within_ms
+          ? `recovered in ${e.recovery_time_ms} ms (limit ${e.recover_within_ms} ms)`
+          : 'its fault reached nothing (fail_on_vacuous)';
     log.info(`  ✘ experiment ${e.name}: ${why}`);
   }
   for (const t of report.thresholds) {
     if (outcomeOf(t) === 'skipped') log.info(`  ⏭ ${t.metric} ${t.expression}: skipped (${t.reason})`);
-    else if (!t.ok) log.info(`  ✘ ${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}${t.interval ? ` (${(t.confidence ?? 0.95) * 100}% interval ${t.interval[0]}–${t.interval[1]})` : ''}`}`);
+    else if (!t.ok)
+      log.info(
+        `  ✘ ${t.metric} ${t.expression}: ${t.reason ?? `actual ${t.actual}, limit ${t.limit}${t.interval ? ` (${(t.confidence ?? 0.95) * 100}% interval ${t.interval[0]}–${t.interval[1]})` : ''}`}`,
+      );
   }
   for (const error of report.errors) log.info(`  ✘ ${error}`);
   const shown = reportDir.startsWith(`${cwd}/`) ? reportDir.slice(cwd.length + 1) : reportDir;

@@ -33,7 +33,9 @@ export async function startService(
   // with -9) or another program: probing it would judge the wrong process.
   if (service.ready && (await probe(service.ready)) === true) {
     const where = service.ready.http ?? service.ready.tcp;
-    throw new EnvironmentError(`service "${service.name}": ${where} already answers before the service started; stop what holds it (a service left by an earlier run?) and run again`);
+    throw new EnvironmentError(
+      `service "${service.name}": ${where} already answers before the service started; stop what holds it (a service left by an earlier run?) and run again`,
+    );
   }
   const tail: string[] = [];
   const command = startCommand(service.run, {
@@ -112,7 +114,6 @@ function describeFailure(error: unknown): string {
 const BACKOFF_CAP_MS = 5000;
 const FIRST_BACKOFF_MS = 100;
 
-
 type StartOptions = Parameters<typeof startService>[1];
 
 /**
@@ -177,7 +178,9 @@ export class SupervisedService {
   async inject(action: ServiceAction, by: string, thawAfter?: number): Promise<() => Promise<void>> {
     const target = this.current;
     if (this.shuttingDown || this.state !== 'running' || this.fault || !target) {
-      throw new EnvironmentError(`service "${this.name}" is ${this.fault ? `under a ${this.fault.action} fault` : this.state}; it can take a fault only while it runs`);
+      throw new EnvironmentError(
+        `service "${this.name}" is ${this.fault ? `under a ${this.fault.action} fault` : this.state}; it can take a fault only while it runs`,
+      );
     }
     this.fault = { action, by };
     this.options.log.info(`service ${this.name}: ${action} (${by})`);
@@ -208,7 +211,9 @@ export class SupervisedService {
     }
     if (this.shuttingDown) return;
     if (this.config.restart === 'never') {
-      this.onError(`service "${this.name}" was ${fault.action === 'kill' ? 'killed' : 'stopped'} by ${fault.by} and stayed down: it has restart: never (set restart: on-failure to bring it back)`);
+      this.onError(
+        `service "${this.name}" was ${fault.action === 'kill' ? 'killed' : 'stopped'} by ${fault.by} and stayed down: it has restart: never (set restart: on-failure to bring it back)`,
+      );
       return;
     }
     this.restarting = this.restart(0);

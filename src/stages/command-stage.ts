@@ -59,9 +59,14 @@ export async function runCommandStage(name: StageName, stage: CommandStageConfig
   }).done;
 
   for (const problem of await recordFile(metricsFile, ctx.metrics)) ctx.log.warn(`metrics line skipped: ${problem}`);
-  if (result.cutLines > 0) ctx.log.warn(`${result.cutLines} line${result.cutLines === 1 ? '' : 's'} of output longer than ${formatBytes(MAX_LINE_BYTES)} cut (each says so in logs/${name}.log)`);
+  if (result.cutLines > 0)
+    ctx.log.warn(
+      `${result.cutLines} line${result.cutLines === 1 ? '' : 's'} of output longer than ${formatBytes(MAX_LINE_BYTES)} cut (each says so in logs/${name}.log)`,
+    );
   if (result.logDropped.lines > 0) {
-    ctx.log.warn(`logs/${name}.log keeps the head and tail of the output: ${result.logDropped.lines} lines (${result.logDropped.bytes} bytes) in between were dropped (report.log_limit)`);
+    ctx.log.warn(
+      `logs/${name}.log keeps the head and tail of the output: ${result.logDropped.lines} lines (${result.logDropped.bytes} bytes) in between were dropped (report.log_limit)`,
+    );
   }
 
   const report: Omit<StageReport, 'metrics'> = {

@@ -82,7 +82,10 @@ export class BoundedLog {
   private droppedBytes = 0;
   private droppedLines = 0;
 
-  constructor(path: string, readonly limitBytes = DEFAULT_LOG_LIMIT) {
+  constructor(
+    path: string,
+    readonly limitBytes = DEFAULT_LOG_LIMIT,
+  ) {
     this.file = createWriteStream(path, { flags: 'a' });
     this.headLimit = Math.floor(limitBytes / 2);
     this.tailLimit = limitBytes - this.headLimit;
@@ -123,7 +126,9 @@ export class BoundedLog {
   /** Writes the tail (after a note on what was dropped) and closes the file. */
   async close(): Promise<void> {
     if (this.droppedLines > 0) {
-      this.file.write(`… chaos-gate dropped ${this.droppedLines} lines (${this.droppedBytes} bytes) here: a log keeps its first and last ${formatBytes(this.headLimit)} (report.log_limit: ${formatBytes(this.limitBytes)}) …\n`);
+      this.file.write(
+        `… chaos-gate dropped ${this.droppedLines} lines (${this.droppedBytes} bytes) here: a log keeps its first and last ${formatBytes(this.headLimit)} (report.log_limit: ${formatBytes(this.limitBytes)}) …\n`,
+      );
     }
     for (const block of this.blocks) this.file.write(block.bytes.subarray(0, block.used));
     this.blocks = [];

@@ -41,9 +41,7 @@ export const hostPort = z.string({ error: 'expected host:port, e.g. 127.0.0.1:15
 });
 
 /** A name usable in env variable names and URLs: letters, digits, `-` and `_`. */
-export const name = z
-  .string({ error: 'expected a name' })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, ".", "-" and "_"');
+export const name = z.string({ error: 'expected a name' }).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, ".", "-" and "_"');
 
 /** A probability or toxicity in 0..1. */
 export const probability = z.number({ error: 'expected a number from 0 to 1' }).min(0, 'expected a number from 0 to 1').max(1, 'expected a number from 0 to 1');

@@ -136,7 +136,10 @@ describe('runExperiments against fake registries', () => {
         return added;
       },
     };
-    const outcome = await runExperiments([experiment({ proxy: 'db', type: 'reset_peer' }, { hold: '1h' }), experiment({ proxy: 'db', type: 'timeout' }, { name: 'never' })], context(targets, stop.signal));
+    const outcome = await runExperiments(
+      [experiment({ proxy: 'db', type: 'reset_peer' }, { hold: '1h' }), experiment({ proxy: 'db', type: 'timeout' }, { name: 'never' })],
+      context(targets, stop.signal),
+    );
     expect(targets.calls).toEqual(['addToxic db experiment: db down reset_peer', 'removeToxic db experiment: db down']);
     expect(outcome.reports.map((r) => r.name)).toEqual(['db down']);
     expect(outcome.reports[0].ok).toBe(false);
@@ -145,7 +148,10 @@ describe('runExperiments against fake registries', () => {
 
   it('runs only the experiments of the categories asked for', async () => {
     const targets = fakeTargets();
-    const outcome = await runExperiments([experiment({ proxy: 'db', type: 'reset_peer' }, { tags: ['database'] })], { ...context(targets), categories: ['network'] });
+    const outcome = await runExperiments([experiment({ proxy: 'db', type: 'reset_peer' }, { tags: ['database'] })], {
+      ...context(targets),
+      categories: ['network'],
+    });
     expect(outcome).toEqual({ reports: [], series: [], windows: [] });
     expect(targets.calls).toEqual([]);
   });

@@ -117,7 +117,10 @@ describe('ChaosGate client', () => {
   });
 
   it('reports API errors with their status and message', async () => {
-    const error = await gate.proxy('missing').info().catch((e: unknown) => e);
+    const error = await gate
+      .proxy('missing')
+      .info()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChaosGateApiError);
     expect(error).toMatchObject({ status: 404, message: 'GET /proxies/missing: proxy not found' });
     await expect(gate.proxy('db').addToxic({ type: 'latency', attributes: { latency: -1 } })).rejects.toMatchObject({

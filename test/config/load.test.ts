@@ -72,15 +72,32 @@ describe('config errors name file, line, key path and what was expected', () => 
 
   describe("a threshold whose aggregation the metric's type does not have (k6 checks it at load too)", () => {
     // Every scope the thresholds name exists (a load stage, experiment "db down"), on the same lines as before.
-    const stages = '{ unit: { run: "true" }, load: { url: "http://127.0.0.1:1/", rate: 1/s, duration: 1s }, chaos: { experiments: [{ name: db down, load: { url: "http://127.0.0.1:1/", rate: 1/s }, fault: { proxy: db, type: timeout } }] } }';
-    const yaml = (thresholds: string) => `version: 1\nstages:\n  ${stages}\nthresholds:\n${thresholds}\nproxies: [{ name: db, listen: "127.0.0.1:0", upstream: "127.0.0.1:5432" }]\n`;
+    const stages =
+      '{ unit: { run: "true" }, load: { url: "http://127.0.0.1:1/", rate: 1/s, duration: 1s }, chaos: { experiments: [{ name: db down, load: { url: "http://127.0.0.1:1/", rate: 1/s }, fault: { proxy: db, type: timeout } }] } }';
+    const yaml = (thresholds: string) =>
+      `version: 1\nstages:\n  ${stages}\nthresholds:\n${thresholds}\nproxies: [{ name: db, listen: "127.0.0.1:0", upstream: "127.0.0.1:5432" }]\n`;
     it.each([
       // [the thresholds: lines, the problem]
-      ['  http_req_failed: "p(99)<1"', 'chaos-gate.yml:5:20: thresholds.http_req_failed: "p(99)<1": p(N) does not apply to http_req_failed, a rate (use rate, count)'],
-      ['  http_req_failed: ["rate<0.05", "avg<1"]', 'chaos-gate.yml:5:34: thresholds.http_req_failed[1]: "avg<1": avg does not apply to http_req_failed, a rate (use rate, count)'],
-      ['  load.http_req_duration: rate<0.05', 'chaos-gate.yml:5:27: thresholds.load.http_req_duration: "rate<0.05": rate does not apply to http_req_duration, a trend (use avg, min, max, med, p(N), count)'],
-      ['  "chaos.db down.recovery_time":\n    - threshold: value<2000', 'chaos-gate.yml:6:18: thresholds.chaos.db down.recovery_time[0].threshold: "value<2000": value does not apply to recovery_time, a trend (use avg, min, max, med, p(N), count)'],
-      ['  http_reqs: { threshold: "p(95)>10", abort_on_fail: true }', 'chaos-gate.yml:5:27: thresholds.http_reqs.threshold: "p(95)>10": p(N) does not apply to http_reqs, a counter (use count, rate)'],
+      [
+        '  http_req_failed: "p(99)<1"',
+        'chaos-gate.yml:5:20: thresholds.http_req_failed: "p(99)<1": p(N) does not apply to http_req_failed, a rate (use rate, count)',
+      ],
+      [
+        '  http_req_failed: ["rate<0.05", "avg<1"]',
+        'chaos-gate.yml:5:34: thresholds.http_req_failed[1]: "avg<1": avg does not apply to http_req_failed, a rate (use rate, count)',
+      ],
+      [
+        '  load.http_req_duration: rate<0.05',
+        'chaos-gate.yml:5:27: thresholds.load.http_req_duration: "rate<0.05": rate does not apply to http_req_duration, a trend (use avg, min, max, med, p(N), count)',
+      ],
+      [
+        '  "chaos.db down.recovery_time":\n    - threshold: value<2000',
+        'chaos-gate.yml:6:18: thresholds.chaos.db down.recovery_time[0].threshold: "value<2000": value does not apply to recovery_time, a trend (use avg, min, max, med, p(N), count)',
+      ],
+      [
+        '  http_reqs: { threshold: "p(95)>10", abort_on_fail: true }',
+        'chaos-gate.yml:5:27: thresholds.http_reqs.threshold: "p(95)>10": p(N) does not apply to http_reqs, a counter (use count, rate)',
+      ],
       ['  errors_timeout: max<1', 'chaos-gate.yml:5:19: thresholds.errors_timeout: "max<1": max does not apply to errors_timeout, a counter (use count, rate)'],
     ])('%s', (thresholds, problem) => {
       expect(problems(yaml(thresholds))).toEqual([problem]);
@@ -95,18 +112,43 @@ describe('config errors name file, line, key path and what was expected', () => 
     const yaml = (thresholds: string) =>
       `version: 1\nstages:\n  unit: { run: "true" }\n  chaos: { experiments: [{ name: db down, load: { url: "http://127.0.0.1:1/", rate: 1/s }, fault: { proxy: db, type: timeout } }] }\nthresholds:\n${thresholds}\nproxies: [{ name: db, listen: "127.0.0.1:0", upstream: "127.0.0.1:5432" }]\n`;
     it.each([
-      ['  load.http_req_duration: p(99)<500', 'chaos-gate.yml:6:27: thresholds.load.http_req_duration: no stage "load" in this config (configured: unit, chaos)'],
-      ['  lod.http_req_duration: p(99)<500', 'chaos-gate.yml:6:26: thresholds.lod.http_req_duration: no scope "lod": a threshold names a stage (unit, chaos) or chaos.<experiment> (did you mean "load"?)'],
-      ['  "chaos.db dwn.fault.http_req_failed": rate<0.5', 'chaos-gate.yml:6:41: thresholds.chaos.db dwn.fault.http_req_failed: no experiment "db dwn" (experiments: "db down") (did you mean "db down"?)'],
-      ['  "chaos.db down.faults.http_req_failed": rate<0.5', 'chaos-gate.yml:6:43: thresholds.chaos.db down.faults.http_req_failed: no phase "faults" in experiment "db down" (phases: steady, fault, recovery, boundary) (did you mean "fault"?)'],
-      ['  "chaos.db down.fault.recovery_time": max<2000', 'chaos-gate.yml:6:40: thresholds.chaos.db down.fault.recovery_time: recovery_time is measured per experiment, not per phase: use chaos.db down.recovery_time'],
-      ['  unit.recovery_time: max<2000', 'chaos-gate.yml:6:23: thresholds.unit.recovery_time: recovery_time is measured by chaos experiments, not in the unit stage'],
+      [
+        '  load.http_req_duration: p(99)<500',
+        'chaos-gate.yml:6:27: thresholds.load.http_req_duration: no stage "load" in this config (configured: unit, chaos)',
+      ],
+      [
+        '  lod.http_req_duration: p(99)<500',
+        'chaos-gate.yml:6:26: thresholds.lod.http_req_duration: no scope "lod": a threshold names a stage (unit, chaos) or chaos.<experiment> (did you mean "load"?)',
+      ],
+      [
+        '  "chaos.db dwn.fault.http_req_failed": rate<0.5',
+        'chaos-gate.yml:6:41: thresholds.chaos.db dwn.fault.http_req_failed: no experiment "db dwn" (experiments: "db down") (did you mean "db down"?)',
+      ],
+      [
+        '  "chaos.db down.faults.http_req_failed": rate<0.5',
+        'chaos-gate.yml:6:43: thresholds.chaos.db down.faults.http_req_failed: no phase "faults" in experiment "db down" (phases: steady, fault, recovery, boundary) (did you mean "fault"?)',
+      ],
+      [
+        '  "chaos.db down.fault.recovery_time": max<2000',
+        'chaos-gate.yml:6:40: thresholds.chaos.db down.fault.recovery_time: recovery_time is measured per experiment, not per phase: use chaos.db down.recovery_time',
+      ],
+      [
+        '  unit.recovery_time: max<2000',
+        'chaos-gate.yml:6:23: thresholds.unit.recovery_time: recovery_time is measured by chaos experiments, not in the unit stage',
+      ],
     ])('%s', (thresholds, problem) => {
       expect(problems(yaml(thresholds))).toEqual([problem]);
     });
 
     it('every scope the config has is accepted: the run, a stage, an experiment, a phase', () => {
-      const ok = ['  http_req_failed: rate<0.5', '  unit.deadlocks: count==0', '  chaos.http_reqs: count>0', '  "chaos.db down.recovery_time": max<2000', '  "chaos.db down.steady.http_req_failed": rate<0.5', '  recovery_time: max<2000'];
+      const ok = [
+        '  http_req_failed: rate<0.5',
+        '  unit.deadlocks: count==0',
+        '  chaos.http_reqs: count>0',
+        '  "chaos.db down.recovery_time": max<2000',
+        '  "chaos.db down.steady.http_req_failed": rate<0.5',
+        '  recovery_time: max<2000',
+      ];
       expect(problems(yaml(ok.join('\n')))).toEqual([]);
     });
 
@@ -214,7 +256,14 @@ describe('a valid config', () => {
     expect(config.stages.unit).toEqual({ run: 'npm test', junit: ['reports/*.xml'], timeout: 90_000 });
     // Each threshold is parsed at load: judging and abort_on_fail read this structure.
     expect(config.thresholds).toEqual({
-      deadlocks: [{ threshold: { aggregation: 'count', op: '==', limit: { value: 0 }, text: 'count==0' }, abort_on_fail: false, delay_abort_eval: 0, on_inconclusive: 'fail' }],
+      deadlocks: [
+        {
+          threshold: { aggregation: 'count', op: '==', limit: { value: 0 }, text: 'count==0' },
+          abort_on_fail: false,
+          delay_abort_eval: 0,
+          on_inconclusive: 'fail',
+        },
+      ],
     });
     expect(config.control).toEqual({ listen: '127.0.0.1:8474' });
     expect(config.safety.forbid_env).toEqual({ ENVIRONMENT: 'production', NODE_ENV: 'production' });
@@ -236,6 +285,11 @@ thresholds:
 `,
       'chaos-gate.yml',
     );
-    expect(thresholdLines).toEqual({ 'http_req_failed rate<0.01': 5, 'http_req_duration p(95)<300': 7, 'http_req_duration p(99)<800': 8, 'step_latency max<10': 9 });
+    expect(thresholdLines).toEqual({
+      'http_req_failed rate<0.01': 5,
+      'http_req_duration p(95)<300': 7,
+      'http_req_duration p(99)<800': 8,
+      'step_latency max<10': 9,
+    });
   });
 });

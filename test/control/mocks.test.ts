@@ -104,12 +104,22 @@ describe('POST /mocks and reading mocks', () => {
 describe('faults over the API', () => {
   it('switches a fault on (with an id) and off again', async () => {
     const fault = await client.addFault({ route: 'models', status: 500, json: { error: 'boom' }, delay: '10ms' });
-    expect(fault).toEqual({ id: expect.stringMatching(/^fault-\d+$/), route: 'models', status: 500, json: { error: 'boom' }, delay: 10, applied: 0, remaining: null });
+    expect(fault).toEqual({
+      id: expect.stringMatching(/^fault-\d+$/),
+      route: 'models',
+      status: 500,
+      json: { error: 'boom' },
+      delay: 10,
+      applied: 0,
+      remaining: null,
+    });
     expect((await fetch(`${llm.url}/v1/models`)).status).toBe(500);
     expect((await client.faults())[0]).toMatchObject({ id: fault.id, applied: 1 });
     await client.removeFault(fault.id);
     expect((await fetch(`${llm.url}/v1/models`)).status).toBe(200);
-    await expect(client.removeFault(fault.id)).rejects.toEqual(new ChaosGateApiError(404, `DELETE /mocks/llm/faults/${fault.id}: fault "${fault.id}" of mock "llm" not found`));
+    await expect(client.removeFault(fault.id)).rejects.toEqual(
+      new ChaosGateApiError(404, `DELETE /mocks/llm/faults/${fault.id}: fault "${fault.id}" of mock "llm" not found`),
+    );
   });
 
   it('clears every fault with DELETE /mocks/{name}/faults', async () => {
@@ -127,7 +137,9 @@ describe('faults over the API', () => {
     });
     expect((await api('POST', '/mocks/llm/faults', { status: 503, color: 'red' })).json.error).toBe('color: unknown key');
     expect((await api('POST', '/mocks/llm/faults', { probability: 2, status: 503 })).json.error).toBe('probability: expected a number from 0 to 1');
-    expect((await api('POST', '/mocks/llm/faults', { route: 'chats', status: 503 })).json.error).toBe('route: mock "llm" has no route named "chats" (routes: chat, models)');
+    expect((await api('POST', '/mocks/llm/faults', { route: 'chats', status: 503 })).json.error).toBe(
+      'route: mock "llm" has no route named "chats" (routes: chat, models)',
+    );
     expect((await api('POST', '/mocks/llm/faults', {})).json.error).toMatch(/^expected an effect/);
     expect((await api('POST', '/mocks/llm/faults', { delay: 'soon' })).json.error).toMatch(/^delay: expected a duration like 250ms/);
   });
@@ -145,7 +157,16 @@ describe('the journal over the API', () => {
     expect(await client.count({ route: 'chat', status: 503 })).toBe(1);
     expect(await client.count({ matched: false })).toBe(1);
     const [first] = await client.requests({ route: 'chat' });
-    expect(first).toMatchObject({ seq: 1, method: 'POST', path: '/v1/chat/completions', query: {}, body: '{"model":"m"}', route: 'chat', status: 503, fault: null });
+    expect(first).toMatchObject({
+      seq: 1,
+      method: 'POST',
+      path: '/v1/chat/completions',
+      query: {},
+      body: '{"model":"m"}',
+      route: 'chat',
+      status: 503,
+      fault: null,
+    });
     expect(new Date(first.at).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect((await api('GET', '/mocks/llm/requests?status=abc')).json.error).toBe('status: expected a whole number, got "abc"');
     expect((await api('GET', '/mocks/llm/requests?matched=maybe')).json.error).toBe('matched: expected true or false');

@@ -57,7 +57,7 @@ async function echoThrough(listen: string, text: string): Promise<string> {
 }
 
 describe('proxies', () => {
-  it('creates with 201 and Toxiproxy\'s shape, lists, shows and deletes with 204', async () => {
+  it("creates with 201 and Toxiproxy's shape, lists, shows and deletes with 204", async () => {
     const created = await createProxy();
     expect(created.status).toBe(201);
     expect(created.json).toEqual({
@@ -118,9 +118,14 @@ describe('proxies', () => {
     ]);
     const bad = await call('POST', '/populate', [{ name: 'three', upstream: echo.address, toxics: [{ type: 'latency', attributes: { latency: -1 } }] }]);
     expect(bad.json).toEqual({ error: '[0].toxics[0].attributes.latency: expected a number of milliseconds ≥ 0', status: 400 });
-    expect((await call('POST', '/populate', [{ name: 'a', upstream: echo.address }, { name: 'a', upstream: echo.address }])).json.error).toBe(
-      '[1].name: duplicate proxy name "a"',
-    );
+    expect(
+      (
+        await call('POST', '/populate', [
+          { name: 'a', upstream: echo.address },
+          { name: 'a', upstream: echo.address },
+        ])
+      ).json.error,
+    ).toBe('[1].name: duplicate proxy name "a"');
   });
 });
 
@@ -150,7 +155,9 @@ describe('toxics', () => {
     const error = async (body: unknown) => (await call('POST', '/proxies/db/toxics', body)).json;
     expect(await error({ type: 'lag' })).toEqual({ status: 400, error: expect.stringMatching(/^type: expected a toxic type: latency, bandwidth/) });
     expect((await error({ type: 'latency', name: 'l2', attributes: { latency: -5 } })).error).toBe('attributes.latency: expected a number of milliseconds ≥ 0');
-    expect((await error({ type: 'latency', name: 'l2', attributes: { latency: 'slow' } })).error).toBe('attributes.latency: expected a number of milliseconds ≥ 0');
+    expect((await error({ type: 'latency', name: 'l2', attributes: { latency: 'slow' } })).error).toBe(
+      'attributes.latency: expected a number of milliseconds ≥ 0',
+    );
     expect((await error({ type: 'latency', name: 'l2', attributes: { latncy: 5 } })).error).toBe(
       'attributes.latncy: unknown attribute of latency; expected one of: latency, jitter',
     );
@@ -224,7 +231,10 @@ describe('toxiproxy-node-client, unchanged', () => {
     expect((await toxiproxy.get('redis')).enabled).toBe(true);
     expect(await echoThrough(proxy.listen, 'fast')).toBe('fast');
 
-    const populated = await toxiproxy.populate([{ name: 'redis', listen: proxy.listen, upstream: echo.address }, { name: 'pg', listen: '127.0.0.1:0', upstream: echo.address }]);
+    const populated = await toxiproxy.populate([
+      { name: 'redis', listen: proxy.listen, upstream: echo.address },
+      { name: 'pg', listen: '127.0.0.1:0', upstream: echo.address },
+    ]);
     expect(Object.keys(populated)).toEqual(['redis', 'pg']);
     await proxy.remove();
     await expect(toxiproxy.get('redis')).rejects.toThrow(/404/);

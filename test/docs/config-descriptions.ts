@@ -20,7 +20,7 @@ export const SECTIONS: { title: string; intro: string; keys: string[] }[] = [
   {
     title: 'proxies',
     intro:
-      'TCP chaos proxies (`client ⇄ proxy ⇄ upstream`), driven through the control API with Toxiproxy\'s calls. Point your service at `listen` instead of the real address. An upstream outside this machine is refused unless `safety.allow_remote` is set.',
+      "TCP chaos proxies (`client ⇄ proxy ⇄ upstream`), driven through the control API with Toxiproxy's calls. Point your service at `listen` instead of the real address. An upstream outside this machine is refused unless `safety.allow_remote` is set.",
     keys: ['proxies'],
   },
   {
@@ -77,24 +77,28 @@ export const DESCRIPTIONS: Record<string, string> = {
   'services[].ready.http': 'Ready when this URL answers 2xx. Give `http` or `tcp`.',
   'services[].ready.tcp': 'Ready when this address accepts a connection.',
   'services[].ready.timeout': 'The run stops (exit code 3) when the service is not ready by then, or exits first.',
-  'services[].restart': 'Start it again when it exits, through its own `run` and `ready` probe: `never` (its exit fails the run), `on-failure` (a non-zero exit or a signal), `always`. An exit outside a `kill`/`stop` fault of it still fails the run, restarted or not; during one it is expected, and the revert restarts it (`never`: it stays down and the run fails). Consecutive failed restarts wait 100 ms, doubling up to 5 s.',
+  'services[].restart':
+    'Start it again when it exits, through its own `run` and `ready` probe: `never` (its exit fails the run), `on-failure` (a non-zero exit or a signal), `always`. An exit outside a `kill`/`stop` fault of it still fails the run, restarted or not; during one it is expected, and the revert restarts it (`never`: it stays down and the run fails). Consecutive failed restarts wait 100 ms, doubling up to 5 s.',
   'services[].max_restarts': 'Restarts allowed in one run; past them the service stays down and the run fails.',
-  'services[].stop_timeout': 'When the run ends, SIGTERM goes to the service\'s whole process group; SIGKILL follows only after this, so a flush-on-exit can run.',
+  'services[].stop_timeout':
+    "When the run ends, SIGTERM goes to the service's whole process group; SIGKILL follows only after this, so a flush-on-exit can run.",
 
   proxies: 'TCP proxies to put faults on.',
   'proxies[].name': 'The name in API paths (`/proxies/postgres/toxics`) and in `CHAOS_GATE_PROXY_<NAME>`.',
   'proxies[].listen': 'Where the proxy listens; your service connects here.',
   'proxies[].upstream': 'Where it forwards to: the real dependency.',
   'proxies[].enabled': '`false`: the proxy refuses connections and drops live ones (Toxiproxy\'s "down").',
-  'proxies[].accepting': '`false`: new connections are accepted by the kernel but never served, so connects hang (the TCP gate\'s stop_accepting).',
+  'proxies[].accepting': "`false`: new connections are accepted by the kernel but never served, so connects hang (the TCP gate's stop_accepting).",
   'proxies[].toxics': 'Toxics present from the start (Toxiproxy ignores this key in its own config).',
   'proxies[].toxics[].name': 'Names the toxic in the API; default `<type>_<stream>`.',
   'proxies[].toxics[].type': 'What it does to the bytes; see [Toxic types](#toxic-types).',
   'proxies[].toxics[].stream': '`upstream`: client → server bytes; `downstream`: server → client bytes.',
-  'proxies[].toxics[].toxicity': 'The chance it acts, rolled once per connection (or per chunk with `toxicity_mode: data`); see [What toxicity means](#what-toxicity-means).',
-  'proxies[].toxics[].toxicity_mode': '`connection` (Toxiproxy\'s): each connection is hit for its whole life or spared; `data`: each chunk of data is rolled, about once per request or answer on keep-alive HTTP. `data` only for reset_peer, close_on_data, blackhole and corrupt.',
+  'proxies[].toxics[].toxicity':
+    'The chance it acts, rolled once per connection (or per chunk with `toxicity_mode: data`); see [What toxicity means](#what-toxicity-means).',
+  'proxies[].toxics[].toxicity_mode':
+    "`connection` (Toxiproxy's): each connection is hit for its whole life or spared; `data`: each chunk of data is rolled, about once per request or answer on keep-alive HTTP. `data` only for reset_peer, close_on_data, blackhole and corrupt.",
   'proxies[].toxics[].seed': 'Makes every random roll of the toxic (toxicity, jitter, slicing, corruption) the same on every run.',
-  'proxies[].toxics[].attributes': 'The type\'s attributes, e.g. `{ latency: 100, jitter: 20 }`; see [Toxic types](#toxic-types).',
+  'proxies[].toxics[].attributes': "The type's attributes, e.g. `{ latency: 100, jitter: 20 }`; see [Toxic types](#toxic-types).",
 
   mocks: 'Mock HTTP services.',
   'mocks[].name': 'The name in API paths (`/mocks/llm/faults`) and in `CHAOS_GATE_MOCK_<NAME>` (its base URL).',
@@ -103,7 +107,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   'mocks[].routes[].name': 'Names the route in the request journal and for faults (`route: chat`); default `METHOD /path`.',
   'mocks[].routes[].request': 'What the route matches; every key given must match. An empty `request` matches everything.',
   'mocks[].routes[].request.method': 'An HTTP method; any when omitted.',
-  'mocks[].routes[].request.path': 'The path exactly, a template with `{name}` segments (`/v1/items/{id}`, read back as `{{request.params.id}}`), or `{ regex }`; any when omitted.',
+  'mocks[].routes[].request.path':
+    'The path exactly, a template with `{name}` segments (`/v1/items/{id}`, read back as `{{request.params.id}}`), or `{ regex }`; any when omitted.',
   'mocks[].routes[].request.path.regex': 'A JavaScript regular expression the whole path must match; named groups become parameters.',
   'mocks[].routes[].request.query': 'Query parameters the request must have.',
   'mocks[].routes[].request.query.<name>': 'The value exactly, or `{ regex }`.',
@@ -115,7 +120,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   'mocks[].routes[].respond': 'One response, or a sequence of them.',
   'mocks[].routes[].respond[].status': 'The HTTP status.',
   'mocks[].routes[].respond[].headers': 'Response headers; values may be templates.',
-  'mocks[].routes[].respond[].json': 'A JSON body (content-type set for you). Strings may be templates: `{{request.json.model}}`, `{{request.params.id}}`, `{{request.query.page}}`, `{{request.headers.x-id}}`, `{{request.method}}`, `{{request.path}}`, `{{request.body}}`.',
+  'mocks[].routes[].respond[].json':
+    'A JSON body (content-type set for you). Strings may be templates: `{{request.json.model}}`, `{{request.params.id}}`, `{{request.query.page}}`, `{{request.headers.x-id}}`, `{{request.method}}`, `{{request.path}}`, `{{request.body}}`.',
   'mocks[].routes[].respond[].body': 'A text body; may be a template.',
   'mocks[].routes[].respond[].sse': 'A Server-Sent Events stream, as LLM APIs stream tokens.',
   'mocks[].routes[].respond[].sse.events': 'The events: text, or `{ event, id, data }`.',
@@ -124,24 +130,24 @@ export const DESCRIPTIONS: Record<string, string> = {
   'mocks[].routes[].respond[].sse.events[].data': 'The data: text, or JSON (serialised).',
   'mocks[].routes[].respond[].sse.interval': 'The pause between events (ms or a duration).',
   'mocks[].routes[].respond[].sse.cut_after': 'Drop the connection after this many events: a stream cut mid-answer.',
-  'mocks[].routes[].respond[].body_file': 'A file sent as the body, relative to the config file\'s folder; it must exist.',
+  'mocks[].routes[].respond[].body_file': "A file sent as the body, relative to the config file's folder; it must exist.",
   'mocks[].routes[].respond[].times': 'How many requests this entry answers before the next entry; the last entry repeats.',
   'mocks[].routes[].respond[].delay': 'Wait before answering: ms or a duration, `{ min, max }` (uniform) or `{ median, sigma }` (lognormal).',
   'mocks[].routes[].respond[].delay.min': 'The shortest delay of a uniform `{ min, max }`.',
   'mocks[].routes[].respond[].delay.max': 'The longest delay of a uniform `{ min, max }`.',
   'mocks[].routes[].respond[].delay.median': 'The median of a lognormal `{ median, sigma }` delay (long-tailed, as real latency).',
   'mocks[].routes[].respond[].delay.sigma': 'The spread of a lognormal delay, e.g. 0.5.',
-  'mocks[].routes[].respond[].dribble': 'Send the body in `chunks` writes spread over `duration` (WireMock\'s chunked dribble delay).',
+  'mocks[].routes[].respond[].dribble': "Send the body in `chunks` writes spread over `duration` (WireMock's chunked dribble delay).",
   'mocks[].routes[].respond[].dribble.chunks': 'How many writes.',
   'mocks[].routes[].respond[].dribble.duration': 'Over how long (ms or a duration).',
   'mocks[].routes[].respond[].fault':
     'A connection fault instead of an answer: `reset` (TCP RST), `empty` (closed, no response), `malformed` (a broken chunked body), `random_then_close` (garbage, then close), `hang` (never answered).',
   'mocks[].routes[].respond[].probability': 'The chance (0..1) that `fault` happens to a request; the others get the answer.',
-  'mocks[].routes[].delay': 'A delay for every response of the route (same forms as a response\'s `delay`).',
+  'mocks[].routes[].delay': "A delay for every response of the route (same forms as a response's `delay`).",
   'mocks[].routes[].dribble': 'A dribbled body for every response of the route.',
   'mocks[].routes[].fault': 'A connection fault for every response of the route.',
-  'mocks[].routes[].probability': 'The chance that the route\'s `fault` happens to a request.',
-  'mocks[].routes[].rate_limit': 'A token bucket of one second\'s worth of requests: past it the route answers 429 with `Retry-After` (whole seconds).',
+  'mocks[].routes[].probability': "The chance that the route's `fault` happens to a request.",
+  'mocks[].routes[].rate_limit': "A token bucket of one second's worth of requests: past it the route answers 429 with `Retry-After` (whole seconds).",
   'mocks[].routes[].rate_limit.rps': 'Requests per second allowed (fractions allowed).',
   'mocks[].seed': 'Seeds every random choice of the mock (probabilities, random delays, garbage bytes): the same run gives the same answers.',
 
@@ -153,7 +159,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   'stages.unit.env': 'Extra environment variables for the command.',
   'stages.unit.working_directory': 'Where the command runs, relative to the working directory of chaos-gate.',
   'stages.integration': 'Your integration tests, against the running services, proxies and mocks: a command.',
-  'stages.load': 'Load on your service for `duration`; records `http_reqs`, `http_req_failed`, `http_req_duration` and `dropped_iterations` in the `load` scope.',
+  'stages.load':
+    'Load on your service for `duration`; records `http_reqs`, `http_req_failed`, `http_req_duration` and `dropped_iterations` in the `load` scope.',
   'stages.load.url': 'A URL to GET; shortcut for `target: { url }`. Give one of `url`, `target` or `targets`.',
   'stages.load.target': 'One request to send.',
   'stages.load.target.url': 'An `http://` URL (the generator speaks plain HTTP/1.1).',
@@ -162,12 +169,14 @@ export const DESCRIPTIONS: Record<string, string> = {
   'stages.load.target.json': 'A JSON body, sent with `content-type: application/json`.',
   'stages.load.target.body': 'A text body (or use `json`).',
   'stages.load.targets': 'Several requests, mixed by `weight`.',
-  'stages.load.targets[].weight': 'This target\'s share of the requests, relative to the other weights.',
-  'stages.load.rate': 'Open model: requests start at this rate (`200/s`, `30/m`) whatever the responses do, as real users arrive. Give `rate` or `connections`.',
+  'stages.load.targets[].weight': "This target's share of the requests, relative to the other weights.",
+  'stages.load.rate':
+    'Open model: requests start at this rate (`200/s`, `30/m`) whatever the responses do, as real users arrive. Give `rate` or `connections`.',
   'stages.load.connections': 'Closed model: this many connections, each sending its next request when the last one is answered.',
   'stages.load.ramp_up': 'The rate (or connections) grows linearly from 0 over this long.',
   'stages.load.timeout': 'A request unanswered after this long fails as a timeout.',
-  'stages.load.max_in_flight': 'Open model: requests in flight at most (default 1000); one due beyond it is dropped and counted in `dropped_iterations`, as k6 does.',
+  'stages.load.max_in_flight':
+    'Open model: requests in flight at most (default 1000); one due beyond it is dropped and counted in `dropped_iterations`, as k6 does.',
   'stages.load.expect': 'What counts as a success.',
   'stages.load.expect.status': 'The statuses that count as success; by default any status below 400.',
   'stages.load.duration': 'How long the load stage runs.',
@@ -177,43 +186,55 @@ export const DESCRIPTIONS: Record<string, string> = {
   'stages.chaos.experiments[].tags': 'Categories; `--category` (CLI) or `categories` (action) runs only the experiments tagged with one of them.',
   'stages.chaos.experiments[].load': 'The load during the experiment: the keys of `stages.load` without `duration` (the phases time it).',
   'stages.chaos.experiments[].steady': 'Load without the fault first: the success rate to recover to.',
-  'stages.chaos.experiments[].fault': 'What to inject: a toxic with `proxy:`, a mock fault with `mock:` or a process fault with `service:`; see [Experiment faults](#experiment-faults). It is always reverted, whatever happens.',
+  'stages.chaos.experiments[].fault':
+    'What to inject: a toxic with `proxy:`, a mock fault with `mock:` or a process fault with `service:`; see [Experiment faults](#experiment-faults). It is always reverted, whatever happens.',
   'stages.chaos.experiments[].hold': 'How long the fault stays.',
-  'stages.chaos.experiments[].recover_within': 'The experiment fails when the success rate is not back at the steady level this long after the revert (`recovery_time`).',
-  'stages.chaos.experiments[].repeat': 'Inject the fault this many times, steady → fault → recovery each; `recovery_time` gets one value per injection, and the report its p50/p90/p99/max. Stops at an injection that does not recover.',
-  'stages.chaos.experiments[].fail_on_vacuous': 'Fail the experiment when its fault reached nothing (no connection through the proxy, no request at the mock, or no request of its load while it was on); otherwise that is a warning. See [thresholds.md](thresholds.md#reach-and-vacuous-faults).',
+  'stages.chaos.experiments[].recover_within':
+    'The experiment fails when the success rate is not back at the steady level this long after the revert (`recovery_time`).',
+  'stages.chaos.experiments[].repeat':
+    'Inject the fault this many times, steady → fault → recovery each; `recovery_time` gets one value per injection, and the report its p50/p90/p99/max. Stops at an injection that does not recover.',
+  'stages.chaos.experiments[].fail_on_vacuous':
+    'Fail the experiment when its fault reached nothing (no connection through the proxy, no request at the mock, or no request of its load while it was on); otherwise that is a warning. See [thresholds.md](thresholds.md#reach-and-vacuous-faults).',
   'stages.chaos.experiments[].recovery': 'How long to watch for recovery after the revert; default twice `recover_within` (at least 2 s), or 10 s.',
 
   thresholds: 'Thresholds by metric address.',
   'thresholds.<metric>': 'An expression such as `rate<0.05` or `p(99)<500`, the long form, or a list of either.',
-  'thresholds.<metric>.threshold': 'The expression: `count`, `rate`, `value`, `avg`, `min`, `max`, `med` or `p(N)`, an operator, and a number or `baseline` (`p(99)<baseline*1.2`). An aggregation a built-in metric\'s type does not have (`p(99)` on `http_req_failed`) is a config error.',
+  'thresholds.<metric>.threshold':
+    "The expression: `count`, `rate`, `value`, `avg`, `min`, `max`, `med` or `p(N)`, an operator, and a number or `baseline` (`p(99)<baseline*1.2`). An aggregation a built-in metric's type does not have (`p(99)` on `http_req_failed`) is a config error.",
   'thresholds.<metric>.abort_on_fail': 'Stop the run as soon as this threshold is broken.',
   'thresholds.<metric>.delay_abort_eval': 'With `abort_on_fail`: do not judge before this much of the run has passed.',
-  'thresholds.<metric>.confidence': 'Judge the interval, not the estimate (rates and percentiles, with `<`, `<=`, `>`, `>=`): held when the whole interval (Wilson for rates, order statistics for percentiles) is on the right side of the limit, broken when it is all on the wrong side, otherwise inconclusive. E.g. `0.95`. See [Confidence intervals](thresholds.md#confidence-intervals).',
-  'thresholds.<metric>.on_inconclusive': 'With `confidence`: what an inconclusive threshold counts as. `fail` or `pass`; `extend` (on `chaos.<experiment>.fault.<metric>` only) holds the fault longer, up to `max_hold`, until the answer is clear, and fails if it never is.',
-  'thresholds.<metric>.max_hold': 'With `on_inconclusive: extend`: the longest the fault may be held in all; default three times the experiment\'s `hold`.',
+  'thresholds.<metric>.confidence':
+    'Judge the interval, not the estimate (rates and percentiles, with `<`, `<=`, `>`, `>=`): held when the whole interval (Wilson for rates, order statistics for percentiles) is on the right side of the limit, broken when it is all on the wrong side, otherwise inconclusive. E.g. `0.95`. See [Confidence intervals](thresholds.md#confidence-intervals).',
+  'thresholds.<metric>.on_inconclusive':
+    'With `confidence`: what an inconclusive threshold counts as. `fail` or `pass`; `extend` (on `chaos.<experiment>.fault.<metric>` only) holds the fault longer, up to `max_hold`, until the answer is clear, and fails if it never is.',
+  'thresholds.<metric>.max_hold': "With `on_inconclusive: extend`: the longest the fault may be held in all; default three times the experiment's `hold`.",
 
-  control: 'The control API: Toxiproxy\'s HTTP API plus mocks and metrics ([control-api.md](control-api.md)).',
-  'control.listen': 'Where the API listens; stages and services get it as `CHAOS_GATE_API` and `TOXIPROXY_URL`. An address beyond loopback (`0.0.0.0:8474`) needs `control.token`.',
+  control: "The control API: Toxiproxy's HTTP API plus mocks and metrics ([control-api.md](control-api.md)).",
+  'control.listen':
+    'Where the API listens; stages and services get it as `CHAOS_GATE_API` and `TOXIPROXY_URL`. An address beyond loopback (`0.0.0.0:8474`) needs `control.token`.',
   'control.token': 'When set, every call needs `Authorization: Bearer <token>`; stages get it as `CHAOS_GATE_TOKEN`.',
   safety: 'Limits that keep chaos from outliving the run or reaching production.',
   'safety.max_duration': 'The whole run is stopped, faults reverted and a partial report written past this.',
   'safety.fault_ttl': 'A fault added through the API removes itself after this, even if the test that added it crashed.',
   'safety.forbid_env': 'Refuse to run when one of these variables has this value.',
-  'safety.allow_remote': 'Allow proxy upstreams outside this machine (only loopback and bare service names such as `postgres` count as local; private ranges do not), and proxies and mocks created through the API to listen beyond loopback.',
-  'safety.allow_hosts': 'Upstream hosts allowed without `allow_remote`: names, addresses or ranges (`10.1.2.3`, `192.168.0.0/16`, `fc00::/7`, `db.internal`). Inside a cloud network a private address can be production, so it must be listed.',
-  report: 'The report\'s GitHub side.',
-  'report.comment': 'Post one sticky comment on the pull request. (The action\'s `comment` input decides today.)',
-  'report.artifact': 'Name of the uploaded report artifact. (The action\'s `artifact-name` input decides today.)',
+  'safety.allow_remote':
+    'Allow proxy upstreams outside this machine (only loopback and bare service names such as `postgres` count as local; private ranges do not), and proxies and mocks created through the API to listen beyond loopback.',
+  'safety.allow_hosts':
+    'Upstream hosts allowed without `allow_remote`: names, addresses or ranges (`10.1.2.3`, `192.168.0.0/16`, `fc00::/7`, `db.internal`). Inside a cloud network a private address can be production, so it must be listed.',
+  report: "The report's GitHub side.",
+  'report.comment': "Post one sticky comment on the pull request. (The action's `comment` input decides today.)",
+  'report.artifact': "Name of the uploaded report artifact. (The action's `artifact-name` input decides today.)",
   'report.baseline': 'A branch (e.g. `main`) whose latest report is the baseline: deltas in the summary, and thresholds such as `p(99)<baseline*1.2`.',
-  'report.log_limit': 'The most one stage\'s or service\'s log (`logs/<name>.log`) keeps: its first and last halves, with a line saying what was dropped between them. Lines longer than 1 MB are cut, saying so.',
+  'report.log_limit':
+    "The most one stage's or service's log (`logs/<name>.log`) keeps: its first and last halves, with a line saying what was dropped between them. Lines longer than 1 MB are cut, saying so.",
 
   'fault.proxy': 'The proxy to put the toxic on.',
   'fault.seed': 'Makes every random roll of the fault the same on every run.',
   'fault.mock': 'The mock to put the fault on.',
   'fault.service': 'The declared service (`services[].name`) whose process group takes the fault.',
-  'fault.action': '`kill`: SIGKILL to the whole group, a crash; the revert lets its `restart` policy start it again. `stop`: SIGTERM, then SIGKILL after its `stop_timeout`; reverted as `kill`. `freeze`: SIGSTOP to the group for the hold (connections stay open, nothing answers), SIGCONT on the revert.',
-  'fault.route': 'A route\'s name or index; the whole mock (unmatched requests too) when omitted.',
+  'fault.action':
+    '`kill`: SIGKILL to the whole group, a crash; the revert lets its `restart` policy start it again. `stop`: SIGTERM, then SIGKILL after its `stop_timeout`; reverted as `kill`. `freeze`: SIGSTOP to the group for the hold (connections stay open, nothing answers), SIGCONT on the revert.',
+  'fault.route': "A route's name or index; the whole mock (unmatched requests too) when omitted.",
   'fault.status': 'Answer with this status instead of the route (200 when only a body is given).',
   'fault.probability': 'The chance (0..1) that the fault applies to a request.',
   'fault.times': 'The fault applies to this many requests, then no more.',

@@ -40,7 +40,12 @@ function parseOutputs(text: string): Record<string, string> {
 }
 
 async function project(pr = 7): Promise<string> {
-  return makeProject({ 'chaos-gate.yml': CONFIG, 'report.cjs': REPORT, 'value.txt': '10', 'event.json': JSON.stringify({ pull_request: { number: pr, base: { ref: 'main' } } }) });
+  return makeProject({
+    'chaos-gate.yml': CONFIG,
+    'report.cjs': REPORT,
+    'value.txt': '10',
+    'event.json': JSON.stringify({ pull_request: { number: pr, base: { ref: 'main' } } }),
+  });
 }
 
 /** One step of one job: `value` is the latency the run measures (over 100 fails the gate). */

@@ -97,14 +97,19 @@ describe('chaos-gate run (the CLI, as a user runs it)', () => {
 
   it('runs a subset with --stage and stops after max_failures', async () => {
     const dir = await makeProject({
-      'chaos-gate.yml': base('  unit: { run: "exit 1" }\n  integration: { run: "true" }\n  chaos: { run: "true" }', 'max_failures: 1\nthresholds:\n  unit.deadlocks: count==0\n'),
+      'chaos-gate.yml': base(
+        '  unit: { run: "exit 1" }\n  integration: { run: "true" }\n  chaos: { run: "true" }',
+        'max_failures: 1\nthresholds:\n  unit.deadlocks: count==0\n',
+      ),
     });
     const subset = await cli(['run', '-c', 'chaos-gate.yml', '--stage', 'integration', '--stage', 'chaos'], dir);
     expect(subset.code).toBe(0);
     const partial = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
     expect(Object.keys(partial.stages)).toEqual(['integration', 'chaos']);
     // A threshold on a stage left out is skipped, not failed for want of data, and says why.
-    expect(partial.thresholds).toEqual([{ metric: 'unit.deadlocks', expression: 'count==0', actual: null, limit: 0, ok: true, outcome: 'skipped', reason: '--stage integration,chaos' }]);
+    expect(partial.thresholds).toEqual([
+      { metric: 'unit.deadlocks', expression: 'count==0', actual: null, limit: 0, ok: true, outcome: 'skipped', reason: '--stage integration,chaos' },
+    ]);
     expect(subset.stderr).toContain('0/1 thresholds held, 1 skipped: --stage integration,chaos');
 
     const all = await cli(['run', '-c', 'chaos-gate.yml'], dir);
@@ -134,7 +139,9 @@ describe('chaos-gate run (the CLI, as a user runs it)', () => {
     const dir = await makeProject({ 'chaos-gate.yml': base('  unit: { run: "touch ran" }', 'thresholds:\n  http_req_failed: ["rate<0.05", "p(99)<1"]\n') });
     const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
     expect(ran.code).toBe(2);
-    expect(ran.stderr).toBe('error: chaos-gate.yml:6:34: thresholds.http_req_failed[1]: "p(99)<1": p(N) does not apply to http_req_failed, a rate (use rate, count)\n');
+    expect(ran.stderr).toBe(
+      'error: chaos-gate.yml:6:34: thresholds.http_req_failed[1]: "p(99)<1": p(N) does not apply to http_req_failed, a rate (use rate, count)\n',
+    );
     expect(existsSync(join(dir, 'ran'))).toBe(false);
     expect(existsSync(join(dir, 'chaos-gate-report'))).toBe(false);
   });
@@ -152,7 +159,15 @@ describe('chaos-gate run (the CLI, as a user runs it)', () => {
     const metrics = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
     expect(metrics.thresholds).toEqual([
       { metric: 'stale_reads', expression: 'rate==0', actual: 0, limit: 0, ok: true, outcome: 'held', interval: [0, 0.793451], confidence: 0.95 },
-      { metric: 'stale_reads', expression: 'p(99)<1', actual: null, limit: 1, ok: false, outcome: 'broken', reason: 'p(N) does not apply to a rate (use rate, count)' },
+      {
+        metric: 'stale_reads',
+        expression: 'p(99)<1',
+        actual: null,
+        limit: 1,
+        ok: false,
+        outcome: 'broken',
+        reason: 'p(N) does not apply to a rate (use rate, count)',
+      },
     ]);
   });
 

@@ -70,7 +70,9 @@ stages:
     expect(unusedMock).toMatchObject({ vacuous: true, ok: true });
 
     expect(report.stages.chaos.reason).toBe('1 experiment with a fault that reached nothing (fail_on_vacuous)');
-    expect(ran.stderr).toMatch(/experiment "unused mock": the fault reached nothing, so the experiment could not have failed \(vacuous\); set fail_on_vacuous: true/);
+    expect(ran.stderr).toMatch(
+      /experiment "unused mock": the fault reached nothing, so the experiment could not have failed \(vacuous\); set fail_on_vacuous: true/,
+    );
     const summary = await readFile(join(dir, 'chaos-gate-report/summary.md'), 'utf8');
     expect(summary).toContain('⚠️ vacuous: 0 of 0 connections (0 bytes)');
     expect(summary).toMatch(/Vacuous fault:\*\* \*\*unused proxy\*\*, \*\*unused mock\*\*: the fault reached no connection or request/);

@@ -24,7 +24,16 @@ const STARTUP_MS = 300;
 
 async function project(
   fault: string,
-  options: { restart?: string; hold?: string; load?: string; recovery?: string; thresholds?: string; run?: string; ttl?: string; files?: Record<string, string> } = {},
+  options: {
+    restart?: string;
+    hold?: string;
+    load?: string;
+    recovery?: string;
+    thresholds?: string;
+    run?: string;
+    ttl?: string;
+    files?: Record<string, string>;
+  } = {},
 ): Promise<string> {
   const port = await freePort();
   const config = `version: 1
@@ -105,7 +114,9 @@ describe('service faults', () => {
     const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
     expect(ran.stderr).toContain('service "api" was killed by experiment "crash" and stayed down: it has restart: never');
     const report = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
-    expect(report.errors).toContain('service "api" was killed by experiment "crash" and stayed down: it has restart: never (set restart: on-failure to bring it back)');
+    expect(report.errors).toContain(
+      'service "api" was killed by experiment "crash" and stayed down: it has restart: never (set restart: on-failure to bring it back)',
+    );
     expect(report.verdict).toBe('fail');
     expect(ran.code).toBe(1);
     await expectNothingLeft(dir);
@@ -158,7 +169,13 @@ out.restarted = await until((s) => s.state === 'running' && s.restarts === 1);
 out.afterRestart = (await fetch(process.env.SERVICE_URL)).status;
 writeFileSync('api.json', JSON.stringify(out));
 `;
-    const dir = await project('{ service: api, action: freeze }', { restart: 'on-failure', hold: '200ms', ttl: '1s', run: 'node api.mjs', files: { 'api.mjs': script } });
+    const dir = await project('{ service: api, action: freeze }', {
+      restart: 'on-failure',
+      hold: '200ms',
+      ttl: '1s',
+      run: 'node api.mjs',
+      files: { 'api.mjs': script },
+    });
     const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
     const out = await readJson(join(dir, 'api.json'));
     expect(out.list).toMatchObject({ status: 200, body: { api: { name: 'api', state: 'running', restarts: 0, restart: 'on-failure', fault: null } } });

@@ -63,7 +63,8 @@ proxies: [{ name: p, listen: "127.0.0.1:0", upstream: "127.0.0.1:1" }]
     }
     const dir = await makeProject({
       // The shards' config: its load stage is what `load.http_req_failed` names.
-      'chaos-gate.yml': 'version: 1\nstages:\n  load: { url: "http://127.0.0.1:1/", rate: 10/s, duration: 1s }\nthresholds:\n  http_req_duration: ["p(99)<300", "p(50)<40"]\n  load.http_req_failed: rate<0.02\n',
+      'chaos-gate.yml':
+        'version: 1\nstages:\n  load: { url: "http://127.0.0.1:1/", rate: 10/s, duration: 1s }\nthresholds:\n  http_req_duration: ["p(99)<300", "p(50)<40"]\n  load.http_req_failed: rate<0.02\n',
     });
     for (const [i, set] of shards.entries()) {
       await mkdir(join(dir, `shard-${i + 1}`));
@@ -129,7 +130,11 @@ for (const v of [i * 10, i * 10 + 1, i * 10 + 2]) fs.appendFileSync(process.env.
       'INPUT_ARTIFACT-NAME': 'chaos-gate-report',
     };
     const step = async (inputs: Record<string, string>, reportDir: string) => {
-      const files = { GITHUB_OUTPUT: join(dir, `${reportDir}.out`), GITHUB_STEP_SUMMARY: join(dir, `${reportDir}.md`), GITHUB_STATE: join(dir, `${reportDir}.state`) };
+      const files = {
+        GITHUB_OUTPUT: join(dir, `${reportDir}.out`),
+        GITHUB_STEP_SUMMARY: join(dir, `${reportDir}.md`),
+        GITHUB_STATE: join(dir, `${reportDir}.state`),
+      };
       for (const f of Object.values(files)) await writeFile(f, '');
       const extra = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
       return runNode('dist/index.js', [], { cwd: dir, env: { ...env, ...files, ...extra, 'INPUT_REPORT-DIR': reportDir } });

@@ -44,13 +44,20 @@ ${thresholds}
 
 describe('no silent skips', () => {
   it('a threshold on a stage or experiment the config does not have is a config error: exit 2, its line, "did you mean"', async () => {
-    const dir = await project(await freePort(), 1e9, '  unit: { run: "touch ran" }', '  load.http_req_duration: p(99)<500\n  "chaos.db loss.fault.http_req_failed": rate<0.5\n  unti.deadlocks: count==0');
+    const dir = await project(
+      await freePort(),
+      1e9,
+      '  unit: { run: "touch ran" }',
+      '  load.http_req_duration: p(99)<500\n  "chaos.db loss.fault.http_req_failed": rate<0.5\n  unti.deadlocks: count==0',
+    );
     for (const command of ['run', 'validate']) {
       const ran = await cli([command, '-c', 'chaos-gate.yml'], dir);
       expect(ran.code).toBe(2);
       expect(ran.stderr).toContain('chaos-gate.yml:11:27: thresholds.load.http_req_duration: no stage "load" in this config (configured: unit)');
       expect(ran.stderr).toContain('chaos-gate.yml:12:42: thresholds.chaos.db loss.fault.http_req_failed: no stage "chaos" in this config (configured: unit)');
-      expect(ran.stderr).toContain('chaos-gate.yml:13:19: thresholds.unti.deadlocks: no scope "unti": a threshold names a stage (unit) or chaos.<experiment> (did you mean "unit"?)');
+      expect(ran.stderr).toContain(
+        'chaos-gate.yml:13:19: thresholds.unti.deadlocks: no scope "unti": a threshold names a stage (unit) or chaos.<experiment> (did you mean "unit"?)',
+      );
       expect(ran.stderr).not.toContain('    at ');
     }
     await expect(readFile(join(dir, 'ran'))).rejects.toThrow();

@@ -33,7 +33,10 @@ async function simulate(trueRate: number, seed: number, maxHoldMs: number | unde
     ...(maxHoldMs === undefined ? {} : { on_inconclusive: 'extend', max_hold: `${maxHoldMs}ms` }),
   });
   serve(HOLD_MS);
-  await extendHold({ name: 'db loss', hold: HOLD_MS }, { thresholds: { [ADDRESS]: [t] }, lookup: (a) => store.lookup(a), signal: new AbortController().signal, wait: async (ms) => serve(ms) });
+  await extendHold(
+    { name: 'db loss', hold: HOLD_MS },
+    { thresholds: { [ADDRESS]: [t] }, lookup: (a) => store.lookup(a), signal: new AbortController().signal, wait: async (ms) => serve(ms) },
+  );
   return judgeThreshold(ADDRESS, t, store.lookup(ADDRESS), { durationMs: 0 }).outcome as Outcome;
 }
 
@@ -55,7 +58,9 @@ describe('rate thresholds at 95% confidence, 200 seeded runs per true failure ra
       for (const maxHold of holds) {
         const s = await shares(rate, maxHold);
         inconclusive[name].push(s.inconclusive);
-        table.push(`${name.padEnd(5)} (true ${rate})  max_hold ${maxHold === undefined ? 'none ' : `${maxHold / HOLD_MS}×hold`}  held ${s.held.toFixed(3)}  broken ${s.broken.toFixed(3)}  inconclusive ${s.inconclusive.toFixed(3)}`);
+        table.push(
+          `${name.padEnd(5)} (true ${rate})  max_hold ${maxHold === undefined ? 'none ' : `${maxHold / HOLD_MS}×hold`}  held ${s.held.toFixed(3)}  broken ${s.broken.toFixed(3)}  inconclusive ${s.inconclusive.toFixed(3)}`,
+        );
         results.push({ rate, s });
       }
     }

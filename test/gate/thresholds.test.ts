@@ -39,7 +39,9 @@ describe('judge', () => {
 
   it('addresses a stage and an experiment phase', () => {
     const s = store();
-    const results = judge({ 'load.http_req_failed': t('rate<0.05'), 'chaos.db loss.fault.http_req_failed': t('rate<0.4') }, (a) => s.lookup(a), { durationMs: 1000 });
+    const results = judge({ 'load.http_req_failed': t('rate<0.05'), 'chaos.db loss.fault.http_req_failed': t('rate<0.4') }, (a) => s.lookup(a), {
+      durationMs: 1000,
+    });
     expect(results.map((r) => [r.actual, r.ok])).toEqual([
       [0.03, true],
       [0.5, false],
@@ -88,7 +90,12 @@ describe('judge', () => {
     const s = store();
     s.scope('chaos.db loss').trend('recovery_time').add(400); // "db loss" recovered in 400 ms; "cache loss" never did
     const results = judge(
-      { recovery_time: t('max<2000'), 'chaos.recovery_time': t('p(99)<2000'), 'chaos.db loss.recovery_time': t('max<2000'), 'chaos.cache loss.recovery_time': t('max<2000') },
+      {
+        recovery_time: t('max<2000'),
+        'chaos.recovery_time': t('p(99)<2000'),
+        'chaos.db loss.recovery_time': t('max<2000'),
+        'chaos.cache loss.recovery_time': t('max<2000'),
+      },
       (a) => s.lookup(a),
       { durationMs: 1000, unrecovered: ['cache loss'] },
     );
@@ -119,7 +126,8 @@ describe('thresholds with confidence', () => {
   });
 
   it('with confidence: held, broken, or inconclusive counted as on_inconclusive says', () => {
-    const judged = (hits: number, total: number, extra: Record<string, unknown>) => judge({ 'load.http_req_failed': long({ confidence: 0.95, ...extra }) }, failures(hits, total), { durationMs: 1000 })[0];
+    const judged = (hits: number, total: number, extra: Record<string, unknown>) =>
+      judge({ 'load.http_req_failed': long({ confidence: 0.95, ...extra }) }, failures(hits, total), { durationMs: 1000 })[0];
     expect(judged(1, 1000, {})).toMatchObject({ outcome: 'held', ok: true });
     expect(judged(200, 1000, {})).toMatchObject({ outcome: 'broken', ok: false });
     expect(judged(12, 300, {})).toMatchObject({ outcome: 'inconclusive', ok: false, on_inconclusive: 'fail' });

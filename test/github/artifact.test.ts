@@ -65,7 +65,14 @@ async function finishedRun(branch: string, conclusion: FakeRun['conclusion'], re
 
 describe('uploadReport', () => {
   it('uploads the report dir as one zip through CreateArtifact, the blob store and FinalizeArtifact', async () => {
-    github.uploadRun = { id: 1000, head_branch: 'feature', event: 'pull_request', status: 'in_progress', conclusion: null, path: '.github/workflows/chaos.yml' };
+    github.uploadRun = {
+      id: 1000,
+      head_branch: 'feature',
+      event: 'pull_request',
+      status: 'in_progress',
+      conclusion: null,
+      path: '.github/workflows/chaos.yml',
+    };
     const outcome = await artifact.uploadReport('chaos-gate-report-shard-1', await reportDir(failingRun()));
     expect(outcome).toMatchObject({ ok: true, files: 5 });
     if (!outcome.ok) return;
@@ -78,7 +85,9 @@ describe('uploadReport', () => {
     for (const file of ['metrics.json', 'summary.md', 'report.html', 'junit.xml', 'logs/unit.log']) expect(zip.includes(Buffer.from(file))).toBe(true);
     expect(stored.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
 
-    const calls = github.requests.map((r) => `${r.method} ${r.path.replace(/\/devstoreaccount1\/.*/, '<blob>')}${r.query.get('comp') ? `?comp=${r.query.get('comp')}` : ''}`);
+    const calls = github.requests.map(
+      (r) => `${r.method} ${r.path.replace(/\/devstoreaccount1\/.*/, '<blob>')}${r.query.get('comp') ? `?comp=${r.query.get('comp')}` : ''}`,
+    );
     expect(calls).toEqual([
       'POST /twirp/github.actions.results.api.v1.ArtifactService/CreateArtifact',
       'PUT <blob>?comp=block',
@@ -91,7 +100,9 @@ describe('uploadReport', () => {
     github.failNext('POST', /CreateArtifact$/, 403, { code: 'permission_denied', msg: 'artifact storage is read-only' });
     const outcome = await artifact.uploadReport('chaos-gate-report', await reportDir(failingRun()));
     expect(outcome).toMatchObject({ ok: false });
-    expect(!outcome.ok && outcome.warning).toMatch(/^chaos-gate could not upload the report artifact "chaos-gate-report": .*403.*artifact storage is read-only/);
+    expect(!outcome.ok && outcome.warning).toMatch(
+      /^chaos-gate could not upload the report artifact "chaos-gate-report": .*403.*artifact storage is read-only/,
+    );
   });
 
   it('warns about an artifact name GitHub would reject', async () => {
@@ -104,7 +115,10 @@ describe('uploadReport', () => {
   it('warns when there is nothing to upload', async () => {
     const empty = join(work, 'empty');
     await mkdir(empty, { recursive: true });
-    expect(await artifact.uploadReport('chaos-gate-report', empty)).toEqual({ ok: false, warning: `chaos-gate did not upload the report: ${empty} holds no files` });
+    expect(await artifact.uploadReport('chaos-gate-report', empty)).toEqual({
+      ok: false,
+      warning: `chaos-gate did not upload the report: ${empty} holds no files`,
+    });
   });
 });
 

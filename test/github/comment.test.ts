@@ -49,7 +49,11 @@ describe('postComment', () => {
 
   it('finds its comment past the first page (Link rel="next") and updates it in place', async () => {
     // 130 comments by people and other jobs, then ours, then more: ours is on page 2 of 100.
-    github.seedComments(FULL, issue, Array.from({ length: 130 }, (_, i) => (i % 10 === 0 ? `${report.commentMarker('other / job')}\nnot ours` : `comment ${i}`)));
+    github.seedComments(
+      FULL,
+      issue,
+      Array.from({ length: 130 }, (_, i) => (i % 10 === 0 ? `${report.commentMarker('other / job')}\nnot ours` : `comment ${i}`)),
+    );
     const [ours] = github.seedComments(FULL, issue, [`${report.commentMarker('chaos / gate')}\nold summary`]);
     github.seedComments(FULL, issue, ['after ours']);
 
@@ -104,7 +108,13 @@ describe('postComment', () => {
   });
 
   it('honours retry-after on a secondary rate limit', async () => {
-    github.failNext('POST', new RegExp(`/issues/${issue}/comments$`), 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '1' });
+    github.failNext(
+      'POST',
+      new RegExp(`/issues/${issue}/comments$`),
+      403,
+      { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+      { 'retry-after': '1' },
+    );
     const started = Date.now();
     expect(await post('summary')).toMatchObject({ ok: true, action: 'created' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);

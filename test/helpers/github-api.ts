@@ -82,7 +82,14 @@ export class FakeGitHub {
   /** The token the REST API accepts (`token …` or `Bearer …`). */
   readonly token = 'ghs_fake_installation_token';
   /** The run that artifacts uploaded through the Twirp API belong to. */
-  uploadRun: FakeRun = { id: 1000, head_branch: 'feature', event: 'pull_request', status: 'in_progress', conclusion: null, path: '.github/workflows/chaos.yml' };
+  uploadRun: FakeRun = {
+    id: 1000,
+    head_branch: 'feature',
+    event: 'pull_request',
+    status: 'in_progress',
+    conclusion: null,
+    path: '.github/workflows/chaos.yml',
+  };
   private readonly faults: Fault[] = [];
   private nextId = 1;
   private remaining = 5000;
@@ -205,19 +212,31 @@ export class FakeGitHub {
 
     if ((m = path.match(/^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/))) {
       const list = this.commentsOf(m[1], Number(m[2]));
-      if (method === 'GET') return this.page(res, url, list.map((c) => this.commentJson(m![1], Number(m![2]), c)), headers);
+      if (method === 'GET')
+        return this.page(
+          res,
+          url,
+          list.map((c) => this.commentJson(m![1], Number(m![2]), c)),
+          headers,
+        );
       if (method === 'POST') {
         if (this.readOnly) return forbidden(res, 'issues/comments#create-an-issue-comment', headers);
         const body = parseJson(raw)?.body;
         if (typeof body !== 'string') return unprocessable(res, headers);
         const created = this.comment(body);
         list.push(created);
-        return send(res, 201, this.commentJson(m[1], Number(m[2]), created), { ...headers, location: `${this.url}/repos/${m[1]}/issues/comments/${created.id}` });
+        return send(res, 201, this.commentJson(m[1], Number(m[2]), created), {
+          ...headers,
+          location: `${this.url}/repos/${m[1]}/issues/comments/${created.id}`,
+        });
       }
     }
     if ((m = path.match(/^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/)) && method === 'PATCH') {
       if (this.readOnly) return forbidden(res, 'issues/comments#update-an-issue-comment', headers);
-      const found = [...this.comments.entries()].filter(([key]) => key.startsWith(`${m![1]}#`)).flatMap(([key, list]) => list.map((c) => ({ key, c }))).find(({ c }) => c.id === Number(m![2]));
+      const found = [...this.comments.entries()]
+        .filter(([key]) => key.startsWith(`${m![1]}#`))
+        .flatMap(([key, list]) => list.map((c) => ({ key, c })))
+        .find(({ c }) => c.id === Number(m![2]));
       if (!found) return notFound(res, headers);
       const body = parseJson(raw)?.body;
       if (typeof body !== 'string') return unprocessable(res, headers);
@@ -307,7 +326,10 @@ export class FakeGitHub {
       const nameFilter = body.name_filter as string | undefined;
       const idFilter = body.id_filter === undefined ? undefined : Number(body.id_filter);
       const artifacts = this.artifacts
-        .filter((a) => a.runId === this.uploadRun.id && !a.expired && (nameFilter === undefined || a.name === nameFilter) && (idFilter === undefined || a.id === idFilter))
+        .filter(
+          (a) =>
+            a.runId === this.uploadRun.id && !a.expired && (nameFilter === undefined || a.name === nameFilter) && (idFilter === undefined || a.id === idFilter),
+        )
         .map((a) => ({
           workflow_run_backend_id: 'c0ffee00-run',
           workflow_job_run_backend_id: 'c0ffee00-job',

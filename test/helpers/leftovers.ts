@@ -93,7 +93,10 @@ export function findLeftovers(runId: string, options: { exclude?: ReadonlySet<nu
 }
 
 /** Polls until nothing is left or `timeoutMs` passes (kills are asynchronous); returns what is left. */
-export async function waitForNoLeftovers(runId: string, options: { exclude?: ReadonlySet<number>; holders?: () => number[]; timeoutMs?: number } = {}): Promise<Leftover[]> {
+export async function waitForNoLeftovers(
+  runId: string,
+  options: { exclude?: ReadonlySet<number>; holders?: () => number[]; timeoutMs?: number } = {},
+): Promise<Leftover[]> {
   const deadline = performance.now() + (options.timeoutMs ?? 3000);
   for (;;) {
     const left = findLeftovers(runId, { exclude: options.exclude, holders: options.holders?.() });

@@ -45,7 +45,8 @@ export class Live {
       const timer = setTimeout(() => done(new Error(`no "${String(text)}" within ${timeoutMs} ms; output:\n${this.stdout}${this.stderr}`)), timeoutMs);
       const check = () => {
         if (seen()) done();
-        else if (this.child.exitCode !== null || this.child.signalCode !== null) done(new Error(`exited before "${String(text)}"; output:\n${this.stdout}${this.stderr}`));
+        else if (this.child.exitCode !== null || this.child.signalCode !== null)
+          done(new Error(`exited before "${String(text)}"; output:\n${this.stdout}${this.stderr}`));
       };
       const done = (error?: Error) => {
         clearTimeout(timer);

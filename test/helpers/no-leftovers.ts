@@ -24,6 +24,8 @@ export async function teardown(): Promise<void> {
   const exclude = new Set([...before, ...workers()]);
   const left = await waitForNoLeftovers(runId, { exclude, holders: workers, timeoutMs: 3000 });
   if (left.length > 0) {
-    throw new Error(`the test run left ${left.length} process${left.length === 1 ? '' : 'es'} or listening port${left.length === 1 ? '' : 's'} behind (a process left behind is a bug):\n${describeLeftovers(left)}`);
+    throw new Error(
+      `the test run left ${left.length} process${left.length === 1 ? '' : 'es'} or listening port${left.length === 1 ? '' : 's'} behind (a process left behind is a bug):\n${describeLeftovers(left)}`,
+    );
   }
 }

@@ -103,8 +103,10 @@ lines.on('line', async (line) => {
       down += c.bytesReceived;
       if (c.error) problems.push(`${c.id}: ${c.error}`);
       else if (!there) problems.push(`${c.id}: never reached the server`);
-      else if (there.bytes !== c.bytesSent || there.sha256 !== c.sent) problems.push(`${c.id}: upstream sent ${c.bytesSent} B, server got ${there.bytes} B${there.sha256 === c.sent ? '' : ' (checksum differs)'}`);
-      else if (c.bytesReceived !== c.bytesSent || c.received !== c.sent) problems.push(`${c.id}: downstream echoed ${c.bytesSent} B, client got ${c.bytesReceived} B${c.received === c.sent ? '' : ' (checksum differs)'}`);
+      else if (there.bytes !== c.bytesSent || there.sha256 !== c.sent)
+        problems.push(`${c.id}: upstream sent ${c.bytesSent} B, server got ${there.bytes} B${there.sha256 === c.sent ? '' : ' (checksum differs)'}`);
+      else if (c.bytesReceived !== c.bytesSent || c.received !== c.sent)
+        problems.push(`${c.id}: downstream echoed ${c.bytesSent} B, client got ${c.bytesReceived} B${c.received === c.sent ? '' : ' (checksum differs)'}`);
     }
     say({ result: { connections: finished.length, bytesUp: up, bytesDown: down, problems: problems.slice(0, 20), problemCount: problems.length } });
     server.close();

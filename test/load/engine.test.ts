@@ -100,7 +100,11 @@ describe('open model', () => {
     expect(startsBefore).toEqual(samples.map(() => 1));
     expect(samples.map((s) => s.start).sort((a, b) => a - b)[0]).toBe(summary.t0);
     await server.close();
-    const refused = await runLoad(trafficSchema.parse({ url: server.url, rate: '100/s' }), { durationMs: 100, onStart: (t0) => starts.push(t0), onSample: () => {} });
+    const refused = await runLoad(trafficSchema.parse({ url: server.url, rate: '100/s' }), {
+      durationMs: 100,
+      onStart: (t0) => starts.push(t0),
+      onSample: () => {},
+    });
     expect(refused.unreachable).toMatch(/connection refused/);
     expect(starts).toHaveLength(1);
   });

@@ -6,7 +6,13 @@ import type { Sample } from '../../src/load/sample.js';
 
 const runStart = 10_000;
 const ok = (start: number, latencyMs: number): Sample => ({ start, latencyMs, status: 200, ok: true });
-const failed = (start: number, latencyMs: number, errorClass: Sample['errorClass'], status?: number): Sample => ({ start, latencyMs, status, ok: false, errorClass });
+const failed = (start: number, latencyMs: number, errorClass: Sample['errorClass'], status?: number): Sample => ({
+  start,
+  latencyMs,
+  status,
+  ok: false,
+  errorClass,
+});
 
 describe('LoadRecorder', () => {
   it('records k6 metric names and only the error classes that occurred', () => {

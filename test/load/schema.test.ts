@@ -31,7 +31,14 @@ describe('trafficSchema', () => {
   });
 
   it('keeps weights of a target list', () => {
-    const traffic = trafficSchema.parse({ targets: [{ url, weight: 3 }, { url: `${url}/x`, method: 'DELETE', headers: { 'x-n': 5 } }], rate: '10/s', ramp_up: '5s' });
+    const traffic = trafficSchema.parse({
+      targets: [
+        { url, weight: 3 },
+        { url: `${url}/x`, method: 'DELETE', headers: { 'x-n': 5 } },
+      ],
+      rate: '10/s',
+      ramp_up: '5s',
+    });
     expect(traffic.targets.map((t) => [t.method, t.weight, t.headers])).toEqual([
       ['GET', 3, {}],
       ['DELETE', 1, { 'x-n': '5' }],
@@ -42,7 +49,9 @@ describe('trafficSchema', () => {
 
 describe('loadStageSchema bad input', () => {
   it('names a bad URL', () => {
-    expect(problem({ url: 'localhost:8080', rate: '5/s', duration: '1s' })).toBe('url: expected an http:// URL (the load generator speaks plain HTTP/1.1), got "localhost:8080"');
+    expect(problem({ url: 'localhost:8080', rate: '5/s', duration: '1s' })).toBe(
+      'url: expected an http:// URL (the load generator speaks plain HTTP/1.1), got "localhost:8080"',
+    );
     expect(problem({ url: 'not a url', rate: '5/s', duration: '1s' })).toBe('url: expected an http:// URL like http://127.0.0.1:8080/orders, got "not a url"');
     expect(problem({ target: { url: 'https://example.com/' }, rate: '5/s', duration: '1s' })).toMatch(/^target\.url: expected an http:\/\/ URL/);
   });
@@ -61,17 +70,25 @@ describe('loadStageSchema bad input', () => {
 
   it('wants exactly one model and one way to name targets', () => {
     expect(problem({ url, duration: '1s' })).toBe(': expected `rate: 200/s` (open model: a fixed arrival rate) or `connections: 50` (closed model)');
-    expect(problem({ url, rate: '5/s', connections: 2, duration: '1s' })).toBe('connections: expected either `rate` (open model) or `connections` (closed model), not both');
+    expect(problem({ url, rate: '5/s', connections: 2, duration: '1s' })).toBe(
+      'connections: expected either `rate` (open model) or `connections` (closed model), not both',
+    );
     expect(problem({ rate: '5/s', duration: '1s' })).toBe(': expected `url`, `target: { url, method, … }` or `targets: [ … ]`');
-    expect(problem({ url, target: { url }, rate: '5/s', duration: '1s' })).toBe('target: expected one of `url`, `target` or `targets`, not both `url` and `target`');
+    expect(problem({ url, target: { url }, rate: '5/s', duration: '1s' })).toBe(
+      'target: expected one of `url`, `target` or `targets`, not both `url` and `target`',
+    );
     expect(problem({ url, connections: 2, max_in_flight: 10, duration: '1s' })).toMatch(/^max_in_flight: applies to the open model/);
     expect(problem({ url, connections: 0, duration: '1s' })).toBe('connections: expected a whole number of connections, at least 1');
   });
 
   it('points at the offending key inside targets', () => {
-    expect(problem({ targets: [{ url }, { url, json: {}, body: 'x' }], rate: '5/s', duration: '1s' })).toBe('targets.1.body: expected either `json` or `body`, not both');
+    expect(problem({ targets: [{ url }, { url, json: {}, body: 'x' }], rate: '5/s', duration: '1s' })).toBe(
+      'targets.1.body: expected either `json` or `body`, not both',
+    );
     expect(problem({ targets: [{ url, weight: 0 }], rate: '5/s', duration: '1s' })).toBe('targets.0.weight: expected a weight above 0');
-    expect(problem({ target: { url, headers: { 'x-a': 'one\r\ntwo' } }, rate: '5/s', duration: '1s' })).toBe('target.headers.x-a: expected a header value on one line');
+    expect(problem({ target: { url, headers: { 'x-a': 'one\r\ntwo' } }, rate: '5/s', duration: '1s' })).toBe(
+      'target.headers.x-a: expected a header value on one line',
+    );
     expect(problem({ url, rate: '5/s', duration: '1s', expect: { status: [700] } })).toBe('expect.status.0: expected an HTTP status code (100-599)');
   });
 

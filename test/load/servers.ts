@@ -13,7 +13,9 @@ export interface TestServer {
 }
 
 /** An HTTP server on port 0 answering with `handler` (default: 200 "ok"). */
-export async function httpServer(handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end('ok')): Promise<TestServer & { server: Server }> {
+export async function httpServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end('ok'),
+): Promise<TestServer & { server: Server }> {
   const server = createHttpServer((req, res) => {
     state.requests += 1;
     handler(req, res);

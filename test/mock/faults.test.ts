@@ -65,7 +65,12 @@ describe('connection faults', () => {
       mock.reset();
       const outcomes: string[] = [];
       for (let i = 0; i < 30; i++) {
-        outcomes.push(await fetch(`${mock.url}/flaky`, { headers: { connection: 'close' } }).then((r) => String(r.status), () => 'reset'));
+        outcomes.push(
+          await fetch(`${mock.url}/flaky`, { headers: { connection: 'close' } }).then(
+            (r) => String(r.status),
+            () => 'reset',
+          ),
+        );
       }
       return outcomes;
     };

@@ -10,7 +10,11 @@ export function registry(): MockRegistry {
 }
 
 /** Starts a mock from user-shaped input (`listen` defaults to 127.0.0.1:0). */
-export async function startMock(mocks: MockRegistry, definition: Omit<MockDefinitionInput, 'listen'> & { listen?: string }, baseDir = process.cwd()): Promise<MockServer> {
+export async function startMock(
+  mocks: MockRegistry,
+  definition: Omit<MockDefinitionInput, 'listen'> & { listen?: string },
+  baseDir = process.cwd(),
+): Promise<MockServer> {
   return mocks.create(mockSchema(baseDir).parse({ listen: '127.0.0.1:0', ...definition }));
 }
 

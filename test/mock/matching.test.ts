@@ -12,7 +12,11 @@ beforeAll(async () => {
       { name: 'premium', request: { method: 'GET', path: '/v1/items/{id}', headers: { 'X-Plan': 'premium' } }, respond: { json: { plan: 'premium' } } },
       { name: 'item', request: { method: 'GET', path: '/v1/items/{id}' }, respond: { json: { id: '{{request.params.id}}' } } },
       { name: 'search', request: { method: 'GET', path: '/v1/search', query: { q: { regex: 'shoe.*' }, limit: 10 } }, respond: { body: 'found' } },
-      { name: 'order-gpt4', request: { method: 'POST', path: '/v1/orders', json: { model: 'gpt-4', options: { stream: true } } }, respond: { status: 201, body: 'gpt-4 order' } },
+      {
+        name: 'order-gpt4',
+        request: { method: 'POST', path: '/v1/orders', json: { model: 'gpt-4', options: { stream: true } } },
+        respond: { status: 201, body: 'gpt-4 order' },
+      },
       { name: 'order', request: { method: 'POST', path: '/v1/orders' }, respond: { status: 201, body: 'order' } },
       { name: 'report', request: { path: { regex: '/v1/reports/(?<year>\\d{4})' } }, respond: { body: 'year {{request.params.year}}' } },
       { name: 'auth', request: { path: '/v1/me', headers: { authorization: { regex: 'Bearer .+' } } }, respond: { body: 'me' } },

@@ -13,7 +13,12 @@ describe('responses', () => {
   it('answers a sequence: each entry `times` requests, then the last forever', async () => {
     const mock = await startMock(mocks, {
       name: 'llm',
-      routes: [{ request: { method: 'POST', path: '/v1/chat/completions' }, respond: [{ status: 503, times: 2 }, { status: 429 }, { status: 200, json: { ok: true } }] }],
+      routes: [
+        {
+          request: { method: 'POST', path: '/v1/chat/completions' },
+          respond: [{ status: 503, times: 2 }, { status: 429 }, { status: 200, json: { ok: true } }],
+        },
+      ],
     });
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await fetch(`${mock.url}/v1/chat/completions`, { method: 'POST' })).status);
@@ -63,7 +68,13 @@ describe('responses', () => {
           respond: {
             status: 201,
             headers: { 'x-echo': '{{request.headers.x-request-id}}' },
-            json: { user: '{{request.params.user}}', model: '{{request.json.model}}', page: '{{request.query.page}}', said: '{{request.json.text}}', how: '{{request.method}} {{request.path}}' },
+            json: {
+              user: '{{request.params.user}}',
+              model: '{{request.json.model}}',
+              page: '{{request.query.page}}',
+              said: '{{request.json.text}}',
+              how: '{{request.method}} {{request.path}}',
+            },
           },
         },
       ],

@@ -31,7 +31,10 @@ describe('mockSchema', () => {
       routes: [
         {
           request: { method: 'post', path: '/v1/chat/completions' },
-          respond: [{ status: 503, times: 1 }, { status: 200, json: { choices: [{ message: { content: 'ok' } }] } }],
+          respond: [
+            { status: 503, times: 1 },
+            { status: 200, json: { choices: [{ message: { content: 'ok' } }] } },
+          ],
         },
         { request: { path: '/health' }, respond: { body: 'up' } },
       ],
@@ -54,7 +57,9 @@ describe('mockSchema', () => {
   });
 
   it('names the key of a route with no response', () => {
-    expect(problems({ ...base, routes: [{ request: { path: '/a' } }] })).toEqual(['routes.0.respond: expected a response ({ status, json }) or a list of them']);
+    expect(problems({ ...base, routes: [{ request: { path: '/a' } }] })).toEqual([
+      'routes.0.respond: expected a response ({ status, json }) or a list of them',
+    ]);
     expect(problems({ ...base, routes: [{ request: { path: '/a' }, respond: [] }] })).toEqual(['routes.0.respond: expected at least one response']);
   });
 
@@ -78,26 +83,48 @@ describe('mockSchema', () => {
   });
 
   it('refuses two bodies, unknown templates, params the path lacks, and a probability without a fault', () => {
-    expect(problems({ ...base, routes: [{ respond: { json: {}, body: 'x' } }] })).toEqual(['routes.0.respond.body: expected one body: json and body both given']);
-    expect(problems({ ...base, routes: [{ respond: { body: 'hi {{request.nope}}' } }] })[0]).toMatch(/^routes\.0\.respond\.body: unknown template \{\{request\.nope\}\}; expected \{\{request\.params\.NAME\}\}/);
-    expect(problems({ ...base, routes: [{ respond: { json: { a: ['{{request.cookie}}'] } } }] })[0]).toMatch(/^routes\.0\.respond\.json\.a\.0: unknown template/);
+    expect(problems({ ...base, routes: [{ respond: { json: {}, body: 'x' } }] })).toEqual([
+      'routes.0.respond.body: expected one body: json and body both given',
+    ]);
+    expect(problems({ ...base, routes: [{ respond: { body: 'hi {{request.nope}}' } }] })[0]).toMatch(
+      /^routes\.0\.respond\.body: unknown template \{\{request\.nope\}\}; expected \{\{request\.params\.NAME\}\}/,
+    );
+    expect(problems({ ...base, routes: [{ respond: { json: { a: ['{{request.cookie}}'] } } }] })[0]).toMatch(
+      /^routes\.0\.respond\.json\.a\.0: unknown template/,
+    );
     expect(problems({ ...base, routes: [{ request: { path: '/items/{id}' }, respond: { body: '{{request.params.idd}}' } }] })).toEqual([
       'routes.0.respond.0: {{request.params.idd}} is not a path parameter; the path has {id}',
     ]);
-    expect(problems({ ...base, routes: [{ respond: { status: 200, probability: 0.5 } }] })[0]).toMatch(/^routes\.0\.respond\.probability: probability is the chance of `fault`/);
+    expect(problems({ ...base, routes: [{ respond: { status: 200, probability: 0.5 } }] })[0]).toMatch(
+      /^routes\.0\.respond\.probability: probability is the chance of `fault`/,
+    );
   });
 
   it('points at the offending key for paths, statuses, delays, headers and SSE', () => {
-    expect(problems({ ...base, routes: [{ request: { path: 'v1' }, respond: { status: 200 } }] })).toEqual(['routes.0.request.path: expected a path starting with /']);
+    expect(problems({ ...base, routes: [{ request: { path: 'v1' }, respond: { status: 200 } }] })).toEqual([
+      'routes.0.request.path: expected a path starting with /',
+    ]);
     expect(problems({ ...base, routes: [{ respond: { status: 99 } }] })).toEqual(['routes.0.respond.status: expected an HTTP status code from 200 to 599']);
     expect(problems({ ...base, routes: [{ respond: { delay: 'soon' } }] })[0]).toMatch(/^routes\.0\.respond\.delay: /);
-    expect(problems({ ...base, routes: [{ respond: { headers: { 'bad header': 'x' } } }] })).toEqual(['routes.0.respond.headers.bad header: expected a header name of letters, digits and -']);
-    expect(problems({ ...base, routes: [{ respond: { sse: { events: ['a'], cut_after: 2 } } }] })).toEqual(['routes.0.respond.sse.cut_after: expected at most 1 (the number of events)']);
+    expect(problems({ ...base, routes: [{ respond: { headers: { 'bad header': 'x' } } }] })).toEqual([
+      'routes.0.respond.headers.bad header: expected a header name of letters, digits and -',
+    ]);
+    expect(problems({ ...base, routes: [{ respond: { sse: { events: ['a'], cut_after: 2 } } }] })).toEqual([
+      'routes.0.respond.sse.cut_after: expected at most 1 (the number of events)',
+    ]);
     expect(problems({ ...base, routes: [{ respond: { statu: 200 } }] })[0]).toMatch(/^routes\.0\.respond: /);
   });
 
   it('refuses duplicate route names at the second one', () => {
-    expect(problems({ ...base, routes: [{ name: 'a', respond: {} }, { name: 'a', respond: {} }] })).toEqual(['routes.1.name: duplicate route name "a" (also routes[0])']);
+    expect(
+      problems({
+        ...base,
+        routes: [
+          { name: 'a', respond: {} },
+          { name: 'a', respond: {} },
+        ],
+      }),
+    ).toEqual(['routes.1.name: duplicate route name "a" (also routes[0])']);
   });
 });
 

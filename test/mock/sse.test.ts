@@ -44,9 +44,7 @@ describe('Server-Sent Events', () => {
     const { status, contentType, pieces, error } = await readStream('/v1/chat/completions');
     expect([status, contentType, error]).toEqual([200, 'text/event-stream', undefined]);
     const text = pieces.map((p) => p.text).join('');
-    expect(text).toBe(
-      `data: ${JSON.stringify(chunk('Hel'))}\n\n` + `data: ${JSON.stringify(chunk('lo'))}\n\n` + 'data: [DONE]\n\n',
-    );
+    expect(text).toBe(`data: ${JSON.stringify(chunk('Hel'))}\n\n` + `data: ${JSON.stringify(chunk('lo'))}\n\n` + 'data: [DONE]\n\n');
     // Three events 100 ms apart: the last cannot arrive before 200 ms, and they came in pieces.
     expect(pieces.at(-1)!.at).toBeGreaterThanOrEqual(195);
     expect(pieces.length).toBeGreaterThanOrEqual(2);

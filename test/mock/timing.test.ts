@@ -13,7 +13,14 @@ beforeAll(async () => {
     name: 'slow',
     routes: [
       { request: { path: '/fixed' }, respond: { body: 'late', delay: '200ms' } },
-      { request: { path: '/route-delay' }, delay: '150ms', respond: [{ body: 'a', times: 1 }, { body: 'b', delay: 0 }] },
+      {
+        request: { path: '/route-delay' },
+        delay: '150ms',
+        respond: [
+          { body: 'a', times: 1 },
+          { body: 'b', delay: 0 },
+        ],
+      },
       { request: { path: '/dribble' }, respond: { body: 'abcdefghij', dribble: { chunks: 5, duration: '400ms' } } },
       { request: { path: '/limited' }, rate_limit: { rps: 1 }, respond: { json: { ok: true } } },
     ],

@@ -12,10 +12,13 @@ const DIST = join(ROOT, 'dist');
 const licences = readFileSync(join(DIST, 'licenses.txt'), 'utf8');
 /** `name@version (licence)` heading → the text under it. */
 const entries = new Map(
-  licences.split(/^-{72}\n/m).slice(1).map((block) => {
-    const [heading, ...text] = block.split('\n');
-    return [heading.replace(/ \(.*\)$/, ''), text.join('\n').trim()] as const;
-  }),
+  licences
+    .split(/^-{72}\n/m)
+    .slice(1)
+    .map((block) => {
+      const [heading, ...text] = block.split('\n');
+      return [heading.replace(/ \(.*\)$/, ''), text.join('\n').trim()] as const;
+    }),
 );
 
 /** Package folders (relative to the repo) whose files appear in a dist/ source map. */

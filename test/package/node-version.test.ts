@@ -14,7 +14,9 @@ const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 
 /** The first `node` on PATH outside node_modules whose major version is below 22 (e.g. the system's Node 20). */
 function olderNode(): { path: string; version: string } | undefined {
-  const found = spawnSync('which', ['-a', 'node'], { encoding: 'utf8' }).stdout.split('\n').filter((p) => p && !p.includes('node_modules'));
+  const found = spawnSync('which', ['-a', 'node'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((p) => p && !p.includes('node_modules'));
   for (const path of found) {
     const v = execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
     if (Number(v.split('.')[0]) < 22) return { path, version: v };

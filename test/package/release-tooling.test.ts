@@ -36,7 +36,8 @@ describe('the workflow lint (scripts/lint-workflows.mjs)', () => {
     const bad = await makeProject({
       'action.yml': ACTION.replace('  main: dist/index.js\n', '').concat('inputs:\n  a: { description: z, default: }\n'),
       '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    needs: nope\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.missing }}\n',
-      'examples/app/.github/workflows/chaos.yml': 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        wiht: { depth: 1 }\n',
+      'examples/app/.github/workflows/chaos.yml':
+        'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        wiht: { depth: 1 }\n',
     });
     const { code, output } = await lint(bad);
     expect(code).toBe(1);
@@ -49,7 +50,8 @@ describe('the workflow lint (scripts/lint-workflows.mjs)', () => {
 });
 
 describe('release notes from CHANGELOG.md (scripts/release-notes.mjs)', () => {
-  const changelog = '# Changelog\n\n## [Unreleased]\n\n## [1.1.0] - 2026-12-01\n\n### Fixed\n\n- a thing\n\n## [1.0.0] - 2026-11-01\n\n- first\n\n[1.1.0]: https://example.test/compare\n';
+  const changelog =
+    '# Changelog\n\n## [Unreleased]\n\n## [1.1.0] - 2026-12-01\n\n### Fixed\n\n- a thing\n\n## [1.0.0] - 2026-11-01\n\n- first\n\n[1.1.0]: https://example.test/compare\n';
 
   it("takes one version's section, up to the next one", () => {
     expect(releaseNotes(changelog, '1.1.0')).toBe('### Fixed\n\n- a thing');

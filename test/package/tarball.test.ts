@@ -17,7 +17,14 @@ import { ROOT } from '../helpers/project.js';
 const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 /** npm and npx run on this Node (24), found first on PATH. */
-const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}`, NO_COLOR: '1', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+const env = {
+  ...process.env,
+  PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}`,
+  NO_COLOR: '1',
+  npm_config_update_notifier: 'false',
+  npm_config_fund: 'false',
+  npm_config_audit: 'false',
+};
 
 interface Ran {
   code: number | null;
@@ -92,7 +99,10 @@ describe('the npm package (npm pack, installed into a fresh project)', () => {
     await writeFile(join(project, 'client-types.ts'), CLIENT_TYPES);
     await writeFile(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2023', strict: true, noEmit: true, skipLibCheck: false, types: [] }, files: ['client-types.ts'] }),
+      JSON.stringify({
+        compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2023', strict: true, noEmit: true, skipLibCheck: false, types: [] },
+        files: ['client-types.ts'],
+      }),
     );
   }, 180_000);
 

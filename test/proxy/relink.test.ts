@@ -64,7 +64,10 @@ describe('live connections', () => {
       const next = faults[step % faults.length];
       if (step % 2 === 0 && !active.includes(toxic(next).name)) active.push(proxy.addToxic(toxic(next)).name);
       else if (step % 5 === 1 && active.some((name) => name.startsWith('latency'))) {
-        proxy.updateToxic(active.find((name) => name.startsWith('latency'))!, { attributes: { latency: 2 } });
+        proxy.updateToxic(
+          active.find((name) => name.startsWith('latency'))!,
+          { attributes: { latency: 2 } },
+        );
       } else if (active.length > 0) proxy.removeToxic(active.shift()!);
       changes++;
       await new Promise((resolve) => setTimeout(resolve, step % 4));

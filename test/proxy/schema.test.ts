@@ -7,7 +7,7 @@ import { proxySchema, toxicSchema } from '../../src/proxy/schema.js';
 import { cutPoints } from '../../src/proxy/toxics/slicer.js';
 
 describe('toxicSchema', () => {
-  it('fills in Toxiproxy\'s defaults: name <type>_<stream>, downstream, toxicity 1, attributes', () => {
+  it("fills in Toxiproxy's defaults: name <type>_<stream>, downstream, toxicity 1, attributes", () => {
     expect(toxicSchema.parse({ type: 'latency' })).toEqual({
       name: 'latency_downstream',
       type: 'latency',
@@ -31,7 +31,7 @@ describe('toxicSchema', () => {
     expect(issues({ type: 'limit_data', attributes: { bytes: 1.5 } })).toEqual([['attributes.bytes', 'expected a whole number of bytes ≥ 0']]);
   });
 
-  it('takes toxicity_mode: data only for toxics that act on a chunk at once, and keeps Toxiproxy\'s shape otherwise', () => {
+  it("takes toxicity_mode: data only for toxics that act on a chunk at once, and keeps Toxiproxy's shape otherwise", () => {
     expect(toxicSchema.parse({ type: 'reset_peer', toxicity: 0.3, toxicity_mode: 'data' })).toMatchObject({ toxicity: 0.3, toxicity_mode: 'data' });
     expect(toxicSchema.parse({ type: 'reset_peer', toxicity_mode: 'connection' })).not.toHaveProperty('toxicity_mode');
     const latency = toxicSchema.safeParse({ type: 'latency', toxicity_mode: 'data', attributes: { latency: 10 } });
@@ -66,16 +66,22 @@ describe('proxySchema in a config file', () => {
 describe('slicer cut points', () => {
   it('cover every byte once, in pieces of at most average + variation', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 70_000 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 4999 }), fc.integer(), (size, average, variation, seed) => {
-        fc.pre(variation < average);
-        const cuts = cutPoints(size, average, variation, new Random(seed));
-        expect(cuts[0]).toBe(0);
-        expect(cuts.at(-1)).toBe(size);
-        for (let i = 1; i < cuts.length; i++) {
-          expect(cuts[i]).toBeGreaterThan(cuts[i - 1]);
-          expect(cuts[i] - cuts[i - 1]).toBeLessThanOrEqual(average + variation);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 70_000 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 0, max: 4999 }),
+        fc.integer(),
+        (size, average, variation, seed) => {
+          fc.pre(variation < average);
+          const cuts = cutPoints(size, average, variation, new Random(seed));
+          expect(cuts[0]).toBe(0);
+          expect(cuts.at(-1)).toBe(size);
+          for (let i = 1; i < cuts.length; i++) {
+            expect(cuts[i]).toBeGreaterThan(cuts[i - 1]);
+            expect(cuts[i] - cuts[i - 1]).toBeLessThanOrEqual(average + variation);
+          }
+        },
+      ),
       { numRuns: 200, seed: 1 },
     );
   });

@@ -22,7 +22,7 @@ describe('baseline deltas against the noise', () => {
     expect(p99.worse).toBeUndefined();
   });
 
-  it('marks ⚠️ a change outside both runs\' intervals', () => {
+  it("marks ⚠️ a change outside both runs' intervals", () => {
     const [p99] = computeDeltas(runWith(2, 80), runWith(1, 40));
     expect(p99.change).not.toContain('within noise');
     expect(p99.worse).toBe(true);

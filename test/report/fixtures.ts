@@ -31,7 +31,18 @@ export function timeline(seconds: number, windows: FaultWindow[], seed = 7, rate
   return points;
 }
 
-const trend = (p99: number) => ({ type: 'trend' as const, count: 12000, min: 1.1, avg: p99 / 3, med: p99 / 4, p90: p99 / 2, p95: p99 / 1.5, p99, max: p99 * 3, hdr: 'HISTFAAAAB54nJNpmSzMwMDAxQABTFCaEUoz' });
+const trend = (p99: number) => ({
+  type: 'trend' as const,
+  count: 12000,
+  min: 1.1,
+  avg: p99 / 3,
+  med: p99 / 4,
+  p90: p99 / 2,
+  p95: p99 / 1.5,
+  p99,
+  max: p99 * 3,
+  hdr: 'HISTFAAAAB54nJNpmSzMwMDAxQABTFCaEUoz',
+});
 
 function stage(status: StageReport['status'], total: number, failed: number, extra: Partial<StageReport> = {}): StageReport {
   return {
@@ -52,7 +63,11 @@ export function passingRun(): RunReport {
     verdict: 'pass',
     started_at: '2025-05-01T12:00:00.000Z',
     duration_ms: 75_300,
-    stages: { unit: stage('passed', 42, 0), integration: stage('passed', 12, 0), load: { status: 'passed', exit_code: null, duration_ms: 30_000, metrics: {} } },
+    stages: {
+      unit: stage('passed', 42, 0),
+      integration: stage('passed', 12, 0),
+      load: { status: 'passed', exit_code: null, duration_ms: 30_000, metrics: {} },
+    },
     metrics: {
       http_reqs: { type: 'counter', count: 12000, rate: 199.8 },
       http_req_failed: { type: 'rate', rate: 0.004, hits: 48, total: 12000 },
@@ -98,7 +113,11 @@ export function failingRun(): RunReport {
       integration: stage('failed', 12, 2, {
         reason: '2 tests failed',
         failures: [
-          { suite: 'orders', name: 'retries a dropped connection', message: 'Error: expected 201, got 500\n    at orders.test.ts:41:7\n    at processTicksAndRejections' },
+          {
+            suite: 'orders',
+            name: 'retries a dropped connection',
+            message: 'Error: expected 201, got 500\n    at orders.test.ts:41:7\n    at processTicksAndRejections',
+          },
           { suite: 'orders', name: 'times out slow upstream', message: 'TimeoutError: 5000 ms elapsed' },
         ],
       }),

@@ -44,7 +44,15 @@ describe.skipIf(!haveChromium)('report.html in headless Chromium', () => {
     dir = await mkdtemp(join(tmpdir(), 'chaos-gate-html-'));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-dev-shm-usage',
+        '--no-first-run',
+      ],
     });
   });
 

@@ -4,7 +4,10 @@ import { codeBlock, table, text } from '../../src/report/markdown.js';
 import { markdownProblems } from './markdown-check.js';
 
 // Strings rich in the characters that matter: markup, pipes, backticks, mentions, newlines.
-const hostile = fc.string({ unit: fc.constantFrom('a', ' ', '|', '`', '@', '<', '>', '\\', '\n', '*', '_', '[', ']', '&', '#', '1', '\u202e', 'é', '🔥'), maxLength: 80 });
+const hostile = fc.string({
+  unit: fc.constantFrom('a', ' ', '|', '`', '@', '<', '>', '\\', '\n', '*', '_', '[', ']', '&', '#', '1', '\u202e', 'é', '🔥'),
+  maxLength: 80,
+});
 
 describe('text', () => {
   it('escapes markup, breaks mentions and issue references, and flattens newlines', () => {

@@ -7,7 +7,9 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 describe('renderSummary', () => {
   it('puts the verdict first and shows a passing run whole', () => {
-    const md = renderSummary(passingRun(), { links: { run: 'https://github.com/o/r/actions/runs/7', artifact: 'https://github.com/o/r/actions/runs/7/artifacts/9' } });
+    const md = renderSummary(passingRun(), {
+      links: { run: 'https://github.com/o/r/actions/runs/7', artifact: 'https://github.com/o/r/actions/runs/7/artifacts/9' },
+    });
     expect(md.startsWith('## ✅ chaos-gate passed\n')).toBe(true);
     expect(md).toContain('4 of 4 thresholds held');
     expect(md).toContain('[Workflow run](https://github.com/o/r/actions/runs/7)');
@@ -29,7 +31,16 @@ describe('renderSummary', () => {
     expect(broken).toContain('no data: no stage or experiment produced this metric');
     expect(broken).not.toContain('recovery\\_time');
     // The sections come in the order a reviewer reads them.
-    const order = ['### Run errors', '### Broken thresholds', '### Thresholds', '### Stages', '### Failed tests', '### Experiments', '### Timeline', '### Metrics'];
+    const order = [
+      '### Run errors',
+      '### Broken thresholds',
+      '### Thresholds',
+      '### Stages',
+      '### Failed tests',
+      '### Experiments',
+      '### Timeline',
+      '### Metrics',
+    ];
     const positions = order.map((h) => md.indexOf(h));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -49,7 +60,8 @@ describe('renderSummary', () => {
     const report = failingRun();
     const [latency, success] = mermaidBlocks(renderSummary(report));
     expect(latency).toMatch(/^xychart-beta\n/);
-    const series = (block: string, kind: 'bar' | 'line') => [...block.matchAll(new RegExp(`^  ${kind} \\[(.*)\\]$`, 'gm'))].map((m) => m[1].split(', ').map(Number));
+    const series = (block: string, kind: 'bar' | 'line') =>
+      [...block.matchAll(new RegExp(`^  ${kind} \\[(.*)\\]$`, 'gm'))].map((m) => m[1].split(', ').map(Number));
     const [p99] = series(latency, 'line');
     const [bars] = series(latency, 'bar');
     expect(p99).toHaveLength(report.timeline.series.length / 2); // 70 seconds folded into buckets of 2
@@ -106,7 +118,9 @@ describe('untrusted text in the summary', () => {
 
   it('keeps hostile failure messages verbatim inside a fence longer than any backtick run in them', () => {
     // The message holds ``` and ````, so its fence has five backticks.
-    expect(md).toContain('`````text\nclose ``` the fence\n```\n<img src=x onerror=alert(1)>\n@octocat &#64;octocat [link](javascript:alert(1)) </details>\n````\n| a | b |\n`````');
+    expect(md).toContain(
+      '`````text\nclose ``` the fence\n```\n<img src=x onerror=alert(1)>\n@octocat &#64;octocat [link](javascript:alert(1)) </details>\n````\n| a | b |\n`````',
+    );
     expect(md).toContain('``````text\n`````\n``````');
   });
 
@@ -123,7 +137,9 @@ describe('the summary budget', () => {
     expect(bytes(md)).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(bytes(md)).toBeGreaterThan(COMMENT_LIMIT * 0.9); // it uses the room it has
     expect(md.split('\n')[0]).toBe('## ❌ chaos-gate failed');
-    expect(md).toMatch(/> ✂️ Shortened to fit 65,536 bytes; left out: 2700 passing thresholds; \d+ of 2000 failed tests; failure messages; the charts; the metrics table\./);
+    expect(md).toMatch(
+      /> ✂️ Shortened to fit 65,536 bytes; left out: 2700 passing thresholds; \d+ of 2000 failed tests; failure messages; the charts; the metrics table\./,
+    );
     // Every broken threshold still made it; failed tests are cut with a count.
     expect(md.match(/\| chaos\.experiment \d+\.fault\.http\\_req\\_failed \| rate\\<0\.05 \| 0\.2 \|/g)).toHaveLength(300);
     expect(md).toMatch(/… and \d+ more\./);

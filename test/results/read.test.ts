@@ -33,7 +33,9 @@ describe('readRunReport', () => {
   });
 
   it('refuses another version instead of misreading it', async () => {
-    await expect(readRunReport(await file('v2.json', { version: 2 }), 'metrics.json')).rejects.toThrow(new RunReportError('metrics.json: expected version 1, found 2'));
+    await expect(readRunReport(await file('v2.json', { version: 2 }), 'metrics.json')).rejects.toThrow(
+      new RunReportError('metrics.json: expected version 1, found 2'),
+    );
     await expect(readRunReport(await file('array.json', []), 'metrics.json')).rejects.toThrow(new RunReportError('metrics.json: expected a JSON object'));
   });
 

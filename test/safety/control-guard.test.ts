@@ -34,9 +34,15 @@ async function world(options: { token?: string; listen?: string } = {}): Promise
   const proxies = new ProxyRegistry();
   const mocks = new MockRegistry();
   await proxies.create(proxySchema.parse({ name: 'db', listen: '127.0.0.1:0', upstream: '127.0.0.1:5432' }));
-  await mocks.create(mockSchema(process.cwd()).parse({ name: 'llm', listen: '127.0.0.1:0', routes: [{ request: { path: '/ping' }, respond: [{ status: 200 }] }] }));
+  await mocks.create(
+    mockSchema(process.cwd()).parse({ name: 'llm', listen: '127.0.0.1:0', routes: [{ request: { path: '/ping' }, respond: [{ status: 200 }] }] }),
+  );
   const metrics = new MetricSet();
-  const control = new ControlServer({ listen: options.listen ?? '127.0.0.1:0', token: options.token, router: controlRouter({ proxies, mocks, currentMetrics: () => metrics }) });
+  const control = new ControlServer({
+    listen: options.listen ?? '127.0.0.1:0',
+    token: options.token,
+    router: controlRouter({ proxies, mocks, currentMetrics: () => metrics }),
+  });
   await control.start();
   return { control, proxies, mocks, port: Number(new URL(control.url).port) };
 }
@@ -49,13 +55,22 @@ async function close(w: World | undefined): Promise<void> {
 }
 
 /** One raw HTTP call with exactly these headers (no client adds its own). */
-function call(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; json: { error: string } }> {
+function call(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; json: { error: string } }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, json: text ? JSON.parse(text) : undefined }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, json: text ? JSON.parse(text) : undefined }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -131,13 +146,26 @@ describe('control.token', () => {
 
   it('every endpoint refuses a call without the token, or with a wrong one, and changes nothing', async () => {
     const before = snapshot(w);
-    const wrong = [undefined, 'Bearer', 'Bearer ', `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, `bearer${TOKEN}`, `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}`, TOKEN, `Token ${TOKEN}`];
+    const wrong = [
+      undefined,
+      'Bearer',
+      'Bearer ',
+      `Bearer ${TOKEN}x`,
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      `bearer${TOKEN}`,
+      `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}`,
+      TOKEN,
+      `Token ${TOKEN}`,
+    ];
     for (const [method, path, body] of ENDPOINTS) {
       for (const authorization of wrong) {
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (authorization !== undefined) headers.authorization = authorization;
         const answer = await call(w.port, method, path, headers, json(body));
-        expect(answer, `${method} ${path} with ${authorization ?? 'no authorization'}`).toEqual({ status: 401, json: { error: 'missing or wrong bearer token', status: 401 } });
+        expect(answer, `${method} ${path} with ${authorization ?? 'no authorization'}`).toEqual({
+          status: 401,
+          json: { error: 'missing or wrong bearer token', status: 401 },
+        });
       }
     }
     expect(snapshot(w)).toBe(before);
@@ -148,7 +176,12 @@ describe('control.token', () => {
     const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
     expect(await call(w.port, 'GET', '/version', auth)).toEqual({ status: 200, json: { version: expect.any(String) } });
     expect((await call(w.port, 'POST', '/proxies/db/toxics', auth, json({ name: 'lag', type: 'latency', attributes: { latency: 10 } }))).status).toBe(200);
-    expect(w.proxies.get('db').toxicList().map((t) => t.name)).toEqual(['lag']);
+    expect(
+      w.proxies
+        .get('db')
+        .toxicList()
+        .map((t) => t.name),
+    ).toEqual(['lag']);
   });
 });
 
@@ -160,7 +193,10 @@ describe('cross-site requests from browsers are refused', () => {
   afterEach(() => close(w));
 
   const browserish: [string, Record<string, string>][] = [
-    ['a browser user agent (as Toxiproxy)', { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36' }],
+    [
+      'a browser user agent (as Toxiproxy)',
+      { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36' },
+    ],
     ['an Origin header', { origin: 'https://evil.example' }],
     ['an Origin of null (a sandboxed frame, a file: page)', { origin: 'null' }],
     ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' }],
@@ -188,7 +224,10 @@ describe.skipIf(!existsSync(CHROMIUM))('a real browser page on another origin ca
   let sitePort: number;
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+    });
     // The attacker's page: another origin (another port) on this very machine.
     site = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>evil</title>'));
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
@@ -229,7 +268,9 @@ describe.skipIf(!existsSync(CHROMIUM))('a real browser page on another origin ca
         ];
         (navigator as unknown as { sendBeacon(url: string, body: string): boolean }).sendBeacon(`${base}/proxies/db/toxics`, toxic);
         // The page's DOM, typed by hand: tsconfig has no DOM lib (the rest of the project is Node).
-        const { document } = globalThis as unknown as { document: { createElement(tag: string): { submit(): void }; body: { append(...nodes: object[]): void } } };
+        const { document } = globalThis as unknown as {
+          document: { createElement(tag: string): { submit(): void }; body: { append(...nodes: object[]): void } };
+        };
         const form = Object.assign(document.createElement('form'), { method: 'POST', action: `${base}/reset`, enctype: 'text/plain', target: 'sink' });
         document.body.append(Object.assign(document.createElement('iframe'), { name: 'sink' }), form);
         form.submit();
@@ -239,7 +280,12 @@ describe.skipIf(!existsSync(CHROMIUM))('a real browser page on another origin ca
       expect(answers).toEqual(['opaque', 'opaque', 'opaque', 'TypeError', 'TypeError']);
       await page.waitForTimeout(300); // the beacon and the form post land
       expect(snapshot(w)).toBe(before);
-      expect(w.proxies.get('db').toxicList().map((t) => t.name)).toEqual(['existing']);
+      expect(
+        w.proxies
+          .get('db')
+          .toxicList()
+          .map((t) => t.name),
+      ).toEqual(['existing']);
       expect(w.proxies.get('db').enabled).toBe(true);
     } finally {
       await page.close();

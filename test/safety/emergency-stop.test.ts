@@ -121,7 +121,6 @@ const everything = ['app', 'app-child', 'stage', 'grandchild'];
 const pidsOf = (dir: string, names: string[]) => names.filter((n) => existsSync(join(dir, 'pids', n))).map((n) => pidIn(join(dir, 'pids', n)));
 
 describe('emergency stop (node dist/cli.js run, then a signal)', () => {
-
   it('Ctrl-C reverts faults, kills the stage tree and services, closes listeners and writes the partial report, waiting on nothing but its grace', async () => {
     const p = await ports();
     const dir = await project(p, '  integration: { run: node arm.mjs }\n  chaos: { run: exec node hold.mjs }', '', true);
@@ -148,7 +147,10 @@ describe('emergency stop (node dist/cli.js run, then a signal)', () => {
 
   it('SIGTERM in the middle of the load stage stops the load and reports what was measured', async () => {
     const p = await ports();
-    const dir = await project(p, `  load:\n    target: { url: "http://127.0.0.1:${p.proxy}/" }\n    rate: 50/s\n    duration: 60s\n  chaos: { run: node hold.mjs }`);
+    const dir = await project(
+      p,
+      `  load:\n    target: { url: "http://127.0.0.1:${p.proxy}/" }\n    rate: 50/s\n    duration: 60s\n  chaos: { run: node hold.mjs }`,
+    );
     const run = new Live('dist/cli.js', ['run', '-c', 'chaos-gate.yml'], { cwd: dir });
     try {
       await run.waitFor('── load stage');
@@ -317,7 +319,6 @@ async function savedState(file: string, name: string): Promise<string | undefine
 }
 
 describe('emergency stop in the action', () => {
-
   it('a cancelled workflow (SIGINT to the main step) stops everything and still writes the report, waiting on nothing but its grace', async () => {
     const p = await ports();
     const dir = await project(p, '  integration: { run: node arm.mjs }\n  chaos: { run: exec node hold.mjs }', '', true);
@@ -338,7 +339,7 @@ describe('emergency stop in the action', () => {
     }
   });
 
-  it("the post step kills the process groups a dead main step left (saved in GITHUB_STATE)", async () => {
+  it('the post step kills the process groups a dead main step left (saved in GITHUB_STATE)', async () => {
     const p = await ports();
     const dir = await project(p, '  chaos: { run: node hold.mjs }');
     const { live, state } = await action(dir, { comment: 'false' });

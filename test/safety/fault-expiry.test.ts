@@ -30,7 +30,13 @@ describe('FaultExpiry', () => {
   it('cancels one fault, every fault of an owner, or all', () => {
     const expiry = new FaultExpiry(100);
     const expired: string[] = [];
-    for (const [owner, id] of [['db', 'a'], ['db', 'b'], ['cache', 'a'], ['llm', 'x']]) expiry.schedule(owner, id, () => expired.push(`${owner}/${id}`));
+    for (const [owner, id] of [
+      ['db', 'a'],
+      ['db', 'b'],
+      ['cache', 'a'],
+      ['llm', 'x'],
+    ])
+      expiry.schedule(owner, id, () => expired.push(`${owner}/${id}`));
     expiry.cancel('db', 'a');
     expiry.cancel('cache');
     expect(expiry.size).toBe(2);

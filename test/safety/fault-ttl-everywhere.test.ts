@@ -26,7 +26,9 @@ let port: number;
 beforeEach(async () => {
   proxies = new ProxyRegistry({ faultTtlMs: TTL });
   mocks = new MockRegistry({ faultTtlMs: TTL });
-  await mocks.create(mockSchema(process.cwd()).parse({ name: 'llm', listen: '127.0.0.1:0', routes: [{ request: { path: '/ping' }, respond: [{ status: 200 }] }] }));
+  await mocks.create(
+    mockSchema(process.cwd()).parse({ name: 'llm', listen: '127.0.0.1:0', routes: [{ request: { path: '/ping' }, respond: [{ status: 200 }] }] }),
+  );
   const metrics = new MetricSet();
   control = new ControlServer({ listen: '127.0.0.1:0', router: controlRouter({ proxies, mocks, currentMetrics: () => metrics }) });
   await control.start();
@@ -45,17 +47,24 @@ afterEach(async () => {
 function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: { enabled: boolean } }> {
   const text = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: text === undefined ? {} : { 'content-length': String(Buffer.byteLength(text)) } }, (res) => {
-      let out = '';
-      res.setEncoding('utf8').on('data', (c: string) => (out += c));
-      res.on('end', () => resolve({ status: res.statusCode!, json: out ? JSON.parse(out) : undefined }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method, path, headers: text === undefined ? {} : { 'content-length': String(Buffer.byteLength(text)) } },
+      (res) => {
+        let out = '';
+        res.setEncoding('utf8').on('data', (c: string) => (out += c));
+        res.on('end', () => resolve({ status: res.statusCode!, json: out ? JSON.parse(out) : undefined }));
+      },
+    );
     req.on('error', reject);
     req.end(text);
   });
 }
 
-const toxicNames = (name: string) => proxies.get(name).toxicList().map((t) => t.name);
+const toxicNames = (name: string) =>
+  proxies
+    .get(name)
+    .toxicList()
+    .map((t) => t.name);
 
 describe('every run-time fault expires after safety.fault_ttl', () => {
   it('POST /proxies with toxics', async () => {
@@ -113,7 +122,9 @@ describe('every run-time fault expires after safety.fault_ttl', () => {
   });
 
   it('toxics declared in chaos-gate.yml stay for the whole run', async () => {
-    const declared = await proxies.create(proxySchema.parse({ name: 'cfg', listen: '127.0.0.1:0', upstream: '127.0.0.1:1', toxics: [lag] }), { declared: true });
+    const declared = await proxies.create(proxySchema.parse({ name: 'cfg', listen: '127.0.0.1:0', upstream: '127.0.0.1:1', toxics: [lag] }), {
+      declared: true,
+    });
     vi.advanceTimersByTime(TTL * 10);
     expect(declared.toxicList().map((t) => t.name)).toEqual(['lag']);
   });

@@ -52,12 +52,23 @@ async function restore(): Promise<void> {
   await proxies.closeAll();
   await mocks.closeAll();
   await proxies.create(proxySchema.parse({ name: 'db', listen: '127.0.0.1:0', upstream: echoAddress }));
-  await proxies.create(proxySchema.parse({ name: 'cache', listen: '127.0.0.1:0', upstream: echoAddress, toxics: [{ name: 'slow', type: 'latency', attributes: { latency: 1 } }] }));
+  await proxies.create(
+    proxySchema.parse({ name: 'cache', listen: '127.0.0.1:0', upstream: echoAddress, toxics: [{ name: 'slow', type: 'latency', attributes: { latency: 1 } }] }),
+  );
   await mocks.create(
     mockSchema(process.cwd()).parse({
       name: 'llm',
       listen: '127.0.0.1:0',
-      routes: [{ name: 'chat', request: { method: 'POST', path: '/v1/chat' }, respond: [{ status: 503, times: 1 }, { status: 200, json: { ok: true } }] }],
+      routes: [
+        {
+          name: 'chat',
+          request: { method: 'POST', path: '/v1/chat' },
+          respond: [
+            { status: 503, times: 1 },
+            { status: 200, json: { ok: true } },
+          ],
+        },
+      ],
     }),
   );
 }
@@ -86,15 +97,64 @@ function call(method: string, path: string, body: string | undefined): Promise<A
 }
 
 // ── what the fuzzer sends ─────────────────────────────────────────────────────────────────────
-const names = fc.constantFrom('db', 'cache', 'llm', 'slow', 'new', 'chat', '0', 'latency_downstream', '', '..', '%2F', '%zz', '%00', 'ü', 'a b', 'x'.repeat(300));
-const segment = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('proxies', 'toxics', 'mocks', 'faults', 'requests', 'reset', 'populate', 'version', 'metrics', 'close', 'connections') }, { weight: 2, arbitrary: names }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }).map(encodeURIComponent) });
+const names = fc.constantFrom(
+  'db',
+  'cache',
+  'llm',
+  'slow',
+  'new',
+  'chat',
+  '0',
+  'latency_downstream',
+  '',
+  '..',
+  '%2F',
+  '%zz',
+  '%00',
+  'ü',
+  'a b',
+  'x'.repeat(300),
+);
+const segment = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('proxies', 'toxics', 'mocks', 'faults', 'requests', 'reset', 'populate', 'version', 'metrics', 'close', 'connections'),
+  },
+  { weight: 2, arbitrary: names },
+  { weight: 1, arbitrary: fc.string({ maxLength: 12 }).map(encodeURIComponent) },
+);
 // Mostly the API's own endpoints with names filled in (so calls get past routing), sometimes anything.
 const ENDPOINTS = [
-  'GET /version', 'GET /metrics', 'POST /metrics', 'POST /reset', 'POST /populate', 'GET /proxies', 'POST /proxies', 'GET /proxies/P', 'POST /proxies/P',
-  'PATCH /proxies/P', 'DELETE /proxies/P', 'GET /proxies/P/toxics', 'POST /proxies/P/toxics', 'GET /proxies/P/toxics/T', 'POST /proxies/P/toxics/T',
-  'PATCH /proxies/P/toxics/T', 'DELETE /proxies/P/toxics/T', 'POST /proxies/P/close', 'GET /proxies/P/connections', 'GET /mocks', 'POST /mocks',
-  'GET /mocks/M', 'DELETE /mocks/M', 'POST /mocks/M/reset', 'GET /mocks/M/faults', 'POST /mocks/M/faults', 'DELETE /mocks/M/faults',
-  'DELETE /mocks/M/faults/T', 'GET /mocks/M/requests', 'DELETE /mocks/M/requests',
+  'GET /version',
+  'GET /metrics',
+  'POST /metrics',
+  'POST /reset',
+  'POST /populate',
+  'GET /proxies',
+  'POST /proxies',
+  'GET /proxies/P',
+  'POST /proxies/P',
+  'PATCH /proxies/P',
+  'DELETE /proxies/P',
+  'GET /proxies/P/toxics',
+  'POST /proxies/P/toxics',
+  'GET /proxies/P/toxics/T',
+  'POST /proxies/P/toxics/T',
+  'PATCH /proxies/P/toxics/T',
+  'DELETE /proxies/P/toxics/T',
+  'POST /proxies/P/close',
+  'GET /proxies/P/connections',
+  'GET /mocks',
+  'POST /mocks',
+  'GET /mocks/M',
+  'DELETE /mocks/M',
+  'POST /mocks/M/reset',
+  'GET /mocks/M/faults',
+  'POST /mocks/M/faults',
+  'DELETE /mocks/M/faults',
+  'DELETE /mocks/M/faults/T',
+  'GET /mocks/M/requests',
+  'DELETE /mocks/M/requests',
 ];
 const endpoint = fc
   .record({
@@ -112,13 +172,23 @@ const anything = fc.record({
   path: fc.array(segment, { minLength: 0, maxLength: 5 }).map((parts) => `/${parts.join('/')}`),
 });
 // Spaces and non-ASCII are escaped as a client must; %zz, %00 and .. stay as they are.
-const target = fc.oneof({ weight: 4, arbitrary: endpoint }, { weight: 1, arbitrary: anything }).map((t) => ({ ...t, path: t.path.replace(/[^\x21-\x7e]/g, encodeURIComponent) }));
+const target = fc
+  .oneof({ weight: 4, arbitrary: endpoint }, { weight: 1, arbitrary: anything })
+  .map((t) => ({ ...t, path: t.path.replace(/[^\x21-\x7e]/g, encodeURIComponent) }));
 
 // Waits are the API's feature, so they are asked for briefly: a `wait` always comes with a short `timeout`.
 const query = fc.oneof(
   fc.constant(''),
-  fc.record({ wait: fc.oneof(fc.nat(3).map(String), fc.string({ maxLength: 4 })), timeout: fc.nat(200).map(String) }).map((q) => `?wait=${encodeURIComponent(q.wait)}&timeout=${q.timeout}`),
-  fc.record({ method: fc.string({ maxLength: 5 }), status: fc.oneof(fc.nat(600).map(String), fc.string({ maxLength: 3 })), matched: fc.constantFrom('true', 'false', 'maybe') }).map((q) => `?${new URLSearchParams(q)}`),
+  fc
+    .record({ wait: fc.oneof(fc.nat(3).map(String), fc.string({ maxLength: 4 })), timeout: fc.nat(200).map(String) })
+    .map((q) => `?wait=${encodeURIComponent(q.wait)}&timeout=${q.timeout}`),
+  fc
+    .record({
+      method: fc.string({ maxLength: 5 }),
+      status: fc.oneof(fc.nat(600).map(String), fc.string({ maxLength: 3 })),
+      matched: fc.constantFrom('true', 'false', 'maybe'),
+    })
+    .map((q) => `?${new URLSearchParams(q)}`),
   fc.string({ maxLength: 20 }).map((s) => `?${encodeURIComponent(s)}`),
 );
 
@@ -127,25 +197,93 @@ const listen = fc.constantFrom('127.0.0.1:0', 'localhost:0', '[::1]:0', '', 'nop
 // Upstreams are addresses or reserved names: a random name would wait on DNS.
 const upstream = fc.constantFrom('127.0.0.1:1', 'localhost:5432', 'db.invalid:5432', '[::1]:9', ':', '127.0.0.1', 'x:y', '', null);
 const number = fc.oneof(fc.integer({ min: -5, max: 100_000 }), fc.double(), fc.constantFrom(1e308, -0, 0.5), fc.string({ maxLength: 4 }));
-const toxicType = fc.constantFrom('latency', 'bandwidth', 'slow_close', 'timeout', 'reset_peer', 'slicer', 'limit_data', 'stall', 'blackhole', 'close_on_data', 'corrupt', 'limit_time', 'nope', '', 7);
-const attributes = fc.dictionary(fc.constantFrom('latency', 'jitter', 'rate', 'delay', 'timeout', 'bytes', 'average_size', 'size_variation', 'probability', 'time', 'extra'), number, { maxKeys: 4 });
+const toxicType = fc.constantFrom(
+  'latency',
+  'bandwidth',
+  'slow_close',
+  'timeout',
+  'reset_peer',
+  'slicer',
+  'limit_data',
+  'stall',
+  'blackhole',
+  'close_on_data',
+  'corrupt',
+  'limit_time',
+  'nope',
+  '',
+  7,
+);
+const attributes = fc.dictionary(
+  fc.constantFrom('latency', 'jitter', 'rate', 'delay', 'timeout', 'bytes', 'average_size', 'size_variation', 'probability', 'time', 'extra'),
+  number,
+  { maxKeys: 4 },
+);
 const toxic = fc.record(
-  { name: fc.oneof(names, fc.string({ maxLength: 8 })), type: toxicType, stream: fc.constantFrom('upstream', 'downstream', 'sideways'), toxicity: fc.oneof(fc.double({ min: -1, max: 2 }), fc.string({ maxLength: 3 })), attributes: fc.oneof(attributes, fc.constant(null), fc.string({ maxLength: 3 })), seed: number },
+  {
+    name: fc.oneof(names, fc.string({ maxLength: 8 })),
+    type: toxicType,
+    stream: fc.constantFrom('upstream', 'downstream', 'sideways'),
+    toxicity: fc.oneof(fc.double({ min: -1, max: 2 }), fc.string({ maxLength: 3 })),
+    attributes: fc.oneof(attributes, fc.constant(null), fc.string({ maxLength: 3 })),
+    seed: number,
+  },
   { requiredKeys: [] },
 );
-const proxy = fc.record({ name: names, listen, upstream, enabled: fc.oneof(fc.boolean(), fc.string({ maxLength: 3 })), accepting: fc.boolean(), toxics: fc.array(toxic, { maxLength: 2 }) }, { requiredKeys: [] });
+const proxy = fc.record(
+  {
+    name: names,
+    listen,
+    upstream,
+    enabled: fc.oneof(fc.boolean(), fc.string({ maxLength: 3 })),
+    accepting: fc.boolean(),
+    toxics: fc.array(toxic, { maxLength: 2 }),
+  },
+  { requiredKeys: [] },
+);
 const mockFault = fc.record(
-  { route: fc.oneof(names, fc.nat(3)), status: fc.oneof(fc.integer({ min: 0, max: 700 }), fc.string({ maxLength: 3 })), json: fc.jsonValue({ maxDepth: 2 }), delay: number, times: number, probability: number, fault: fc.constantFrom('reset', 'empty', 'hang', 'malformed', 'nope') },
+  {
+    route: fc.oneof(names, fc.nat(3)),
+    status: fc.oneof(fc.integer({ min: 0, max: 700 }), fc.string({ maxLength: 3 })),
+    json: fc.jsonValue({ maxDepth: 2 }),
+    delay: number,
+    times: number,
+    probability: number,
+    fault: fc.constantFrom('reset', 'empty', 'hang', 'malformed', 'nope'),
+  },
   { requiredKeys: [] },
 );
 const mock = fc.record(
-  { name: names, listen, routes: fc.array(fc.record({ request: fc.record({ method: fc.constantFrom('GET', 'POST', 7), path: fc.constantFrom('/a', '', 'x') }, { requiredKeys: [] }), respond: fc.array(mockFault, { maxLength: 2 }) }, { requiredKeys: [] }), { maxLength: 2 }) },
+  {
+    name: names,
+    listen,
+    routes: fc.array(
+      fc.record(
+        {
+          request: fc.record({ method: fc.constantFrom('GET', 'POST', 7), path: fc.constantFrom('/a', '', 'x') }, { requiredKeys: [] }),
+          respond: fc.array(mockFault, { maxLength: 2 }),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 2 },
+    ),
+  },
   { requiredKeys: [] },
 );
-const metricLine = fc.record({ name: fc.oneof(fc.constantFrom('deadlocks', 'x'), fc.string({ maxLength: 6 })), type: fc.constantFrom('counter', 'gauge', 'rate', 'trend', 'histogram'), value: fc.oneof(number, fc.boolean()) }, { requiredKeys: [] });
+const metricLine = fc.record(
+  {
+    name: fc.oneof(fc.constantFrom('deadlocks', 'x'), fc.string({ maxLength: 6 })),
+    type: fc.constantFrom('counter', 'gauge', 'rate', 'trend', 'histogram'),
+    value: fc.oneof(number, fc.boolean()),
+  },
+  { requiredKeys: [] },
+);
 const body = fc.oneof(
   { weight: 2, arbitrary: fc.constant(undefined) },
-  { weight: 3, arbitrary: fc.oneof(toxic, proxy, mockFault, mock, fc.array(proxy, { maxLength: 3 }), fc.array(metricLine, { maxLength: 3 })).map((v) => JSON.stringify(v)) },
+  {
+    weight: 3,
+    arbitrary: fc.oneof(toxic, proxy, mockFault, mock, fc.array(proxy, { maxLength: 3 }), fc.array(metricLine, { maxLength: 3 })).map((v) => JSON.stringify(v)),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 1, arbitrary: fc.array(metricLine, { maxLength: 3 }).map((lines) => lines.map((l) => JSON.stringify(l)).join('\n')) },
@@ -177,15 +315,17 @@ describe('fuzzing the control API over HTTP', () => {
     let calls = 0;
     const statuses = new Map<number, number>();
     await fc.assert(
-      fc.asyncProperty(fc.array(callArb, { minLength: 1, maxLength: 6 }), async (sequence) => {
-        for (const c of sequence) {
-          const answer = await call(c.method, c.path + c.query, c.body);
-          calls++;
-          slowest = Math.max(slowest, answer.ms);
-          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-          expectContract(c, answer);
-        }
-      }).beforeEach(restore),
+      fc
+        .asyncProperty(fc.array(callArb, { minLength: 1, maxLength: 6 }), async (sequence) => {
+          for (const c of sequence) {
+            const answer = await call(c.method, c.path + c.query, c.body);
+            calls++;
+            slowest = Math.max(slowest, answer.ms);
+            statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+            expectContract(c, answer);
+          }
+        })
+        .beforeEach(restore),
       { seed: SEED, numRuns: 500 },
     );
     console.log(`control API fuzz: ${calls} calls, slowest ${Math.round(slowest)} ms, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
@@ -197,16 +337,27 @@ describe('fuzzing the control API over HTTP', () => {
 
   it('survives garbage on the socket and still answers', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)), fc.string({ maxLength: 200 }).map((s) => Buffer.from(`${s}\r\n\r\n`)), fc.constantFrom(Buffer.from('GET / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n'), Buffer.from('POST /metrics HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'), Buffer.from(`GET /${'a'.repeat(20_000)} HTTP/1.1\r\n\r\n`))), async (bytes) => {
-        await new Promise<void>((resolve) => {
-          const socket = connect({ host: '127.0.0.1', port });
-          socket.on('error', () => resolve());
-          socket.on('close', () => resolve());
-          socket.setTimeout(500, () => socket.destroy());
-          socket.on('data', () => undefined);
-          socket.end(bytes);
-        });
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)),
+          fc.string({ maxLength: 200 }).map((s) => Buffer.from(`${s}\r\n\r\n`)),
+          fc.constantFrom(
+            Buffer.from('GET / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n'),
+            Buffer.from('POST /metrics HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'),
+            Buffer.from(`GET /${'a'.repeat(20_000)} HTTP/1.1\r\n\r\n`),
+          ),
+        ),
+        async (bytes) => {
+          await new Promise<void>((resolve) => {
+            const socket = connect({ host: '127.0.0.1', port });
+            socket.on('error', () => resolve());
+            socket.on('close', () => resolve());
+            socket.setTimeout(500, () => socket.destroy());
+            socket.on('data', () => undefined);
+            socket.end(bytes);
+          });
+        },
+      ),
       { seed: SEED, numRuns: 100 },
     );
     const version = await call('GET', '/version', undefined);

@@ -51,7 +51,9 @@ describe('checkSafety', () => {
   it('private ranges count as remote (inside a cloud network they can be production) unless safety.allow_hosts lists them', () => {
     const hosts = '  allow_hosts: [10.1.2.3, 172.16.0.0/12, "192.168.1.0/24", "fc00::/7", db.internal]';
     for (const upstream of ['10.1.2.3:5432', '172.16.0.9:6379', '172.31.255.1:1', '192.168.1.2:80', '[fd12::1]:5432', 'db.internal:5432']) {
-      expect(refusal(proxyTo(upstream)), upstream).toBe(`refusing to run: proxy upstreams outside this machine (db → ${upstream}); list the host in safety.allow_hosts, or set safety.allow_remote: true if that is intended`);
+      expect(refusal(proxyTo(upstream)), upstream).toBe(
+        `refusing to run: proxy upstreams outside this machine (db → ${upstream}); list the host in safety.allow_hosts, or set safety.allow_remote: true if that is intended`,
+      );
       expect(refusal(proxyTo(upstream, `safety:\n${hosts}`)), `${upstream} listed`).toBeUndefined();
     }
     for (const upstream of ['10.1.2.4:5432', '192.168.2.1:80', '172.32.0.1:1', 'db2.internal:5432']) {
@@ -80,7 +82,9 @@ describe('checkSafety', () => {
       '0x08080808:53',
     ];
     for (const upstream of remote) {
-      expect(refusal(proxyTo(upstream)), upstream).toBe(`refusing to run: proxy upstreams outside this machine (db → ${upstream}); list the host in safety.allow_hosts, or set safety.allow_remote: true if that is intended`);
+      expect(refusal(proxyTo(upstream)), upstream).toBe(
+        `refusing to run: proxy upstreams outside this machine (db → ${upstream}); list the host in safety.allow_hosts, or set safety.allow_remote: true if that is intended`,
+      );
       expect(refusal(proxyTo(upstream, 'safety: { allow_remote: true }')), `${upstream} with allow_remote`).toBeUndefined();
     }
   });
@@ -149,10 +153,13 @@ await call('POST', '/populate', [{ name: 'prod', upstream: '8.8.8.8:5432' }]);
 await call('POST', '/proxies/db', { upstream: '8.8.4.4:5432' });
 await call('POST', '/proxies', { name: 'local', upstream: '127.0.0.1:5433' });
 `;
-    const config = (extra: string) => `version: 1\ncontrol: { listen: 127.0.0.1:0 }\nproxies:\n  - { name: db, listen: 127.0.0.1:0, upstream: 127.0.0.1:5432 }\nstages:\n  chaos: { run: node api.mjs }\n${extra}`;
+    const config = (extra: string) =>
+      `version: 1\ncontrol: { listen: 127.0.0.1:0 }\nproxies:\n  - { name: db, listen: 127.0.0.1:0, upstream: 127.0.0.1:5432 }\nstages:\n  chaos: { run: node api.mjs }\n${extra}`;
     const dir = await makeProject({ 'api.mjs': script, 'chaos-gate.yml': config(''), 'remote.yml': config('safety: { allow_remote: true }\n') });
     const refused = await cli(['run', '-c', 'chaos-gate.yml'], dir);
-    expect(refused.stderr).toContain('[chaos] POST /proxies 403 {"error":"upstream: 8.8.8.8:5432 is outside this machine; list the host in safety.allow_hosts, or set safety.allow_remote: true if that is intended","status":403}');
+    expect(refused.stderr).toContain(
+      '[chaos] POST /proxies 403 {"error":"upstream: 8.8.8.8:5432 is outside this machine; list the host in safety.allow_hosts, or set safety.allow_remote: true if that is intended","status":403}',
+    );
     expect(refused.stderr).toContain('[chaos] POST /populate 403 {"error":"[0].upstream: 8.8.8.8:5432 is outside this machine');
     expect(refused.stderr).toContain('[chaos] POST /proxies/db 403 {"error":"upstream: 8.8.4.4:5432 is outside this machine');
     expect(refused.stderr).toMatch(/\[chaos\] POST \/proxies 201 \{"name":"local"/);

@@ -31,7 +31,13 @@ let mockUrl: URL;
 beforeAll(async () => {
   mocks = new MockRegistry();
   proxies = new ProxyRegistry();
-  const mock = await mocks.create(mockSchema(process.cwd()).parse({ name: 'm', listen: '127.0.0.1:0', routes: [{ request: { method: 'POST', path: '/upload' }, respond: [{ status: 204 }] }] }));
+  const mock = await mocks.create(
+    mockSchema(process.cwd()).parse({
+      name: 'm',
+      listen: '127.0.0.1:0',
+      routes: [{ request: { method: 'POST', path: '/upload' }, respond: [{ status: 204 }] }],
+    }),
+  );
   mockUrl = new URL(mock.url);
   const metrics = new MetricSet();
   control = new ControlServer({ listen: '127.0.0.1:0', router: controlRouter({ proxies, mocks, currentMetrics: () => metrics }) });
@@ -46,9 +52,12 @@ afterAll(async () => {
 
 function post(body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: mockUrl.hostname, port: mockUrl.port, method: 'POST', path: '/upload', headers: { 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      res.resume().on('end', () => resolve(res.statusCode!));
-    });
+    const req = request(
+      { host: mockUrl.hostname, port: mockUrl.port, method: 'POST', path: '/upload', headers: { 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        res.resume().on('end', () => resolve(res.statusCode!));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -22,8 +22,16 @@ function problems(yaml: string): string[] {
 describe('durations past what a timer can hold are refused, naming the field', () => {
   it.each([
     ['safety.max_duration', 'version: 1\nsafety:\n  max_duration: 700h\n', 'chaos-gate.yml:3:17: safety.max_duration: expected at most 596h'],
-    ['a stage timeout', 'version: 1\nstages:\n  unit:\n    run: "true"\n    timeout: 600h\n', 'chaos-gate.yml:5:14: stages.unit.timeout: expected at most 596h'],
-    ['a toxic attribute', 'version: 1\nproxies:\n  - name: db\n    upstream: 127.0.0.1:5432\n    toxics:\n      - { type: timeout, attributes: { timeout: 2147483648 } }\n', 'stages'],
+    [
+      'a stage timeout',
+      'version: 1\nstages:\n  unit:\n    run: "true"\n    timeout: 600h\n',
+      'chaos-gate.yml:5:14: stages.unit.timeout: expected at most 596h',
+    ],
+    [
+      'a toxic attribute',
+      'version: 1\nproxies:\n  - name: db\n    upstream: 127.0.0.1:5432\n    toxics:\n      - { type: timeout, attributes: { timeout: 2147483648 } }\n',
+      'stages',
+    ],
   ])('%s', (_what, yaml, expected) => {
     const found = problems(yaml);
     expect(found).toHaveLength(1);

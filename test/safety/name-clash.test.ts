@@ -5,7 +5,9 @@ import { parseConfig } from '../../src/config/load.js';
 describe('names that map to one variable', () => {
   it('proxies a-b and a_b both map to CHAOS_GATE_PROXY_A_B: refused, naming both', () => {
     const yaml = 'version: 1\nproxies:\n  - { name: a-b, upstream: "127.0.0.1:5432" }\n  - { name: a_b, upstream: "127.0.0.1:6379" }\n';
-    expect(() => parseConfig(yaml, 'chaos-gate.yml')).toThrow('chaos-gate.yml:4:13: proxies[1].name: "a_b" and "a-b" both map to CHAOS_GATE_PROXY_A_B; rename one');
+    expect(() => parseConfig(yaml, 'chaos-gate.yml')).toThrow(
+      'chaos-gate.yml:4:13: proxies[1].name: "a_b" and "a-b" both map to CHAOS_GATE_PROXY_A_B; rename one',
+    );
   });
 
   it('mocks too, and case counts: Llm and llm clash', () => {
@@ -14,6 +16,11 @@ describe('names that map to one variable', () => {
   });
 
   it('a proxy and a mock of one name do not clash (their variables differ)', () => {
-    expect(() => parseConfig('version: 1\nproxies:\n  - { name: db, upstream: "127.0.0.1:5432" }\nmocks:\n  - { name: db, listen: "127.0.0.1:0", routes: [] }\n', 'chaos-gate.yml')).not.toThrow();
+    expect(() =>
+      parseConfig(
+        'version: 1\nproxies:\n  - { name: db, upstream: "127.0.0.1:5432" }\nmocks:\n  - { name: db, listen: "127.0.0.1:0", routes: [] }\n',
+        'chaos-gate.yml',
+      ),
+    ).not.toThrow();
   });
 });

@@ -39,7 +39,11 @@ stages:
       expect(await eventually(() => live.stderr.includes('experiment "outage"'), 20_000)).toBe(true);
       let faulted = false;
       const deadline = performance.now() + 20_000;
-      while (!faulted && performance.now() < deadline) faulted = (await fetch(`http://127.0.0.1:${port}/`).then((r) => r.status).catch(() => 0)) === 503;
+      while (!faulted && performance.now() < deadline)
+        faulted =
+          (await fetch(`http://127.0.0.1:${port}/`)
+            .then((r) => r.status)
+            .catch(() => 0)) === 503;
       expect(faulted).toBe(true);
       const exit = await live.stop('SIGINT');
       expect(exit.code).toBe(1);

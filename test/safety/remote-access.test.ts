@@ -34,7 +34,8 @@ describe('control.listen beyond loopback needs control.token', () => {
 
   it('with a token, or on loopback, it is accepted', () => {
     expect(problems('version: 1\ncontrol:\n  listen: "0.0.0.0:8474"\n  token: s3cret\n')).toEqual([]);
-    for (const listen of ['127.0.0.1:8474', '127.0.0.2:8474', 'localhost:8474', '[::1]:8474']) expect(problems(`version: 1\ncontrol:\n  listen: "${listen}"\n`), listen).toEqual([]);
+    for (const listen of ['127.0.0.1:8474', '127.0.0.2:8474', 'localhost:8474', '[::1]:8474'])
+      expect(problems(`version: 1\ncontrol:\n  listen: "${listen}"\n`), listen).toEqual([]);
   });
 });
 
@@ -77,8 +78,16 @@ describe('what the API creates listens on loopback unless safety.allow_remote', 
   it('refuses 0.0.0.0 with 403 naming the field, and changes nothing', async () => {
     const port = await start();
     const before = JSON.stringify(proxies.list().map((p) => p.toJSON()));
-    expect(await call(port, 'POST', '/proxies', { name: 'open', listen: '0.0.0.0:0', upstream: '127.0.0.1:6379' })).toEqual({ status: 403, json: { error: `listen: 0.0.0.0:0 ${hint}`, status: 403 } });
-    expect(await call(port, 'POST', '/populate', [{ name: 'ok', upstream: '127.0.0.1:1' }, { name: 'open', listen: '10.0.0.1:0', upstream: '127.0.0.1:6379' }])).toEqual({
+    expect(await call(port, 'POST', '/proxies', { name: 'open', listen: '0.0.0.0:0', upstream: '127.0.0.1:6379' })).toEqual({
+      status: 403,
+      json: { error: `listen: 0.0.0.0:0 ${hint}`, status: 403 },
+    });
+    expect(
+      await call(port, 'POST', '/populate', [
+        { name: 'ok', upstream: '127.0.0.1:1' },
+        { name: 'open', listen: '10.0.0.1:0', upstream: '127.0.0.1:6379' },
+      ]),
+    ).toEqual({
       status: 403,
       json: { error: `[1].listen: 10.0.0.1:0 ${hint}`, status: 403 },
     });

@@ -48,7 +48,9 @@ const openFds = () => readdirSync('/proc/self/fd').length;
 
 /** The soft limit on open files; each soak connection costs this process two (client side and upstream side). */
 function fdLimit(): number {
-  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+  const line = readFileSync('/proc/self/limits', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Max open files'));
   const soft = line?.split(/\s{2,}/)[1];
   return soft === undefined || soft === 'unlimited' ? Infinity : Number(soft);
 }
@@ -62,7 +64,9 @@ type TrafficMessage = {
 
 /** The traffic process: its JSON lines as a queue. */
 function trafficProcess(connections: number) {
-  const child = spawn(process.execPath, [join(ROOT, 'test/helpers/soak-load.mjs'), String(connections), String(CHUNK_BYTES)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(ROOT, 'test/helpers/soak-load.mjs'), String(connections), String(CHUNK_BYTES)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const waiting: ((message: TrafficMessage) => void)[] = [];
   const queued: TrafficMessage[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -111,10 +115,14 @@ describe('soak', () => {
       new Promise<{ status: number; ms: number }>((resolve, reject) => {
         const text = body === undefined ? undefined : JSON.stringify(body);
         const started = performance.now();
-        const req = request(`${control.url}${path}`, { method, agent, headers: text ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) } : {} }, (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - started }));
-        });
+        const req = request(
+          `${control.url}${path}`,
+          { method, agent, headers: text ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) } : {} },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - started }));
+          },
+        );
         req.on('error', reject);
         req.end(text);
       });

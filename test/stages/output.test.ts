@@ -15,7 +15,12 @@ describe('readLines', () => {
     const stream = new PassThrough();
     const lines: string[] = [];
     let cuts = 0;
-    const done = readLines(stream, (l) => lines.push(l), () => (cuts += 1), 10);
+    const done = readLines(
+      stream,
+      (l) => lines.push(l),
+      () => (cuts += 1),
+      10,
+    );
     stream.write('ab');
     stream.write('c\r\nxxxxxxxx');
     stream.write('xxxxxxxxxxxx\nlast');

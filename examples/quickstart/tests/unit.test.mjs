@@ -10,7 +10,10 @@ test('returns the first success', async () => {
 
 test('gives up after the last try with the last error', async () => {
   let calls = 0;
-  await assert.rejects(withRetry(async () => Promise.reject(new Error(`fail ${++calls}`)), { tries: 3, baseMs: 1 }), /fail 3/);
+  await assert.rejects(
+    withRetry(async () => Promise.reject(new Error(`fail ${++calls}`)), { tries: 3, baseMs: 1 }),
+    /fail 3/,
+  );
   assert.equal(calls, 3);
 });
 

@@ -71,7 +71,10 @@ test('orders survive connection resets after the commit: every acknowledged orde
 
   assert.equal(lost, 0, 'acknowledged orders missing from PostgreSQL');
   assert.equal(duplicated, 0, 'orders written twice');
-  assert.ok(answers.some((a) => a.body?.attempts > 1), 'some orders needed another try: the resets happened');
+  assert.ok(
+    answers.some((a) => a.body?.attempts > 1),
+    'some orders needed another try: the resets happened',
+  );
   assert.equal(acknowledged.length, customers.length, `statuses: ${answers.map((a) => a.status).join(' ')}`);
 });
 

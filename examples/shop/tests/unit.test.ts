@@ -47,15 +47,24 @@ describe('retry with exponential backoff', () => {
 
   test('waits grow exponentially: base, 2×base, 4×base', async () => {
     const time = fakeTime();
-    await assert.rejects(withRetry(async () => Promise.reject(new Error('fail')), { retries: 3, baseMs: 1000, ...time }), /fail/);
+    await assert.rejects(
+      withRetry(async () => Promise.reject(new Error('fail')), { retries: 3, baseMs: 1000, ...time }),
+      /fail/,
+    );
     assert.deepEqual(time.sleeps, [1000, 2000, 4000]);
-    assert.deepEqual([0, 1, 2, 3].map((n) => backoffDelay(n, 50, 300)), [50, 100, 200, 300]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((n) => backoffDelay(n, 50, 300)),
+      [50, 100, 200, 300],
+    );
   });
 
   test('after the last retry the last error is thrown: 1 try + 2 retries', async () => {
     const time = fakeTime();
     let calls = 0;
-    await assert.rejects(withRetry(async () => Promise.reject(new Error(`always fails ${++calls}`)), { retries: 2, baseMs: 1, ...time }), /always fails 3/);
+    await assert.rejects(
+      withRetry(async () => Promise.reject(new Error(`always fails ${++calls}`)), { retries: 2, baseMs: 1, ...time }),
+      /always fails 3/,
+    );
     assert.equal(calls, 3);
   });
 
@@ -65,7 +74,10 @@ describe('retry with exponential backoff', () => {
     const bad = () => withRetry(async () => Promise.reject(new Error(`bad request ${++calls}`)), { retries: 5, baseMs: 1, retryable: () => false, ...time });
     await assert.rejects(bad(), /bad request 1/);
     calls = 0;
-    await assert.rejects(withRetry(async () => Promise.reject(new Error(`slow ${++calls}`)), { retries: 5, baseMs: 100, deadline: 250, ...time }), /slow 2/);
+    await assert.rejects(
+      withRetry(async () => Promise.reject(new Error(`slow ${++calls}`)), { retries: 5, baseMs: 100, deadline: 250, ...time }),
+      /slow 2/,
+    );
     assert.deepEqual(time.sleeps, [100]);
   });
 

@@ -6,10 +6,7 @@ import { z } from 'zod';
 import type { ToxicStage, ToxicStageContext } from '../toxic-stage.js';
 
 export const attributes = z.strictObject({
-  rate: z
-    .number({ error: 'expected a rate in KB/s > 0' })
-    .positive('expected a rate in KB/s > 0')
-    .refine(Number.isFinite, 'expected a finite rate in KB/s'),
+  rate: z.number({ error: 'expected a rate in KB/s > 0' }).positive('expected a rate in KB/s > 0').refine(Number.isFinite, 'expected a finite rate in KB/s'),
 });
 
 const SLICE_MS = 10;

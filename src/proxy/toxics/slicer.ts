@@ -19,10 +19,7 @@ export const attributes = z
     path: ['size_variation'],
   });
 
-export function create(
-  { average_size: average, size_variation: variation, delay }: z.output<typeof attributes>,
-  ctx: ToxicStageContext,
-): ToxicStage {
+export function create({ average_size: average, size_variation: variation, delay }: z.output<typeof attributes>, ctx: ToxicStageContext): ToxicStage {
   const delayMs = delay / 1000;
   const queue: (Buffer | null)[] = [];
   let timer: NodeJS.Timeout | undefined;
