@@ -1,6 +1,7 @@
 /**
  * The user's own processes (the system under test), started before the stages and stopped
  * after them. A service is ready when its HTTP health URL answers 2xx or its TCP port accepts.
+ * While the run goes, SupervisedService restarts it by its policy and applies process faults.
  */
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -182,25 +183,26 @@ export class SupervisedService {
         `service "${this.name}" is ${this.fault ? `under a ${this.fault.action} fault` : this.state}; it can take a fault only while it runs`,
       );
     }
-    this.fault = { action, by };
+    const fault = (this.fault = { action, by });
     this.options.log.info(`service ${this.name}: ${action} (${by})`);
     if (action === 'freeze') {
       signalGroup(target.command.pid, 'SIGSTOP');
       this.state = 'frozen';
-      if (thawAfter !== undefined) this.thawTimer = setTimeout(() => void this.revert(action), thawAfter).unref();
+      if (thawAfter !== undefined) this.thawTimer = setTimeout(() => void this.revert(fault), thawAfter).unref();
     } else if (action === 'kill') {
       signalGroup(target.command.pid, 'SIGKILL');
       await target.command.done;
     } else {
       await target.command.stop(this.config.stop_timeout);
     }
-    return () => this.revert(action);
+    // This fault's own revert: a late one (a timer) never ends a later fault.
+    return () => this.revert(fault);
   }
 
-  /** Ends the fault: SIGCONT for a freeze; for kill and stop, the restart begins (not awaited: recovery measures it). */
-  async revert(action?: ServiceAction): Promise<void> {
+  /** Ends the fault (`only`: if it is still that one): SIGCONT for a freeze; for kill and stop, the restart begins (not awaited: recovery measures it). */
+  async revert(only?: { action: ServiceAction; by: string }): Promise<void> {
     const fault = this.fault;
-    if (!fault || (action !== undefined && fault.action !== action)) return;
+    if (!fault || (only !== undefined && fault !== only)) return;
     this.fault = undefined;
     clearTimeout(this.thawTimer);
     if (fault.action === 'freeze') {
@@ -216,7 +218,7 @@ export class SupervisedService {
       );
       return;
     }
-    this.restarting = this.restart(0);
+    this.restarting = this.restart();
   }
 
   /** Stops it for good: a frozen group is resumed first (a stopped process cannot act on SIGTERM), a pending restart dropped. */
@@ -240,15 +242,15 @@ export class SupervisedService {
       if (this.fault && this.fault.action !== 'freeze') return;
       this.onError(`service "${this.name}" exited during the run (exit code ${result.exitCode ?? 'none'}); see logs/service-${this.name}.log`);
       const failed = result.exitCode !== 0;
-      if (this.config.restart === 'always' || (this.config.restart === 'on-failure' && failed)) this.restarting = this.restart(0);
+      if (this.config.restart === 'always' || (this.config.restart === 'on-failure' && failed)) this.restarting = this.restart();
     });
   }
 
   /** Starts it again, retrying with backoff while a start fails, until max_restarts. */
-  private async restart(failures: number): Promise<void> {
+  private async restart(): Promise<void> {
     const signal = AbortSignal.any([this.options.signal, this.restartStop.signal]);
     this.state = 'restarting';
-    for (let attempt = failures; !signal.aborted; attempt++) {
+    for (let attempt = 0; !signal.aborted; attempt++) {
       if (this.restarts >= this.config.max_restarts) {
         this.state = 'down';
         this.onError(`service "${this.name}" was not restarted: it has restarted ${this.restarts} times already (max_restarts)`);
