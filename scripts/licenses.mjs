@@ -63,8 +63,27 @@ function licenceText(dir, pkg) {
     const mit = readFileSync('LICENSE', 'utf8').replace(/^Copyright .*$/m, `Copyright (c) ${authorOf(pkg)}`);
     return `(The package ships no licence file; it states MIT${section ? ' in its README' : ' in its package.json'}. The MIT licence with its author's name:)\n\n${mit.trim()}`;
   }
+  if (/^ISC$/i.test(stated)) {
+    return `(The package ships no licence file; it states ISC in its package.json. The ISC licence with its author's name:)\n\n${ISC.replace('AUTHOR', authorOf(pkg))}`;
+  }
   return NO_LICENCE_STATED[pkg.name];
 }
+
+const ISC = `ISC License
+
+Copyright (c) AUTHOR
+
+Permission to use, copy, modify, and/or distribute this software for any
+purpose with or without fee is hereby granted, provided that the above
+copyright notice and this permission notice appear in all copies.
+
+THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.`;
 
 function readmeLicenceSection(dir) {
   const readme = readdirSync(dir).find((name) => /^readme(\..*)?$/i.test(name));

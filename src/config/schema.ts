@@ -10,7 +10,7 @@ import { loadStageSchema } from '../load/schema.js';
 import { mockSchema } from '../mock/schema.js';
 import { proxySchema } from '../proxy/schema.js';
 import { thresholdSchema } from '../gate/schema.js';
-import { DEFAULT_LOG_LIMIT, duration, hostPort, name, positiveDuration, size } from '../units/fields.js';
+import { DEFAULT_JUNIT_LIMIT, DEFAULT_LOG_LIMIT, duration, hostPort, name, positiveDuration, size } from '../units/fields.js';
 
 const junitGlobs = z
   .union([z.string(), z.array(z.string())], { error: 'expected a glob or a list of globs, e.g. "reports/unit/*.xml"' })
@@ -120,8 +120,9 @@ export const configSchema = (baseDir: string) =>
         artifact: z.string().min(1).default('chaos-gate-report'),
         baseline: z.string().min(1).optional(),
         log_limit: size.default(DEFAULT_LOG_LIMIT),
+        junit_limit: size.default(DEFAULT_JUNIT_LIMIT),
       })
-      .default({ comment: true, artifact: 'chaos-gate-report', log_limit: DEFAULT_LOG_LIMIT }),
+      .default({ comment: true, artifact: 'chaos-gate-report', log_limit: DEFAULT_LOG_LIMIT, junit_limit: DEFAULT_JUNIT_LIMIT }),
   });
 
 export type Config = z.output<ReturnType<typeof configSchema>>;

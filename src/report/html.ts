@@ -139,7 +139,7 @@ function stagesSection(report: RunReport): string {
     ...testCells(r.tests),
     ms(r.duration_ms),
     r.exit_code === null ? '–' : String(r.exit_code),
-    e(r.reason ?? ''),
+    e([r.reason, r.tests_note].filter(Boolean).join('; ')),
     r.log ? `<code>${e(r.log)}</code>` : '',
   ]);
   const failures = stages.flatMap(([stage, r]) =>

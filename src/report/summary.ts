@@ -281,7 +281,13 @@ const STATUS: Record<StageReport['status'], string> = {
 };
 
 function stageTable(stages: (readonly [string, StageReport])[]): string {
-  const rows = stages.map(([name, r]) => [name, STATUS[r.status], ...testCells(r.tests), ms(r.duration_ms), text(r.reason ?? '')]);
+  const rows = stages.map(([name, r]) => [
+    name,
+    STATUS[r.status],
+    ...testCells(r.tests),
+    ms(r.duration_ms),
+    text([r.reason, r.tests_note].filter(Boolean).join('; ')),
+  ]);
   return table(['stage', 'result', 'tests', 'passed', 'failed', 'skipped', 'duration', 'note'], rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l']);
 }
 

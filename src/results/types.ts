@@ -55,6 +55,8 @@ export interface StageReport {
   failures?: TestFailure[];
   /** Why the stage failed, in a sentence: "exit code 1", "2 tests failed", "timed out after 30s". */
   reason?: string;
+  /** What reading its JUnit files left out of the report (cases past the byte budget, cut names), in a sentence. */
+  tests_note?: string;
   /** The stage's output, relative to the report dir (e.g. `logs/unit.log`). */
   log?: string;
   /** Metrics recorded while this stage ran. */

@@ -145,6 +145,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
             categories: options.categories,
             shard: options.shard,
             logLimit: config.report.log_limit,
+            junitLimit: config.report.junit_limit,
           }),
         )
         .catch((error: unknown): StageReport => {
@@ -206,6 +207,7 @@ interface StageOptions {
   categories?: string[];
   shard?: Shard;
   logLimit: number;
+  junitLimit: number;
 }
 
 async function runStage(stage: StageName, config: Config, environment: Environment, state: RunState, options: StageOptions): Promise<StageReport> {

@@ -11,7 +11,7 @@ import { recordFile } from '../gate/lines.js';
 import type { MetricSet } from '../gate/metrics.js';
 import type { JunitCase, StageName, StageReport } from '../results/types.js';
 import type { Log } from '../log.js';
-import { readJunit } from './junit.js';
+import { JUNIT_LIMITS, readJunit } from './junit.js';
 import { formatBytes, MAX_LINE_BYTES } from './output.js';
 import { startCommand, type ProcessGroups } from './spawn.js';
 
@@ -28,6 +28,8 @@ export interface StageContext {
   groups?: ProcessGroups;
   /** The byte budget of the stage's log file (`report.log_limit`). */
   logLimit?: number;
+  /** The byte budget of the test cases its JUnit files keep (`report.junit_limit`). */
+  junitLimit?: number;
 }
 
 export interface CommandStageResult {
@@ -78,11 +80,15 @@ export async function runCommandStage(name: StageName, stage: CommandStageConfig
   const reasons: string[] = [];
   let cases: JunitCase[] = [];
   if (stage.junit) {
-    const junit = await readJunit(stage.junit, cwd, since);
+    const junit = await readJunit(stage.junit, cwd, since, { ...JUNIT_LIMITS, keptBytes: ctx.junitLimit ?? JUNIT_LIMITS.keptBytes });
     for (const { file, why } of junit.ignored) ctx.log.warn(`JUnit file ignored: ${file}: ${why}`);
     report.tests = junit.counts;
     cases = junit.cases;
     if (junit.failures.length > 0) report.failures = junit.failures;
+    if (junit.dropped.note) {
+      report.tests_note = junit.dropped.note;
+      ctx.log.warn(`JUnit: ${junit.dropped.note}`);
+    }
     const broken = junit.counts.failed + junit.counts.errors;
     if (broken > 0) reasons.push(`${broken} test${broken === 1 ? '' : 's'} failed`);
     for (const { file, why } of junit.unreadable) {

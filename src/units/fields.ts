@@ -61,3 +61,6 @@ export const size = z.union([z.number(), z.string()], { error: 'expected a size 
 
 /** The default budget of one stage's or service's log file (`report.log_limit`): its head and tail are kept. */
 export const DEFAULT_LOG_LIMIT = 20 * 1024 * 1024;
+
+/** The default budget of the test cases one stage's JUnit files keep for junit.xml (`report.junit_limit`). */
+export const DEFAULT_JUNIT_LIMIT = 8 * 1024 * 1024;

@@ -225,6 +225,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   'report.comment': "Post one sticky comment on the pull request. (The action's `comment` input decides today.)",
   'report.artifact': "Name of the uploaded report artifact. (The action's `artifact-name` input decides today.)",
   'report.baseline': 'A branch (e.g. `main`) whose latest report is the baseline: deltas in the summary, and thresholds such as `p(99)<baseline*1.2`.',
+  'report.junit_limit':
+    "The most the test cases read from one stage's JUnit files keep for the report's junit.xml (names and first failure lines). Past it, cases are counted (the counts stay exact) but not listed, and the stage's note says how many were left out. Writing junit.xml takes about 20 times this in memory.",
   'report.log_limit':
     "The most one stage's or service's log (`logs/<name>.log`) keeps: its first and last halves, with a line saying what was dropped between them. Lines longer than 1 MB are cut, saying so.",
 

@@ -31,7 +31,7 @@ describe('a corrupt JUnit file', () => {
     expect(ran.stderr).toContain('FAIL');
     const report = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
     expect(report.stages.unit.status).toBe('failed');
-    expect(report.stages.unit.reason).toBe("could not parse r/b.xml: line 1, column 1: Unclosed tag 'testsuite'.");
+    expect(report.stages.unit.reason).toBe('could not parse r/b.xml: line 1, column 102: unclosed tag: testsuite');
     expect(report.stages.unit.tests.passed).toBe(1);
     expect(await readFile(join(dir, 'chaos-gate-report/summary.md'), 'utf8')).toContain('could not parse r/b.xml');
     expect(await readFile(join(dir, 'chaos-gate-report/junit.xml'), 'utf8')).toContain('could not parse r/b.xml');
@@ -46,8 +46,34 @@ describe('a corrupt JUnit file', () => {
     const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
     expect(ran.code).toBe(1);
     const report = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
-    expect(report.stages.unit.reason).toBe("could not parse b.xml: line 1, column 1: Unclosed tag 'testsuite'.");
+    expect(report.stages.unit.reason).toBe('could not parse b.xml: line 1, column 102: unclosed tag: testsuite');
     expect(report.stages.unit.reason).not.toContain('no JUnit file matched');
+  });
+});
+
+describe('a JUnit file past report.junit_limit', () => {
+  // `npm run stress` runs the same path with a 200 MB file and the default limit.
+  it('keeps the counts exact, lists cases within the limit and says in the summary and junit.xml how many it left out', async () => {
+    const make = `const cases = []; for (let i = 0; i < 2000; i++) cases.push(i % 4 ? '<testcase classname="s" name="case ' + i + '"><system-out>' + 'o'.repeat(5000) + '</system-out></testcase>' : '<testcase classname="s" name="case ' + i + '"><failure>line ' + i + '\\n' + 'x'.repeat(5000) + '</failure></testcase>'); require('fs').writeFileSync('big.xml', '<testsuite name="s">' + cases.join('') + '</testsuite>');`;
+    const dir = await makeProject({
+      'make.cjs': make,
+      'chaos-gate.yml': base('  unit: { run: "node make.cjs", junit: "big.xml" }', 'report: { junit_limit: 64KB }'),
+    });
+    const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
+    expect(ran.code).toBe(1);
+    const report = await readJson(join(dir, 'chaos-gate-report/metrics.json'));
+    expect(report.stages.unit.tests).toEqual({ total: 2000, passed: 1500, failed: 500, errors: 0, skipped: 0 });
+    expect(report.stages.unit.failures[0].message).toBe('line 0');
+    const note = /^(\d+) of 2000 test cases not listed in junit\.xml \(report\.junit_limit keeps 64 KB of cases; the counts are exact\)$/.exec(
+      report.stages.unit.tests_note,
+    );
+    expect(note).not.toBeNull();
+    const junit = await readFile(join(dir, 'chaos-gate-report/junit.xml'), 'utf8');
+    const listed = junit.match(/<testcase classname="s"/g)?.length ?? 0;
+    expect(listed + Number(note![1])).toBe(2000);
+    expect(junit.length).toBeLessThan(200 * 1024);
+    expect(junit).toContain('name="chaos-gate.tests_note"');
+    expect(await readFile(join(dir, 'chaos-gate-report/summary.md'), 'utf8')).toContain(`${note![1]} of 2000 test cases not listed in junit.xml`);
   });
 });
 
