@@ -20,8 +20,8 @@ export interface ActionInputs {
   workingDirectory: string;
   /** `2/4`: run this shard's share and upload `<artifact-name>-shard-2`, without a comment. */
   shard?: Shard;
-  /** `merge`: download every shard's report, merge, judge once, comment once. */
-  mode: 'run' | 'merge';
+  /** run: the gate; merge: shard reports into one; comment: a workflow_run's comment for the run that triggered it (a fork's pull request). */
+  mode: 'run' | 'merge' | 'comment';
   /** `never`: report only; the step succeeds whatever the verdict. */
   failOn: 'failure' | 'never';
   /** Days the report artifact is kept (1–90); unset: the repository's default. */
@@ -48,9 +48,9 @@ export function readInputs(): ActionInputs {
   };
 }
 
-function getMode(): 'run' | 'merge' {
+function getMode(): ActionInputs['mode'] {
   const mode = core.getInput(Inputs.mode) || 'run';
-  if (mode !== 'run' && mode !== 'merge') throw new UsageError(`input ${Inputs.mode}: expected run or merge, got "${mode}"`);
+  if (mode !== 'run' && mode !== 'merge' && mode !== 'comment') throw new UsageError(`input ${Inputs.mode}: expected run, merge or comment, got "${mode}"`);
   return mode;
 }
 

@@ -8,10 +8,12 @@ import { UsageError, UserFacingError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { fetchBaseline } from '../github/baseline.js';
 import { readRunContext } from '../github/context.js';
-import { publishReport } from '../github/publish.js';
+import { commentKey, publishReport } from '../github/publish.js';
+import { commentForWorkflowRun, WorkflowRunError } from '../github/workflow-run.js';
 import { downloadShardReports } from '../github/shards.js';
 import type { Log } from '../log.js';
-import type { RunReport } from '../results/types.js';
+import { RunReportError } from '../results/read.js';
+import type { ReportSource, RunReport } from '../results/types.js';
 import { merge } from '../run/merge.js';
 import { run } from '../run/run.js';
 import { ProcessGroups } from '../stages/spawn.js';
@@ -36,17 +38,28 @@ export async function runAction(): Promise<void> {
   try {
     const inputs = readInputs();
     const cwd = resolve(inputs.workingDirectory);
+    // A workflow_run's comment for the run that triggered it: no config, nothing run.
+    if (inputs.mode === 'comment') return await commentMode(inputs, cwd);
     // Loaded once here; run() and merge() take it as it is. Inputs left empty follow its `report:` keys.
     const config = await loadConfig(resolve(cwd, inputs.config));
     const reportConfig = config.config.report;
+    const artifactBase = inputs.artifactName ?? reportConfig.artifact;
     const publishing: Publishing = {
       comment: inputs.comment ?? (reportConfig.comment ? 'always' : 'never'),
-      artifactName: (inputs.artifactName ?? reportConfig.artifact) + matrixSuffix(inputs),
+      artifactName: artifactBase + jobSuffix(inputs),
+    };
+    const context = await readRunContext();
+    const source: ReportSource | undefined = context && {
+      repository: `${context.repo.owner}/${context.repo.repo}`,
+      ...(context.pullRequest !== undefined ? { pull_request: context.pullRequest } : {}),
+      ...(context.headSha ? { head_sha: context.headSha } : {}),
+      ...(context.runId ? { run_id: context.runId } : {}),
+      comment_key: commentKey(context, inputs.matrix.join(', '), publishing.artifactName),
     };
     const baseline = (branch: string | undefined) => fetchBaselineFor(branch, inputs, publishing);
     const outcome =
       inputs.mode === 'merge'
-        ? await merge({ dirs: await downloadShards(publishing, inputs, cwd, log), config, cwd, reportDir: inputs.reportDir, baseline }, log)
+        ? await merge({ dirs: await downloadShards(artifactBase, inputs, cwd, log), config, cwd, reportDir: inputs.reportDir, baseline, source }, log)
         : await run(
             {
               config,
@@ -58,6 +71,7 @@ export async function runAction(): Promise<void> {
               signal: stop.signal,
               groups,
               baseline,
+              source,
             },
             log,
           );
@@ -68,7 +82,8 @@ export async function runAction(): Promise<void> {
     // A shard uploads its own artifact for the merge job and leaves the one comment to it.
     const published = await publishReport(outcome.report, outcome.reportDir, {
       token: inputs.githubToken,
-      artifactName: inputs.shard ? `${publishing.artifactName}-shard-${inputs.shard.index}` : publishing.artifactName,
+      // Shards upload under the base name: the merge job, whose job id differs, finds them by it.
+      artifactName: inputs.shard ? `${artifactBase}-shard-${inputs.shard.index}` : publishing.artifactName,
       comment: inputs.shard ? 'never' : publishing.comment,
       retentionDays: inputs.retentionDays,
       jobLabel: inputs.matrix.join(', '),
@@ -92,7 +107,7 @@ export async function runAction(): Promise<void> {
       else core.setFailed('chaos-gate: the gate failed; see the job summary for what broke');
     }
   } catch (error) {
-    if (error instanceof UserFacingError) core.setFailed(error.message);
+    if (error instanceof UserFacingError || error instanceof WorkflowRunError || error instanceof RunReportError) core.setFailed(error.message);
     else core.setFailed(`chaos-gate internal error: ${(error as Error)?.stack ?? String(error)}`);
   }
 }
@@ -108,25 +123,51 @@ function setReportOutputs(report: RunReport, reportDir: string): void {
 }
 
 /**
- * `-<job>-<matrix values>` when the matrix input is given: matrix jobs share one job id and one config,
- * so without it they would upload under one artifact name. Empty otherwise, keeping the name as configured.
+ * `-<job>-<matrix values>`: two jobs of one workflow with one config (or matrix jobs, which share a
+ * job id) would otherwise upload under one artifact name, which a workflow run cannot hold. A name
+ * given in the artifact-name input is kept as given, but for the matrix values.
  */
-function matrixSuffix(inputs: ActionInputs): string {
-  if (inputs.matrix.length === 0) return '';
+function jobSuffix(inputs: ActionInputs): string {
+  if (inputs.artifactName !== undefined && inputs.matrix.length === 0) return '';
   const parts = [process.env.GITHUB_JOB ?? '', ...inputs.matrix].filter(Boolean);
+  if (parts.length === 0) return '';
   // Artifact names may not hold " : < > | * ? \ / and read best without spaces.
   return `-${parts.join('-').replace(/["':<>|*?\\/\s,]+/g, '_')}`;
 }
 
 /** Every shard's artifact of this workflow run, downloaded; the folders to merge. */
-async function downloadShards(publishing: Publishing, inputs: ActionInputs, cwd: string, log: Log): Promise<string[]> {
-  const dirs = await downloadShardReports(publishing.artifactName, resolve(cwd, inputs.reportDir, 'shards'));
+async function downloadShards(artifactBase: string, inputs: ActionInputs, cwd: string, log: Log): Promise<string[]> {
+  const dirs = await downloadShardReports(artifactBase, resolve(cwd, inputs.reportDir, 'shards'));
   if (dirs.length === 0)
     throw new UsageError(
-      `mode: merge found no artifact named ${publishing.artifactName}-shard-* in this workflow run; do the shard jobs run with shard: I/N and come first (needs:)?`,
+      `mode: merge found no artifact named ${artifactBase}-shard-* in this workflow run; do the shard jobs run with shard: I/N and come first (needs:)?`,
     );
   log.info(`downloaded ${dirs.length} shard reports`);
   return dirs;
+}
+
+/**
+ * `mode: comment`: posts the comment, check run and job summary of the run that triggered this
+ * workflow_run. The step does not fail on a failing verdict: the check run carries it to the pull request.
+ */
+async function commentMode(inputs: ActionInputs, cwd: string): Promise<void> {
+  const { reports, warnings } = await commentForWorkflowRun({
+    token: inputs.githubToken,
+    artifactName: inputs.artifactName ?? 'chaos-gate-report',
+    exact: inputs.artifactName !== undefined,
+    comment: inputs.comment ?? 'always',
+    dir: resolve(cwd, inputs.reportDir),
+  });
+  for (const warning of warnings) core.warning(warning);
+  for (const posted of reports) {
+    setReportOutputs(posted.report, posted.reportDir);
+    if (posted.comment?.ok && posted.comment.id !== undefined) {
+      core.setOutput(Outputs.commentId, String(posted.comment.id));
+      core.setOutput(Outputs.commentUrl, posted.comment.url ?? '');
+    }
+    core.info(`chaos-gate: ${posted.artifact}: ${posted.report.verdict}${posted.comment?.ok ? `, comment ${posted.comment.action}` : ''}`);
+  }
+  core.setOutput(Outputs.verdict, reports.some((r) => r.report.verdict === 'fail') ? 'fail' : 'pass');
 }
 
 /** The latest successful run's report on `branch` (`report.baseline` in the config). */

@@ -220,7 +220,13 @@ export class MetricSet {
     else metric.add(Number(value));
   }
 
-  merge(other: MetricSet): this {
+  /** Adds `other`'s metrics (or only the one named `only`) into this set. */
+  merge(other: MetricSet, only?: string): this {
+    if (only !== undefined) {
+      const metric = other.metrics.get(only);
+      if (metric) (this.get(only, metric.type) as { merge(m: Metric): void }).merge(metric);
+      return this;
+    }
     for (const [name, metric] of other.metrics) {
       (this.get(name, metric.type) as { merge(m: Metric): void }).merge(metric);
     }

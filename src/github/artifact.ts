@@ -26,6 +26,19 @@ export async function uploadReport(name: string, dir: string, retentionDays?: nu
   }
 }
 
+/** Downloads artifact `artifactId` of workflow run `runId` (this run's or another's) into `path`. */
+export async function downloadRunArtifact(
+  options: { token: string; repo: { owner: string; repo: string }; runId: number; artifactId: number },
+  path: string,
+): Promise<void> {
+  // @actions/artifact is ~1 MB bundled: loaded when an artifact is moved, not when the step starts.
+  const { DefaultArtifactClient } = await import('@actions/artifact');
+  await new DefaultArtifactClient().downloadArtifact(options.artifactId, {
+    path,
+    findBy: { token: options.token, workflowRunId: options.runId, repositoryOwner: options.repo.owner, repositoryName: options.repo.repo },
+  });
+}
+
 /** The artifact's page in this run, from the runner's variables; undefined outside a workflow run. */
 function artifactUrl(id: number): string | undefined {
   const { GITHUB_SERVER_URL: server = 'https://github.com', GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;

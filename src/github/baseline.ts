@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRunReport } from '../results/read.js';
 import type { RunReport } from '../results/types.js';
+import { downloadRunArtifact } from './artifact.js';
 import { githubClient } from './octokit.js';
 
 export interface BaselineOptions {
@@ -62,12 +63,7 @@ export async function fetchBaseline(options: BaselineOptions): Promise<RunReport
 async function download(options: BaselineOptions, runId: number, artifactId: number): Promise<RunReport> {
   const dir = await mkdtemp(join(tmpdir(), 'chaos-gate-baseline-'));
   try {
-    // @actions/artifact is ~1 MB bundled: loaded when an artifact is moved, not when the step starts.
-    const { DefaultArtifactClient } = await import('@actions/artifact');
-    await new DefaultArtifactClient().downloadArtifact(artifactId, {
-      path: dir,
-      findBy: { token: options.token, workflowRunId: runId, repositoryOwner: options.repo.owner, repositoryName: options.repo.repo },
-    });
+    await downloadRunArtifact({ token: options.token, repo: options.repo, runId, artifactId }, dir);
     try {
       return await readRunReport(join(dir, 'metrics.json'), `metrics.json of artifact "${options.artifactName}" from run ${runId}`);
     } catch (error) {

@@ -39,8 +39,9 @@ export const READ_ONLY_WARNING =
   'chaos-gate could not comment on the pull request: the token is read-only (403 Resource not accessible by integration), ' +
   'which is how GitHub runs workflows for pull requests from forks. The verdict is unchanged and the full summary is in the ' +
   'job summary and the report artifact. To comment on fork pull requests, keep this workflow on `pull_request`, and add a ' +
-  'second workflow triggered `on: workflow_run` (types: [completed]) with `permissions: pull-requests: write`: it runs in the ' +
-  'base repository with a write token, downloads the report artifact of the triggering run and posts its summary.md.';
+  'second workflow triggered `on: workflow_run` (types: [completed]) with `permissions: pull-requests: write, checks: write, actions: read` ' +
+  'whose step is chaos-gate with `mode: comment`: it runs in the base repository with a write token and posts this report ' +
+  '(see docs/github-action.md, "Pull requests from forks").';
 
 /** A hidden HTML comment naming one workflow job (and shard): `<!-- chaos-gate: ci/chaos -->`. */
 export function commentMarker(job: string): string {

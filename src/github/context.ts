@@ -15,6 +15,20 @@ export interface RunContext {
   runUrl?: string;
   /** `<workflow> / <job>`: with the artifact name, tells this job's comment from its siblings'. */
   job: string;
+  /** The pull request's head commit (not GITHUB_SHA, which is the merge commit). */
+  headSha?: string;
+  runId?: number;
+  /** The run that triggered this one, in a `workflow_run` workflow. */
+  workflowRun?: TriggeringRun;
+}
+
+/** `workflow_run` in the event payload: the run whose report `mode: comment` posts. */
+export interface TriggeringRun {
+  id: number;
+  /** The event that started it: `pull_request` for a pull request's run, fork or not. */
+  event: string;
+  head_sha: string;
+  html_url?: string;
 }
 
 /** The run's context, or undefined outside a GitHub Actions run (no GITHUB_REPOSITORY). */
@@ -22,7 +36,9 @@ export async function readRunContext(env: NodeJS.ProcessEnv = process.env): Prom
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   if (!owner || !repo) return undefined;
   const event = await readEvent(env.GITHUB_EVENT_PATH);
-  const pr = event?.pull_request as { number?: unknown; base?: { ref?: unknown } } | undefined;
+  const pr = event?.pull_request as { number?: unknown; base?: { ref?: unknown }; head?: { sha?: unknown } } | undefined;
+  const trigger = event?.workflow_run as Partial<Record<keyof TriggeringRun, unknown>> | undefined;
+  const runId = Number(env.GITHUB_RUN_ID);
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   return {
     repo: { owner, repo },
@@ -30,6 +46,17 @@ export async function readRunContext(env: NodeJS.ProcessEnv = process.env): Prom
     baseBranch: typeof pr?.base?.ref === 'string' ? pr.base.ref : env.GITHUB_REF_NAME || undefined,
     runUrl: env.GITHUB_RUN_ID ? `${server}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
     job: `${env.GITHUB_WORKFLOW ?? 'workflow'} / ${env.GITHUB_JOB ?? 'job'}`,
+    headSha: typeof pr?.head?.sha === 'string' ? pr.head.sha : undefined,
+    runId: Number.isSafeInteger(runId) && runId > 0 ? runId : undefined,
+    workflowRun:
+      typeof trigger?.id === 'number' && typeof trigger.head_sha === 'string'
+        ? {
+            id: trigger.id,
+            event: String(trigger.event ?? ''),
+            head_sha: trigger.head_sha,
+            ...(typeof trigger.html_url === 'string' ? { html_url: trigger.html_url } : {}),
+          }
+        : undefined,
   };
 }
 

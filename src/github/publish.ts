@@ -11,7 +11,7 @@
 import * as core from '@actions/core';
 import { uploadReport, type UploadOutcome } from './artifact.js';
 import { commentBudget, commentMarker, postComment, readState, stateLine, type CommentOutcome, type CommentState } from './comment.js';
-import { readRunContext } from './context.js';
+import { readRunContext, type RunContext } from './context.js';
 import { JOB_SUMMARY_LIMIT, renderSummary } from '../report/summary.js';
 import type { RunReport } from '../results/types.js';
 
@@ -34,6 +34,12 @@ export interface PublishOptions {
   testPath?: (file: string) => string;
   /** Tells this job's comment from its siblings' (matrix values); empty for a job of its own. */
   jobLabel?: string;
+  /** The comment's key as recorded in metrics.json (`source.comment_key`); default from the run's context. */
+  commentKey?: string;
+  /** The pull request to comment on; default the run's (mode: comment gives the fork's). */
+  pullRequest?: number;
+  /** Links in the comment and job summary; default this run's page and artifact. */
+  runUrl?: string;
   /** The base branch's report, for deltas. */
   baseline?: RunReport;
 }
@@ -53,7 +59,7 @@ export async function publishReport(report: RunReport, reportDir: string, option
   const context = await readRunContext();
   const artifact = await uploadReport(options.artifactName, reportDir, options.retentionDays);
   if (!artifact.ok) warnings.push(artifact.warning);
-  const links = { run: context?.runUrl, artifact: artifact.ok ? artifact.url : undefined };
+  const links = { run: options.runUrl ?? context?.runUrl, artifact: artifact.ok ? artifact.url : undefined };
 
   if (process.env.GITHUB_STEP_SUMMARY) {
     try {
@@ -64,20 +70,40 @@ export async function publishReport(report: RunReport, reportDir: string, option
   }
 
   let comment: CommentOutcome | undefined;
-  if (options.comment !== 'never' && context?.pullRequest !== undefined) {
+  const pullRequest = options.pullRequest ?? context?.pullRequest;
+  if (options.comment !== 'never' && context && pullRequest !== undefined) {
     if (!options.token) {
       warnings.push('chaos-gate did not comment on the pull request: the github-token input is empty');
     } else {
-      const marker = commentMarker(`${context.job}${options.jobLabel ? ` (${options.jobLabel})` : ''} / ${options.artifactName}`);
-      const state = commentState(report);
-      const head = `${marker}\n${stateLine(state)}`;
-      const body = `${head}\n${renderSummary(report, { budget: commentBudget(head), links, baseline: options.baseline })}`;
-      const shouldPost = (existing: string | undefined) => wantsComment(options.comment, state, existing);
-      comment = await postComment({ token: options.token, repo: context.repo, issueNumber: context.pullRequest, body, marker, shouldPost });
+      const key = options.commentKey ?? commentKey(context, options.jobLabel, options.artifactName);
+      comment = await postStickyComment(report, { ...options, repo: context.repo, pullRequest, key, links });
       if (!comment.ok) warnings.push(comment.warning);
     }
   }
   return { artifact, comment, warnings };
+}
+
+/** `<workflow> / <job> (<matrix values>) / <artifact>`: what tells one job's sticky comment from another's. */
+export function commentKey(context: RunContext, jobLabel: string | undefined, artifactName: string): string {
+  return `${context.job}${jobLabel ? ` (${jobLabel})` : ''} / ${artifactName}`;
+}
+
+/** Posts or updates the comment keyed `key`, rendered from the report within GitHub's limit, as the comment mode says. */
+export async function postStickyComment(
+  report: RunReport,
+  options: Pick<PublishOptions, 'token' | 'comment' | 'baseline'> & {
+    repo: RunContext['repo'];
+    pullRequest: number;
+    key: string;
+    links: { run?: string; artifact?: string };
+  },
+): Promise<CommentOutcome> {
+  const marker = commentMarker(options.key);
+  const state = commentState(report);
+  const head = `${marker}\n${stateLine(state)}`;
+  const body = `${head}\n${renderSummary(report, { budget: commentBudget(head), links: options.links, baseline: options.baseline })}`;
+  const shouldPost = (existing: string | undefined) => wantsComment(options.comment, state, existing);
+  return postComment({ token: options.token, repo: options.repo, issueNumber: options.pullRequest, body, marker, shouldPost });
 }
 
 function commentState(report: RunReport): CommentState {

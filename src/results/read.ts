@@ -33,6 +33,7 @@ const runReport = z.object({
       tests: z.object({ total: count, passed: count, failed: count, errors: count, skipped: count }).optional(),
       failures: z.array(z.object({ suite: z.string(), name: z.string(), message: z.string() })).optional(),
       reason: z.string().optional(),
+      tests_note: z.string().optional(),
       log: z.string().optional(),
       metrics,
     }),
@@ -80,6 +81,19 @@ const runReport = z.object({
     windows: z.array(z.object({ experiment: z.string(), start: z.number(), end: z.number() })),
   }),
   errors: z.array(z.string()),
+  // Untrusted when it comes from a fork's artifact: `mode: comment` checks it against the event.
+  source: z
+    .object({
+      repository: z.string().max(200),
+      pull_request: z.number().int().positive().optional(),
+      head_sha: z
+        .string()
+        .regex(/^[0-9a-f]{40,64}$/, 'expected a commit SHA')
+        .optional(),
+      run_id: z.number().int().positive().optional(),
+      comment_key: z.string().max(500).optional(),
+    })
+    .optional(),
 }) satisfies z.ZodType<RunReport>;
 
 /**

@@ -167,6 +167,22 @@ export function outcomeOf(t: ThresholdResult): ThresholdOutcome {
   return t.outcome ?? (t.ok ? 'held' : 'broken');
 }
 
+/**
+ * Where a run happened, as the GitHub face saw it: what `mode: comment` in a `workflow_run`
+ * workflow needs to comment for a pull request from a fork, whose own run cannot.
+ */
+export interface ReportSource {
+  /** `owner/repo`. */
+  repository: string;
+  /** The pull request the run checked, when it ran for one. */
+  pull_request?: number;
+  /** The pull request's head commit, which the `workflow_run` event names too (it must match). */
+  head_sha?: string;
+  run_id?: number;
+  /** What tells this job's sticky comment from its siblings' (workflow, job, matrix values, artifact). */
+  comment_key?: string;
+}
+
 export interface RunReport {
   version: 1;
   /** The chaos-gate that wrote the file (its package version; `dev` when run from source). Set by writeReports. */
@@ -185,4 +201,6 @@ export interface RunReport {
   timeline: { series: SeriesPoint[]; windows: FaultWindow[] };
   /** Things that went wrong outside a stage (a service that crashed, a run stopped by max_duration). */
   errors: string[];
+  /** Set by the GitHub face: the repository, pull request and job the run was for. */
+  source?: ReportSource;
 }

@@ -10,7 +10,7 @@ import { reportLookup } from '../gate/report-metrics.js';
 import { judge, unrecovered } from '../gate/thresholds.js';
 import { decide } from '../gate/verdict.js';
 import { readRunReport } from '../results/read.js';
-import type { RunReport } from '../results/types.js';
+import type { ReportSource, RunReport } from '../results/types.js';
 import { writeReports } from '../report/write.js';
 import type { Log } from '../log.js';
 import { lookUpBaseline, printVerdict, type RunOutcome } from './run.js';
@@ -24,6 +24,8 @@ export interface MergeOptions {
   cwd?: string;
   /** As in run(): finds the report to compare with, given `report.baseline`. */
   baseline?: (branch: string | undefined) => Promise<RunReport | undefined>;
+  /** As in run(): recorded in metrics.json as `source`. */
+  source?: ReportSource;
 }
 
 export async function merge(options: MergeOptions, log: Log): Promise<RunOutcome> {
@@ -41,7 +43,7 @@ export async function merge(options: MergeOptions, log: Log): Promise<RunOutcome
     unrecovered: unrecovered(merged.experiments),
   });
   const unverdicted = { ...merged, thresholds };
-  const report: RunReport = { ...unverdicted, verdict: decide(unverdicted) };
+  const report: RunReport = { ...unverdicted, verdict: decide(unverdicted), ...(options.source ? { source: options.source } : {}) };
   const reportDir = resolve(cwd, options.reportDir);
   await writeReports(reportDir, report, {}, baseline);
   printVerdict(report, reportDir, cwd, log);

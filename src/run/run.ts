@@ -24,6 +24,7 @@ import {
   STAGE_ORDER,
   type ExperimentReport,
   type FaultWindow,
+  type ReportSource,
   type RunReport,
   type SeriesPoint,
   type JunitCase,
@@ -65,6 +66,8 @@ export interface RunOptions {
   groups?: ProcessGroups;
   /** Finds the report to compare with; given `report.baseline` (a branch) when the config sets it. */
   baseline?: (branch: string | undefined) => Promise<RunReport | undefined>;
+  /** Recorded in metrics.json as `source` (the GitHub face's repository, pull request and job). */
+  source?: ReportSource;
 }
 
 export interface RunOutcome {
@@ -177,6 +180,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
   }
 
   const report = runState.finish(baseline, log);
+  if (options.source) report.source = options.source;
   const writeErrors = await writeReports(reportDir, report, runState.cases, baseline, (file) => throwIfInjected(`report:${file}`));
   for (const error of writeErrors) runState.internalError('', new Error(error), log, false);
   if (writeErrors.length > 0) Object.assign(report, { verdict: 'fail', errors: [...report.errors, ...writeErrors] });

@@ -178,6 +178,16 @@ describe('several jobs on one pull request', () => {
     expect(github.commentsOf('acme/shop', 7)).toHaveLength(2);
   });
 
+  it('two jobs with one config and no artifact-name upload apart, under names derived from their job ids', async () => {
+    const dir = await project();
+    for (const job of ['api', 'web']) {
+      const ran = await step(dir, 10, {}, job);
+      expect(ran.code, ran.stdout).toBe(0);
+    }
+    expect(github.artifacts.map((a) => a.name)).toEqual(['chaos-gate-report-api', 'chaos-gate-report-web']);
+    expect(github.commentsOf('acme/shop', 7)).toHaveLength(2);
+  });
+
   it('separate jobs comment apart', async () => {
     const dir = await project();
     await step(dir, 10, { 'artifact-name': 'report-a' }, 'api');

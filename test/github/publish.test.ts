@@ -129,6 +129,7 @@ describe('readRunContext', () => {
       baseBranch: 'main',
       runUrl: 'https://github.com/acme/shop/actions/runs/1000',
       job: 'CI / chaos',
+      runId: 1000,
     });
   });
 

@@ -45,6 +45,16 @@ export interface FakeArtifact {
   expires_at?: string;
 }
 
+export interface FakeCheckRun {
+  id: number;
+  repo: string;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string;
+  output: { title: string; summary: string };
+}
+
 export interface LoggedRequest {
   method: string;
   path: string;
@@ -77,6 +87,10 @@ export class FakeGitHub {
   private readonly blocks = new Map<string, Map<string, Buffer>>();
   /** Blob key of each artifact created but not yet finalized, by name. */
   private readonly pendingUploads = new Map<string, { blob: string; expiresAt?: string }>();
+  /** Pull requests by `owner/repo#number`: what `GET /repos/{repo}/pulls/{n}` answers (its head commit). */
+  readonly pulls = new Map<string, { head_sha: string }>();
+  /** Check runs created, oldest first. */
+  readonly checkRuns: FakeCheckRun[] = [];
   /** When true, every write answers 403 as it does for a pull request from a fork. */
   readOnly = false;
   /** The token the REST API accepts (`token …` or `Bearer …`). */
@@ -255,6 +269,31 @@ export class FakeGitHub {
         .filter((r) => !q.get('status') || r.status === q.get('status') || r.conclusion === q.get('status'));
       const { items } = paginate(url, runs);
       return send(res, 200, { total_count: runs.length, workflow_runs: items.map((r) => this.runJson(m![1], r)) }, headers);
+    }
+    if ((m = path.match(/^\/repos\/([^/]+\/[^/]+)\/pulls\/(\d+)$/)) && method === 'GET') {
+      const pr = this.pulls.get(`${m[1]}#${m[2]}`);
+      if (!pr) return notFound(res, headers);
+      const number = Number(m[2]);
+      return send(res, 200, { number, state: 'open', head: { sha: pr.head_sha }, html_url: `https://github.com/${m[1]}/pull/${number}` }, headers);
+    }
+    if ((m = path.match(/^\/repos\/([^/]+\/[^/]+)\/check-runs$/)) && method === 'POST') {
+      if (this.readOnly) return forbidden(res, 'checks/runs#create-a-check-run', headers);
+      const body = parseJson(raw) ?? {};
+      const output = (body.output ?? {}) as { title?: unknown; summary?: unknown };
+      if (typeof body.name !== 'string' || typeof body.head_sha !== 'string' || typeof output.summary !== 'string' || output.summary.length > 65_535) {
+        return unprocessable(res, headers);
+      }
+      const run: FakeCheckRun = {
+        id: this.nextId++,
+        repo: m[1],
+        name: body.name,
+        head_sha: body.head_sha,
+        status: String(body.status),
+        conclusion: String(body.conclusion),
+        output: { title: String(output.title), summary: output.summary },
+      };
+      this.checkRuns.push(run);
+      return send(res, 201, { ...run, html_url: `https://github.com/${m[1]}/runs/${run.id}` }, headers);
     }
     if ((m = path.match(/^\/repos\/([^/]+\/[^/]+)\/actions\/runs\/(\d+)\/artifacts$/)) && method === 'GET') {
       const name = url.searchParams.get('name');
