@@ -12,6 +12,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** More fields of the error's body, as Toxiproxy's populate adds `"proxies": null`. */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -53,6 +55,15 @@ const STATUSES: Mapping<Error>[] = [
   map({ error: UnknownRouteError, status: 400, field: 'route' }),
   map({ error: ListenError, status: (error: ListenError) => (error.problem === 'in_use' ? 409 : 400) }),
 ];
+
+/**
+ * A proxy's listen address taken, in Toxiproxy's words: Go's net error, which it answers with a 500.
+ * (Mocks, which Toxiproxy lacks, keep the 409 that names the field.)
+ */
+export function asToxiproxyListenError(error: unknown): unknown {
+  if (error instanceof ListenError && error.problem === 'in_use') return new ApiError(500, `listen tcp ${error.address}: bind: address already in use`);
+  return error;
+}
 
 /** Any error thrown while handling a call, as the API answers it; what no mapping knows is a 500. */
 export function toApiError(error: unknown): ApiError {

@@ -5,10 +5,12 @@
  *
  *   Toxiproxy client ──HTTP──► these routes ──► ProxyRegistry ──► Proxy (listener, connections, toxics)
  */
+import { PopulateError } from '../proxy/errors.js';
 import type { ProxyRegistry } from '../proxy/registry.js';
-import { populateSchema, proxySchema, proxyUpdateSchema, toxicSchema, toxicUpdateSchema, validate } from '../proxy/schema.js';
+import { TOXIC_TYPES } from '../proxy/toxics/index.js';
+import { populateSchema, proxySchema, STREAMS, proxyUpdateSchema, toxicSchema, toxicUpdateSchema, validate } from '../proxy/schema.js';
 import { MAX_TIMER_MS } from '../units/duration.js';
-import { ApiError } from './errors.js';
+import { ApiError, asToxiproxyListenError, toApiError } from './errors.js';
 import { listenGuard, type ListenGuard } from './listen-guard.js';
 import type { Handler, Router } from './router.js';
 
@@ -22,17 +24,30 @@ export function proxyRoutes(router: Router, proxies: ProxyRegistry, checkListen:
   router.add('GET', '/proxies', () => ok(Object.fromEntries(proxies.list().map((p) => [p.name, p.toJSON()]))));
 
   router.add('POST', '/proxies', async (req) => {
+    requireFields(req.body);
     const definition = validate(proxySchema, req.body);
     checkListen(definition.listen, 'listen');
-    const proxy = await proxies.create(definition);
+    const proxy = await proxies.create(definition).catch((error: unknown) => {
+      throw asToxiproxyListenError(error);
+    });
     return ok(proxy.toJSON(), 201);
   });
 
+  // As Toxiproxy's: every entry is checked first (nothing is created when one lacks a field); then
+  // proxies are created in order, and on a failure those before it stay, listed in the error's body.
   router.add('POST', '/populate', async (req) => {
-    const definitions = validate(populateSchema, req.body);
-    definitions.forEach((definition, i) => checkListen(definition.listen, `[${i}].listen`));
-    const created = await proxies.populate(definitions);
-    return ok({ proxies: created.map((p) => p.toJSON()) }, 201);
+    const body = req.body;
+    if (Array.isArray(body)) validateWith(() => body.forEach((entry: unknown, i: number) => requireFields(entry, ` at proxy ${i + 1}`)), { proxies: null });
+    const definitions = validateWith(() => validate(populateSchema, body), { proxies: null });
+    definitions.forEach((definition, i) => validateWith(() => checkListen(definition.listen, `[${i}].listen`), { proxies: null }));
+    try {
+      const created = await proxies.populate(definitions);
+      return ok({ proxies: created.map((p) => p.toJSON()) }, 201);
+    } catch (error) {
+      if (!(error instanceof PopulateError)) throw error;
+      const { status, message } = toApiError(asToxiproxyListenError(error.cause));
+      return ok({ error: message, status, proxies: error.created.map((p) => p.toJSON()) }, status);
+    }
   });
 
   router.add('GET', '/proxies/{proxy}', ({ params }) => ok(proxyOf(params).toJSON()));
@@ -41,7 +56,9 @@ export function proxyRoutes(router: Router, proxies: ProxyRegistry, checkListen:
     const proxy = proxyOf(params);
     const change = validate(proxyUpdateSchema, body ?? {});
     checkListen(change.listen, 'listen');
-    await proxies.update(proxy.name, change);
+    await proxies.update(proxy.name, change).catch((error: unknown) => {
+      throw asToxiproxyListenError(error);
+    });
     return ok(proxy.toJSON());
   };
   router.add('POST', '/proxies/{proxy}', update);
@@ -61,7 +78,11 @@ export function proxyRoutes(router: Router, proxies: ProxyRegistry, checkListen:
   );
 
   // Through the registry, so the toxic expires after safety.fault_ttl.
-  router.add('POST', '/proxies/{proxy}/toxics', ({ params, body }) => ok(proxies.addToxic(params.proxy, validate(toxicSchema, body)).toJSON()));
+  router.add('POST', '/proxies/{proxy}/toxics', ({ params, body }) => {
+    proxyOf(params);
+    toxicWords(body);
+    return ok(proxies.addToxic(params.proxy, validate(toxicSchema, body)).toJSON());
+  });
 
   router.add('GET', '/proxies/{proxy}/toxics/{toxic}', ({ params }) => ok(proxyOf(params).getToxic(params.toxic).toJSON()));
 
@@ -92,6 +113,35 @@ export function proxyRoutes(router: Router, proxies: ProxyRegistry, checkListen:
     if (count < wanted) throw new ApiError(408, `timed out after ${timeout} ms waiting for ${wanted} connections (have ${count})`);
     return ok({ count });
   });
+}
+
+/** Toxiproxy's check, word for word: `missing required field: name` (400) for an absent or empty name or upstream. */
+function requireFields(body: unknown, where = ''): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+  for (const field of ['name', 'upstream'] as const) {
+    const value = (body as Record<string, unknown>)[field];
+    if (value === undefined || value === null || value === '') throw new ApiError(400, `missing required field: ${field}${where}`);
+  }
+}
+
+/** Toxiproxy's words for an unknown toxic type or stream, which its clients may match on. */
+function toxicWords(body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  const { type, stream } = body as Record<string, unknown>;
+  if (!(TOXIC_TYPES as readonly unknown[]).includes(type)) throw new ApiError(400, 'invalid toxic type');
+  if (stream !== undefined && stream !== '' && !(STREAMS as readonly unknown[]).includes(stream)) {
+    throw new ApiError(400, 'stream was invalid, can be either upstream or downstream');
+  }
+}
+
+/** Runs a check whose ApiError is answered with `extra` fields in its body (populate's `"proxies": null`). */
+function validateWith<T>(check: () => T, extra: Record<string, unknown>): T {
+  try {
+    return check();
+  } catch (error) {
+    const api = toApiError(error);
+    throw new ApiError(api.status, api.message, extra);
+  }
 }
 
 function wholeNumber(text: string | null, field: string): number {

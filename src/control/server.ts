@@ -68,7 +68,7 @@ export class ControlServer {
       write(res, await handler(request));
     } catch (error) {
       const api = toApiError(error);
-      write(res, { status: api.status, json: { error: api.message, status: api.status } });
+      write(res, { status: api.status, json: { error: api.message, status: api.status, ...api.extra } });
     }
   }
 
@@ -123,7 +123,8 @@ function parseJson(raw: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text);
-  } catch {
-    throw ApiError.bad('request body is not valid JSON');
+  } catch (error) {
+    // Toxiproxy's words, with the parser's reason.
+    throw ApiError.bad(`bad request body: ${(error as Error).message}`);
   }
 }

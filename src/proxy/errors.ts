@@ -28,6 +28,17 @@ export class AlreadyExistsError extends Error {
   }
 }
 
+/** `POST /populate` stopped at a proxy it could not create; `created` are those before it, which stay. */
+export class PopulateError extends Error {
+  override name = 'PopulateError';
+  constructor(
+    override readonly cause: unknown,
+    readonly created: readonly { toJSON(): unknown }[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 /** A bad proxy or toxic definition or change, naming the field when there is one (`attributes.latency: …`): 400. */
 export class InvalidProxyInputError extends Error {
   override name = 'InvalidProxyInputError';

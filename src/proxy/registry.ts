@@ -8,7 +8,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ListenError, splitHostPort } from '../address.js';
 import { FaultExpiry } from '../fault-expiry.js';
-import { AlreadyExistsError, InvalidProxyInputError, NotFoundError, ResetIncompleteError, UpstreamRefusedError } from './errors.js';
+import { AlreadyExistsError, InvalidProxyInputError, NotFoundError, PopulateError, ResetIncompleteError, UpstreamRefusedError } from './errors.js';
 import { prometheusText } from './prometheus.js';
 import { Proxy } from './proxy.js';
 import type { ProxyDefinition, ProxyUpdate, ToxicDefinition, ToxicUpdate } from './schema.js';
@@ -111,7 +111,8 @@ export class ProxyRegistry {
       try {
         result.push(await this.create(definition));
       } catch (error) {
-        throw error instanceof ListenError ? error.at(`[${i}].listen`) : error;
+        // As Toxiproxy: the proxies before the one that failed stay, and the caller is told which.
+        throw new PopulateError(error instanceof ListenError ? error.at(`[${i}].listen`) : error, result);
       }
     }
     return result;

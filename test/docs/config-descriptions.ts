@@ -260,6 +260,7 @@ export const TOXIC_DESCRIPTIONS: Record<string, string> = {
   'slicer.size_variation': 'bytes, below average_size',
   'slicer.delay': 'µs between pieces',
   limit_data: 'The first `bytes` bytes pass, then the connection is closed.',
+  noop: "Bytes pass untouched (Toxiproxy's noop, for checking a client or the API).",
   'limit_data.bytes': 'bytes',
   stall: 'Stops reading: the sender meets backpressure, as with an overloaded or deadlocked peer.',
   blackhole: 'Reads and discards: the receiver never hears anything.',

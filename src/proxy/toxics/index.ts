@@ -11,6 +11,7 @@ import * as corrupt from './corrupt.js';
 import * as latency from './latency.js';
 import * as limitData from './limit-data.js';
 import * as limitTime from './limit-time.js';
+import * as noop from './noop.js';
 import * as resetPeer from './reset-peer.js';
 import * as slicer from './slicer.js';
 import * as slowClose from './slow-close.js';
@@ -32,6 +33,7 @@ const kinds = {
   reset_peer: resetPeer,
   slicer,
   limit_data: limitData,
+  noop,
   stall,
   blackhole,
   close_on_data: closeOnData,
