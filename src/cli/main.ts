@@ -1,5 +1,5 @@
 /**
- * The terminal face: `chaos-gate run|merge|validate|init|serve`. Parses arguments, calls the same run()
+ * The terminal face: `chaos-gate run|merge|validate|init|serve`, and `proxy|toxic` (toxiproxy-cli's verbs, in toxics.ts). Parses arguments, calls the same run()
  * as the action, and turns outcomes into exit codes: 0 passed, 1 failed, 2 bad config or usage,
  * 3 the environment could not start or chaos-gate itself failed (an internal error).
  */
@@ -20,6 +20,7 @@ import { parseShard } from '../run/shard.js';
 import { checkSafety } from '../run/safety.js';
 import { ProcessGroups } from '../stages/spawn.js';
 import { init } from './init.js';
+import { addFaultCommands } from './toxics.js';
 import { terminalLog } from './log.js';
 
 declare const CHAOS_GATE_VERSION: string | undefined;
@@ -119,6 +120,8 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (opts: { config: string; reportDir: string }) => {
       await serve(opts.config, resolve(opts.reportDir, 'logs'), log, stop, groups);
     });
+
+  addFaultCommands(program, log);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -4,6 +4,8 @@ export class ChaosGateApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The answer's JSON, e.g. populate's `proxies` (those created before the failure). */
+    readonly body?: unknown,
   ) {
     super(message);
     this.name = 'ChaosGateApiError';
@@ -40,7 +42,7 @@ export class ApiHttp {
     const parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
     if (!response.ok) {
       const message = (parsed as { error?: string } | undefined)?.error ?? `HTTP ${response.status}`;
-      throw new ChaosGateApiError(response.status, `${method} ${path}: ${message}`);
+      throw new ChaosGateApiError(response.status, `${method} ${path}: ${message}`, parsed);
     }
     return parsed as T;
   }

@@ -6,13 +6,30 @@
  *   …
  *   await gate.reset();
  */
+import type { ProxySpec } from '../wire/proxy.js';
+import type { ServiceStatus } from '../wire/services.js';
+import type { Fault } from './fault.js';
 import { ApiHttp, type ClientOptions } from './http.js';
 import { MockClient } from './mock.js';
 import { ProxyClient, type ProxyInfo } from './proxy.js';
+import { ServiceClient } from './service.js';
 
+export { Fault } from './fault.js';
 export { ChaosGateApiError, type ClientOptions } from './http.js';
-export { MockClient } from './mock.js';
-export { ProxyClient, type ProxyInfo, type Stream, type ToxicInfo, type ToxicSpec } from './proxy.js';
+export { MockClient, type JournalFilter } from './mock.js';
+export {
+  ProxyClient,
+  type ProxyChange,
+  type ProxyInfo,
+  type ProxySpec,
+  type Stream,
+  type ToxicAttributes,
+  type ToxicInfo,
+  type ToxicSpec,
+  type ToxicType,
+} from './proxy.js';
+export { ServiceClient } from './service.js';
+export type { ServiceAction, ServiceState, ServiceStatus } from '../wire/services.js';
 
 export class ChaosGate {
   private readonly http: ApiHttp;
@@ -41,9 +58,53 @@ export class ChaosGate {
     await this.http.request('POST', '/metrics', lines);
   }
 
+  /** One declared service by name: kill, stop and freeze it. */
+  service(name: string): ServiceClient {
+    return new ServiceClient(this.http, name);
+  }
+
   /** Every proxy, by name. */
   proxies(): Promise<Record<string, ProxyInfo>> {
     return this.http.request('GET', '/proxies');
+  }
+
+  /** Creates a proxy (409 when the name is taken); `listen` defaults to a free port on 127.0.0.1. */
+  async createProxy(spec: ProxySpec): Promise<ProxyClient> {
+    const created = await this.http.request<ProxyInfo>('POST', '/proxies', spec);
+    return this.proxy(created.name);
+  }
+
+  /**
+   * Creates or replaces proxies, as Toxiproxy's populate: every entry is checked first; then they
+   * are created in order, and on a failure the error's `body.proxies` lists those that were.
+   */
+  async populate(specs: ProxySpec[]): Promise<ProxyInfo[]> {
+    return (await this.http.request<{ proxies: ProxyInfo[] }>('POST', '/populate', specs)).proxies;
+  }
+
+  /** Deletes a proxy by name. */
+  deleteProxy(name: string): Promise<void> {
+    return this.proxy(name).delete();
+  }
+
+  /** Every declared service, by name. */
+  services(): Promise<Record<string, ServiceStatus>> {
+    return this.http.request('GET', '/services');
+  }
+
+  /** The Toxiproxy version the API reports (its clients check that /version answers). */
+  async version(): Promise<string> {
+    return (await this.http.request<{ version: string }>('GET', '/version')).version;
+  }
+
+  /** Runs `body` with the fault `start` makes, and reverts it after, whether `body` returns or throws. */
+  async withFault<T>(start: () => Promise<Fault>, body: () => Promise<T>): Promise<T> {
+    const fault = await start();
+    try {
+      return await body();
+    } finally {
+      await fault.revert();
+    }
   }
 
   /** Back to the start: every proxy enabled and accepting with no toxics (Toxiproxy's /reset), mocks reset. */

@@ -7,42 +7,18 @@
  * As in TcpGate, a direction has one condition at a time: each `toServer…`/`toClient…` call
  * replaces what that direction had, and `…Pass()` clears it.
  */
+import type { ProxyChange, ProxyJson, Stream, ToxicJson, ToxicSpec, ToxicType, ToxicAttributes } from '../wire/proxy.js';
+import { Fault } from './fault.js';
 import type { ApiHttp } from './http.js';
 
-export type Stream = 'upstream' | 'downstream';
-
+export type { ProxyChange, ProxySpec, Stream, ToxicAttributes, ToxicSpec, ToxicType } from '../wire/proxy.js';
 /** A toxic as the API answers it (Toxiproxy's JSON). */
-export interface ToxicInfo {
-  name: string;
-  type: string;
-  stream: Stream;
-  /** Share of connections affected, 0..1, rolled per connection. */
-  toxicity: number;
-  seed?: number;
-  attributes: Record<string, number>;
-}
-
-/** A toxic to add: `name` defaults to `<type>_<stream>`, `stream` to downstream, `toxicity` to 1. */
-export interface ToxicSpec {
-  type: string;
-  name?: string;
-  stream?: Stream;
-  toxicity?: number;
-  /** Makes every random roll of the toxic (toxicity, jitter, slicing, corruption) repeatable. */
-  seed?: number;
-  attributes?: Record<string, number>;
-}
-
+export type ToxicInfo = ToxicJson;
 /** A proxy as the API answers it. */
-export interface ProxyInfo {
-  name: string;
-  /** `host:port` the proxy listens on. */
-  listen: string;
-  upstream: string;
-  enabled: boolean;
-  accepting: boolean;
-  toxics: ToxicInfo[];
-}
+export type ProxyInfo = ProxyJson;
+
+/** Tells the faults of one client apart. */
+let faults = 0;
 
 const STREAM = { server: 'upstream', client: 'downstream' } as const;
 type Side = keyof typeof STREAM;
@@ -63,7 +39,7 @@ export class ProxyClient {
   }
 
   /** Changes listen, upstream, enabled or accepting (a new listen or upstream restarts the proxy). */
-  update(change: Partial<Pick<ProxyInfo, 'listen' | 'upstream' | 'enabled' | 'accepting'>>): Promise<ProxyInfo> {
+  update(change: ProxyChange): Promise<ProxyInfo> {
     return this.http.request('POST', this.path, change);
   }
 
@@ -108,9 +84,50 @@ export class ProxyClient {
     return this.http.request('GET', `${this.path}/toxics`);
   }
 
-  /** Adds any toxic (Toxiproxy's or the TCP gate's types); live connections get it at once. */
-  addToxic(toxic: ToxicSpec): Promise<ToxicInfo> {
+  /** Adds any toxic (Toxiproxy's or the TCP gate's types), its attributes typed by its type; live connections get it at once. */
+  addToxic<T extends ToxicType>(toxic: ToxicSpec<T>): Promise<ToxicInfo> {
     return this.http.request('POST', `${this.path}/toxics`, toxic);
+  }
+
+  /** Deletes the proxy: its listener closes and its connections end. */
+  async delete(): Promise<void> {
+    await this.http.request('DELETE', this.path);
+  }
+
+  /**
+   * Adds a toxic under a name of its own and returns a Fault that removes it: with `await using`,
+   * when the scope ends. `stream` defaults to downstream (server → client), as in Toxiproxy.
+   */
+  async fault<T extends ToxicType>(toxic: ToxicSpec<T>): Promise<Fault> {
+    const name = toxic.name ?? `${toxic.type}_${toxic.stream ?? 'downstream'}_${(++faults).toString(36)}`;
+    const added = await this.addToxic({ ...toxic, name } as ToxicSpec<T>);
+    return new Fault(`${added.type} on proxy ${this.name}`, async () => {
+      await this.removeToxic(added.name).catch((error: unknown) => {
+        // Removed already (a reset, or its TTL): nothing is left faulted.
+        if ((error as { status?: number }).status !== 404) throw error;
+      });
+    });
+  }
+
+  /** `ms` (± `jitter` ms) added to the server's answers (or the client's requests with `stream: 'upstream'`), as a Fault. */
+  latency(ms: number, options: { jitter?: number; stream?: Stream } = {}): Promise<Fault> {
+    return this.fault({ type: 'latency', stream: options.stream, attributes: { latency: ms, jitter: options.jitter ?? 0 } });
+  }
+
+  /** The bandwidth limited to `kbPerSecond` KB/s, as a Fault. */
+  bandwidth(kbPerSecond: number, options: { stream?: Stream } = {}): Promise<Fault> {
+    return this.fault({ type: 'bandwidth', stream: options.stream, attributes: { rate: kbPerSecond } });
+  }
+
+  /** Nothing passes; connections close after `ms` (0: never), as a Fault. */
+  timeout(ms = 0, options: { stream?: Stream } = {}): Promise<Fault> {
+    return this.fault({ type: 'timeout', stream: options.stream, attributes: { timeout: ms } });
+  }
+
+  /** The proxy refuses connections and closes live ones until the Fault is reverted (Toxiproxy's "down"). */
+  async down(): Promise<Fault> {
+    await this.disable();
+    return new Fault(`proxy ${this.name} down`, async () => void (await this.enable()));
   }
 
   /** New attributes (merged over the current ones) and/or toxicity; live connections switch at once. */
@@ -179,7 +196,7 @@ export class ProxyClient {
   toClientSlowClose = (ms: number) => this.set('client', 'slow_close', { delay: ms });
 
   /** Makes `type` the one condition of a direction; the same type is updated in place (no gap without it). */
-  private async set(side: Side, type: string, attributes: Record<string, number>, seed?: number): Promise<ToxicInfo> {
+  private async set<T extends ToxicType>(side: Side, type: T, attributes: ToxicAttributes[T], seed?: number): Promise<ToxicInfo> {
     const stream = STREAM[side];
     const name = `to_${side}`;
     const current = (await this.toxics()).filter((t) => t.stream === stream);
@@ -187,7 +204,7 @@ export class ProxyClient {
       return this.updateToxic(name, { attributes });
     }
     await Promise.all(current.map((t) => this.removeToxic(t.name)));
-    return this.addToxic({ name, type, stream, attributes, ...(seed === undefined ? {} : { seed }) });
+    return this.addToxic({ name, type, stream, attributes, ...(seed === undefined ? {} : { seed }) } as ToxicSpec<T>);
   }
 
   private async pass(side: Side): Promise<void> {

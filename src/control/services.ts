@@ -14,22 +14,11 @@ import { duration } from '../units/fields.js';
 import { ApiError } from './errors.js';
 import type { Router } from './router.js';
 
-export type ServiceAction = 'kill' | 'stop' | 'freeze';
+import type { ServiceAction, ServiceStatus } from '../wire/services.js';
+
+export type { ServiceAction, ServiceState, ServiceStatus } from '../wire/services.js';
 /** The same list as an experiment's `fault.action` (chaos/schema.ts); the layers keep their own copy. */
 const ACTIONS = ['kill', 'stop', 'freeze'] as const satisfies readonly ServiceAction[];
-
-export type ServiceState = 'running' | 'frozen' | 'down' | 'restarting' | 'stopped';
-
-export interface ServiceStatus {
-  name: string;
-  state: ServiceState;
-  restart: 'never' | 'on-failure' | 'always';
-  restarts: number;
-  /** The fault on it now: `kill` and `stop` keep it down until reverted, `freeze` keeps it stopped. */
-  fault: ServiceAction | null;
-  /** The process group's id while it runs. */
-  pid: number | null;
-}
 
 /** What the run gives the API (and experiments) to fault its services with. */
 export interface ServiceFaults {

@@ -39,16 +39,9 @@ export interface JournalEntry {
   fault?: FaultName;
 }
 
-/** Which entries to list or count; every given field must match. */
-export interface JournalFilter {
-  method?: string;
-  /** The path exactly, without the query. */
-  path?: string;
-  route?: string;
-  status?: number;
-  /** true: only requests some route matched; false: only unmatched ones. */
-  matched?: boolean;
-}
+import type { JournalFilter } from '../wire/mock.js';
+
+export type { JournalFilter } from '../wire/mock.js';
 
 export interface JournalLimits {
   maxEntries: number;

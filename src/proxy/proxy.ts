@@ -12,18 +12,13 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { listenOn, splitHostPort } from '../address.js';
 import { AlreadyExistsError, InvalidProxyInputError, NotFoundError } from './errors.js';
 import { Connection, type DirectionBytes } from './connection.js';
+import type { ProxyJson as WireProxyJson } from '../wire/proxy.js';
 import { toxicSchema, validate, type ProxyDefinition, type ProxyUpdate, type Stream, type ToxicDefinition, type ToxicUpdate } from './schema.js';
 import { Toxic } from './toxic.js';
 
 /** Toxiproxy's proxy JSON plus `accepting`. */
-export interface ProxyJson {
-  name: string;
-  listen: string;
-  upstream: string;
-  enabled: boolean;
-  accepting: boolean;
-  toxics: ToxicDefinition[];
-}
+/** Its JSON is the wire's (what the client reads); toxics as defined, their attributes filled in. */
+export type ProxyJson = Omit<WireProxyJson, 'toxics'> & { toxics: ToxicDefinition[] };
 
 interface Waiter {
   count: number;

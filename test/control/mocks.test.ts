@@ -118,7 +118,10 @@ describe('faults over the API', () => {
     await client.removeFault(fault.id);
     expect((await fetch(`${llm.url}/v1/models`)).status).toBe(200);
     await expect(client.removeFault(fault.id)).rejects.toEqual(
-      new ChaosGateApiError(404, `DELETE /mocks/llm/faults/${fault.id}: fault "${fault.id}" of mock "llm" not found`),
+      new ChaosGateApiError(404, `DELETE /mocks/llm/faults/${fault.id}: fault "${fault.id}" of mock "llm" not found`, {
+        error: `fault "${fault.id}" of mock "llm" not found`,
+        status: 404,
+      }),
     );
   });
 

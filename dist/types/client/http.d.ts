@@ -1,7 +1,11 @@
 /** The one HTTP call every part of the typed client makes; errors carry the API's status and message. */
 export declare class ChaosGateApiError extends Error {
     readonly status: number;
-    constructor(status: number, message: string);
+    /** The answer's JSON, e.g. populate's `proxies` (those created before the failure). */
+    readonly body?: unknown | undefined;
+    constructor(status: number, message: string, 
+    /** The answer's JSON, e.g. populate's `proxies` (those created before the failure). */
+    body?: unknown | undefined);
 }
 export interface ClientOptions {
     /** Control API base URL; default `CHAOS_GATE_API`, then `http://127.0.0.1:8474`. */

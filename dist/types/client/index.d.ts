@@ -6,12 +6,19 @@
  *   …
  *   await gate.reset();
  */
+import type { ProxySpec } from '../wire/proxy.js';
+import type { ServiceStatus } from '../wire/services.js';
+import type { Fault } from './fault.js';
 import { type ClientOptions } from './http.js';
 import { MockClient } from './mock.js';
 import { ProxyClient, type ProxyInfo } from './proxy.js';
+import { ServiceClient } from './service.js';
+export { Fault } from './fault.js';
 export { ChaosGateApiError, type ClientOptions } from './http.js';
-export { MockClient } from './mock.js';
-export { ProxyClient, type ProxyInfo, type Stream, type ToxicInfo, type ToxicSpec } from './proxy.js';
+export { MockClient, type JournalFilter } from './mock.js';
+export { ProxyClient, type ProxyChange, type ProxyInfo, type ProxySpec, type Stream, type ToxicAttributes, type ToxicInfo, type ToxicSpec, type ToxicType, } from './proxy.js';
+export { ServiceClient } from './service.js';
+export type { ServiceAction, ServiceState, ServiceStatus } from '../wire/services.js';
 export declare class ChaosGate {
     private readonly http;
     constructor(options?: ClientOptions);
@@ -27,8 +34,25 @@ export declare class ChaosGate {
         type: 'counter' | 'gauge' | 'rate' | 'trend';
         value: number | boolean;
     }[]): Promise<void>;
+    /** One declared service by name: kill, stop and freeze it. */
+    service(name: string): ServiceClient;
     /** Every proxy, by name. */
     proxies(): Promise<Record<string, ProxyInfo>>;
+    /** Creates a proxy (409 when the name is taken); `listen` defaults to a free port on 127.0.0.1. */
+    createProxy(spec: ProxySpec): Promise<ProxyClient>;
+    /**
+     * Creates or replaces proxies, as Toxiproxy's populate: every entry is checked first; then they
+     * are created in order, and on a failure the error's `body.proxies` lists those that were.
+     */
+    populate(specs: ProxySpec[]): Promise<ProxyInfo[]>;
+    /** Deletes a proxy by name. */
+    deleteProxy(name: string): Promise<void>;
+    /** Every declared service, by name. */
+    services(): Promise<Record<string, ServiceStatus>>;
+    /** The Toxiproxy version the API reports (its clients check that /version answers). */
+    version(): Promise<string>;
+    /** Runs `body` with the fault `start` makes, and reverts it after, whether `body` returns or throws. */
+    withFault<T>(start: () => Promise<Fault>, body: () => Promise<T>): Promise<T>;
     /** Back to the start: every proxy enabled and accepting with no toxics (Toxiproxy's /reset), mocks reset. */
     reset(): Promise<void>;
 }

@@ -7,6 +7,7 @@
  *   … exercise the system under test …
  *   expect(await llm.count({ route: 'chat' })).toBe(3);
  */
+import type { JournalFilter } from '../wire/mock.js';
 import type { ApiHttp } from './http.js';
 /** A duration: `250ms`, `2s`, or a number of milliseconds. */
 export type Duration = string | number;
@@ -114,16 +115,7 @@ export interface JournalEntry {
     status: number | null;
     fault: MockFaultKind | null;
 }
-/** Which journal entries to list or count; every given field must match. */
-export interface JournalFilter {
-    method?: string;
-    /** The path exactly, without the query. */
-    path?: string;
-    route?: string;
-    status?: number;
-    /** true: only requests a route matched; false: only unmatched ones. */
-    matched?: boolean;
-}
+export type { JournalFilter } from '../wire/mock.js';
 export declare class MockClient {
     private readonly http;
     readonly name: string;

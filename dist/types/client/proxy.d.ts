@@ -7,38 +7,14 @@
  * As in TcpGate, a direction has one condition at a time: each `toServer…`/`toClient…` call
  * replaces what that direction had, and `…Pass()` clears it.
  */
+import type { ProxyChange, ProxyJson, Stream, ToxicJson, ToxicSpec, ToxicType } from '../wire/proxy.js';
+import { Fault } from './fault.js';
 import type { ApiHttp } from './http.js';
-export type Stream = 'upstream' | 'downstream';
+export type { ProxyChange, ProxySpec, Stream, ToxicAttributes, ToxicSpec, ToxicType } from '../wire/proxy.js';
 /** A toxic as the API answers it (Toxiproxy's JSON). */
-export interface ToxicInfo {
-    name: string;
-    type: string;
-    stream: Stream;
-    /** Share of connections affected, 0..1, rolled per connection. */
-    toxicity: number;
-    seed?: number;
-    attributes: Record<string, number>;
-}
-/** A toxic to add: `name` defaults to `<type>_<stream>`, `stream` to downstream, `toxicity` to 1. */
-export interface ToxicSpec {
-    type: string;
-    name?: string;
-    stream?: Stream;
-    toxicity?: number;
-    /** Makes every random roll of the toxic (toxicity, jitter, slicing, corruption) repeatable. */
-    seed?: number;
-    attributes?: Record<string, number>;
-}
+export type ToxicInfo = ToxicJson;
 /** A proxy as the API answers it. */
-export interface ProxyInfo {
-    name: string;
-    /** `host:port` the proxy listens on. */
-    listen: string;
-    upstream: string;
-    enabled: boolean;
-    accepting: boolean;
-    toxics: ToxicInfo[];
-}
+export type ProxyInfo = ProxyJson;
 export declare class ProxyClient {
     private readonly http;
     readonly name: string;
@@ -47,7 +23,7 @@ export declare class ProxyClient {
     /** The proxy as the API sees it now. */
     info(): Promise<ProxyInfo>;
     /** Changes listen, upstream, enabled or accepting (a new listen or upstream restarts the proxy). */
-    update(change: Partial<Pick<ProxyInfo, 'listen' | 'upstream' | 'enabled' | 'accepting'>>): Promise<ProxyInfo>;
+    update(change: ProxyChange): Promise<ProxyInfo>;
     /** Refuses connections (the listener closes) and closes live ones, as Toxiproxy's `enabled: false`. */
     disable(): Promise<ProxyInfo>;
     /** Listens again (on the same address) after `disable`. */
@@ -64,8 +40,30 @@ export declare class ProxyClient {
     waitForConnections(count?: number, timeoutMs?: number): Promise<number>;
     /** The proxy's toxics, upstream ones first. */
     toxics(): Promise<ToxicInfo[]>;
-    /** Adds any toxic (Toxiproxy's or the TCP gate's types); live connections get it at once. */
-    addToxic(toxic: ToxicSpec): Promise<ToxicInfo>;
+    /** Adds any toxic (Toxiproxy's or the TCP gate's types), its attributes typed by its type; live connections get it at once. */
+    addToxic<T extends ToxicType>(toxic: ToxicSpec<T>): Promise<ToxicInfo>;
+    /** Deletes the proxy: its listener closes and its connections end. */
+    delete(): Promise<void>;
+    /**
+     * Adds a toxic under a name of its own and returns a Fault that removes it: with `await using`,
+     * when the scope ends. `stream` defaults to downstream (server → client), as in Toxiproxy.
+     */
+    fault<T extends ToxicType>(toxic: ToxicSpec<T>): Promise<Fault>;
+    /** `ms` (± `jitter` ms) added to the server's answers (or the client's requests with `stream: 'upstream'`), as a Fault. */
+    latency(ms: number, options?: {
+        jitter?: number;
+        stream?: Stream;
+    }): Promise<Fault>;
+    /** The bandwidth limited to `kbPerSecond` KB/s, as a Fault. */
+    bandwidth(kbPerSecond: number, options?: {
+        stream?: Stream;
+    }): Promise<Fault>;
+    /** Nothing passes; connections close after `ms` (0: never), as a Fault. */
+    timeout(ms?: number, options?: {
+        stream?: Stream;
+    }): Promise<Fault>;
+    /** The proxy refuses connections and closes live ones until the Fault is reverted (Toxiproxy's "down"). */
+    down(): Promise<Fault>;
     /** New attributes (merged over the current ones) and/or toxicity; live connections switch at once. */
     updateToxic(name: string, change: {
         attributes?: Record<string, number>;
@@ -78,41 +76,41 @@ export declare class ProxyClient {
     /** Server → client bytes pass untouched. */
     toClientPass: () => Promise<void>;
     /** Delays client → server bytes by `ms` ± `jitterMs`. */
-    toServerDelay: (ms: number, jitterMs?: number) => Promise<ToxicInfo>;
-    toClientDelay: (ms: number, jitterMs?: number) => Promise<ToxicInfo>;
+    toServerDelay: (ms: number, jitterMs?: number) => Promise<ToxicJson>;
+    toClientDelay: (ms: number, jitterMs?: number) => Promise<ToxicJson>;
     /** Stops reading the client: it meets backpressure, as with an overloaded or deadlocked server (TcpGate's noop). */
-    toServerStall: () => Promise<ToxicInfo>;
-    toClientStall: () => Promise<ToxicInfo>;
+    toServerStall: () => Promise<ToxicJson>;
+    toClientStall: () => Promise<ToxicJson>;
     /** Client → server bytes are read and discarded; the server never hears anything. */
-    toServerBlackhole: () => Promise<ToxicInfo>;
-    toClientBlackhole: () => Promise<ToxicInfo>;
+    toServerBlackhole: () => Promise<ToxicJson>;
+    toClientBlackhole: () => Promise<ToxicJson>;
     /** The connection closes on the first client → server bytes. */
-    toServerCloseOnData: () => Promise<ToxicInfo>;
-    toClientCloseOnData: () => Promise<ToxicInfo>;
+    toServerCloseOnData: () => Promise<ToxicJson>;
+    toClientCloseOnData: () => Promise<ToxicJson>;
     /** Flips each client → server bit with `probability` (1: every byte inverted); `seed` repeats the flips. */
-    toServerCorrupt: (probability?: number, seed?: number) => Promise<ToxicInfo>;
-    toClientCorrupt: (probability?: number, seed?: number) => Promise<ToxicInfo>;
+    toServerCorrupt: (probability?: number, seed?: number) => Promise<ToxicJson>;
+    toClientCorrupt: (probability?: number, seed?: number) => Promise<ToxicJson>;
     /** Limits client → server bandwidth to `bytesPerSecond`. */
-    toServerLimitBps: (bytesPerSecond: number) => Promise<ToxicInfo>;
-    toClientLimitBps: (bytesPerSecond: number) => Promise<ToxicInfo>;
+    toServerLimitBps: (bytesPerSecond: number) => Promise<ToxicJson>;
+    toClientLimitBps: (bytesPerSecond: number) => Promise<ToxicJson>;
     /** Closes a connection `ms` (+ up to `jitterMs`) after its first client → server byte. */
-    toServerLimitTime: (ms: number, jitterMs?: number) => Promise<ToxicInfo>;
-    toClientLimitTime: (ms: number, jitterMs?: number) => Promise<ToxicInfo>;
+    toServerLimitTime: (ms: number, jitterMs?: number) => Promise<ToxicJson>;
+    toClientLimitTime: (ms: number, jitterMs?: number) => Promise<ToxicJson>;
     /** Closes a connection once `bytes` client → server bytes have passed. */
-    toServerLimitBytes: (bytes: number) => Promise<ToxicInfo>;
-    toClientLimitBytes: (bytes: number) => Promise<ToxicInfo>;
+    toServerLimitBytes: (bytes: number) => Promise<ToxicJson>;
+    toClientLimitBytes: (bytes: number) => Promise<ToxicJson>;
     /** Passes client → server bytes in pieces of at most `maxSize`, `sleepPerPacketMs` apart. */
-    toServerSmallerParts: (maxSize: number, sleepPerPacketMs?: number) => Promise<ToxicInfo>;
-    toClientSmallerParts: (maxSize: number, sleepPerPacketMs?: number) => Promise<ToxicInfo>;
+    toServerSmallerParts: (maxSize: number, sleepPerPacketMs?: number) => Promise<ToxicJson>;
+    toClientSmallerParts: (maxSize: number, sleepPerPacketMs?: number) => Promise<ToxicJson>;
     /** Client → server bytes are dropped; the connection closes after `ms` (0: never). */
-    toServerTimeout: (ms?: number) => Promise<ToxicInfo>;
-    toClientTimeout: (ms?: number) => Promise<ToxicInfo>;
+    toServerTimeout: (ms?: number) => Promise<ToxicJson>;
+    toClientTimeout: (ms?: number) => Promise<ToxicJson>;
     /** The first client → server bytes reset the connection (a TCP RST both ways), after `ms`. */
-    toServerResetPeer: (ms?: number) => Promise<ToxicInfo>;
-    toClientResetPeer: (ms?: number) => Promise<ToxicInfo>;
+    toServerResetPeer: (ms?: number) => Promise<ToxicJson>;
+    toClientResetPeer: (ms?: number) => Promise<ToxicJson>;
     /** Holds the end of the client → server stream (FIN) for `ms`. */
-    toServerSlowClose: (ms: number) => Promise<ToxicInfo>;
-    toClientSlowClose: (ms: number) => Promise<ToxicInfo>;
+    toServerSlowClose: (ms: number) => Promise<ToxicJson>;
+    toClientSlowClose: (ms: number) => Promise<ToxicJson>;
     /** Makes `type` the one condition of a direction; the same type is updated in place (no gap without it). */
     private set;
     private pass;

@@ -3,6 +3,7 @@
  * conditions (stall … limit_time). Each module has an attribute schema and makes stages.
  */
 import type { z } from 'zod';
+import type { ToxicAttributes as WireAttributes, ToxicType as WireToxicType } from '../../wire/proxy.js';
 import type { ToxicStage, ToxicStageContext } from '../toxic-stage.js';
 import * as bandwidth from './bandwidth.js';
 import * as blackhole from './blackhole.js';
@@ -42,6 +43,14 @@ const kinds = {
 };
 
 export type ToxicType = keyof typeof kinds;
+
+/**
+ * The client's wire types (src/wire/proxy.ts) are hand-written, as the client bundle carries no
+ * zod; this fails the build when they and the schemas disagree on a type or an attribute.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Wired = { [T in ToxicType]: Same<z.input<(typeof kinds)[T]['attributes']>, WireAttributes[T]> } & Same<ToxicType, WireToxicType>;
+export const WIRE_MATCHES_SCHEMAS: Wired extends Record<ToxicType, true> ? true : never = true;
 
 export const TOXIC_TYPES = Object.keys(kinds) as [ToxicType, ...ToxicType[]];
 

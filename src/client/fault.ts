@@ -1,0 +1,28 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+/**
+ * A fault that reverts itself: `await using` ends it when the scope ends, however it ends.
+ *
+ *   {
+ *     await using slow = await gate.proxy('pg').latency(100);
+ *     … the test, with every answer 100 ms late …
+ *   } // reverted here, even when the test throws
+ */
+export class Fault implements AsyncDisposable {
+  private reverted?: Promise<void>;
+
+  constructor(
+    /** What was put on, for messages: `latency on proxy pg`. */
+    readonly description: string,
+    private readonly undo: () => Promise<void>,
+  ) {}
+
+  /** Ends the fault; a second call (or the scope's end after it) does nothing more. */
+  revert(): Promise<void> {
+    this.reverted ??= this.undo();
+    return this.reverted;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.revert();
+  }
+}
