@@ -23,11 +23,11 @@ import { phaseOf, unreachedBounds } from './phases.js';
 import { extendHold, maxExtension } from './extend.js';
 import type { ThresholdConfig } from '../gate/schema.js';
 import { RecoveryTracker, WINDOW_MS } from './recovery.js';
-import type { ExperimentConfig, FaultConfig, ServiceAction } from './schema.js';
+import type { ExperimentConfig, FaultConfig, ServiceAction, StepConfig } from './schema.js';
 
 /** What experiments inject their faults into: the run's proxies, mocks and services. */
 export interface FaultTargets {
-  proxies: Pick<ProxyRegistry, 'addToxic' | 'removeToxic'>;
+  proxies: Pick<ProxyRegistry, 'addToxic' | 'removeToxic' | 'updateToxic'>;
   mocks: Pick<MockRegistry, 'addFault' | 'removeFault' | 'faultTaken'>;
   /** Applies a process fault; resolves with its revert (a kill's revert lets the service restart). */
   services?: { inject(name: string, action: ServiceAction, by: string): Promise<() => Promise<void>> };
@@ -90,7 +90,7 @@ async function runExperiment(
   let tracker: RecoveryTracker | undefined;
   let started: number;
   const repeats = e.repeat > 1 ? ` ${e.repeat} times` : '';
-  ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeFault(e.fault)} for ${formatDuration(e.hold)}${repeats}`);
+  ctx.log.info(`experiment "${e.name}": steady ${formatDuration(e.steady)}, then ${describeScenario(e)} for ${formatDuration(e.hold)}${repeats}`);
   let onStart!: (t0: number) => void;
   const loadStarted = new Promise<number>((resolve) => (onStart = resolve));
   const load = runLoad(e.load, {
@@ -112,6 +112,8 @@ async function runExperiment(
   const recoveryTimes: (number | undefined)[] = [];
   const targetReach: TargetReach = {};
   const windows: FaultWindow[] = [];
+  /** When each step began (seconds since the run began), for attributing what happened to it. */
+  const stepStarts: NonNullable<ExperimentReport['steps']> = [];
   // Phase durations, summed over the repeats.
   const phaseMs = { steady: 0, fault: 0, recovery: 0, boundary: 0 };
   let series: SeriesPoint[];
@@ -126,10 +128,11 @@ async function runExperiment(
       await delay(e.steady, ctx.signal);
       bounds.injecting = performance.now();
       phaseMs.steady += bounds.injecting - steadyFrom;
-      const revert = await inject(e, ctx.targets, targetReach);
+      const scenario = new Scenario(e, ctx.targets, targetReach);
+      await scenario.start();
       bounds.injected = performance.now();
       try {
-        await delay(e.hold, ctx.signal);
+        await scenario.hold(ctx.signal, (step, at) => stepStarts.push({ step: step + 1, at_ms: e.steps?.[step]?.at ?? 0, start: seconds(at - ctx.runStart) }));
         await extendHold(e, {
           thresholds: ctx.thresholds,
           lookup: (a) => ctx.store.lookup(a),
@@ -139,7 +142,7 @@ async function runExperiment(
         });
       } finally {
         bounds.reverting = performance.now();
-        await revert();
+        await scenario.revert();
         bounds.reverted = performance.now();
         phaseMs.fault += bounds.reverting - bounds.injected;
         windows.push({ experiment: e.name, start: seconds(bounds.injecting - ctx.runStart), end: seconds(bounds.reverted - ctx.runStart) });
@@ -174,7 +177,7 @@ async function runExperiment(
   phaseMs.boundary = ended - started;
   const report: ExperimentReport = {
     name: e.name,
-    fault: describeFaultConfig(e.fault),
+    fault: describeScenarioConfig(e),
     recovery_time_ms: recoveryTime ?? null,
     ok: recoveryTime !== undefined && (e.recover_within === undefined || recoveryTime <= e.recover_within),
     phases: {
@@ -185,6 +188,7 @@ async function runExperiment(
     },
   };
   if (e.recover_within !== undefined) report.recover_within_ms = e.recover_within;
+  if (e.steps) report.steps = stepStarts;
   if (cancelled) report.cancelled = true;
   if (e.repeat > 1) report.repeats = repeatsReport(e.repeat, recoveryTimes);
   if (windows.length > 0) {
@@ -244,19 +248,101 @@ function repeatsReport(asked: number, times: (number | undefined)[]): NonNullabl
 type TargetReach = Omit<FaultReach, 'requests'>;
 
 /**
- * Applies the fault; returns its revert, which never throws (a fault removed by hand is fine) and
- * adds what the fault reached to `reach`.
+ * The fault phase: the experiment's faults (or its steps, each replacing the one before at its
+ * `at`), and a ramp moving one attribute of its toxics linearly over the hold. Every revert is
+ * kept, so whatever ends the hold (its end, a stop, an error) reverts what is applied.
  */
-async function inject(e: ExperimentConfig, targets: FaultTargets, reach: TargetReach): Promise<() => Promise<void>> {
-  const { fault } = e;
+class Scenario {
+  private readonly steps: StepConfig[];
+  private reverts: (() => Promise<void>)[] = [];
+  /** The toxics the ramp moves, as applied now. */
+  private ramped: { proxy: string; name: string }[] = [];
+  private applied = 0;
+
+  constructor(
+    private readonly e: ExperimentConfig,
+    private readonly targets: FaultTargets,
+    private readonly reach: TargetReach,
+  ) {
+    this.steps = e.steps ?? [{ at: 0, fault: e.fault! }];
+  }
+
+  /** Applies the first step's faults, the ramp at its start value. */
+  async start(): Promise<void> {
+    await this.apply(0);
+  }
+
+  /** Waits out the hold, applying each later step at its time and moving the ramp; `onStep` is told when a step starts. */
+  async hold(signal: AbortSignal, onStep: (step: number, at: number) => void): Promise<void> {
+    const started = performance.now();
+    onStep(0, started);
+    const ramp = this.e.ramp;
+    const rampDone = new AbortController();
+    const moving = ramp ? this.moveRamp(started, signal, rampDone.signal) : Promise.resolve();
+    try {
+      for (let i = 1; i < this.steps.length && !signal.aborted; i++) {
+        await delay(started + this.steps[i].at - performance.now(), signal);
+        if (signal.aborted) break;
+        await this.revert();
+        await this.apply(i);
+        onStep(i, performance.now());
+      }
+      await delay(started + this.e.hold - performance.now(), signal);
+    } finally {
+      rampDone.abort();
+      await moving;
+    }
+  }
+
+  /** Reverts what is applied, the last applied first; never throws. */
+  async revert(): Promise<void> {
+    const reverts = this.reverts.reverse();
+    this.reverts = [];
+    this.ramped = [];
+    for (const revert of reverts) await revert();
+  }
+
+  private async apply(step: number): Promise<void> {
+    const ramp = this.e.ramp;
+    for (const fault of this.steps[step].fault) {
+      // Each applied fault has a name of its own: two on one proxy, or a step replacing another, never collide.
+      const name = `experiment: ${this.e.name}${this.applied++ === 0 ? '' : ` #${this.applied}`}`;
+      const rampsThis = ramp !== undefined && fault.kind === 'proxy' && ramp.attribute in fault.toxic.attributes;
+      const shaped = rampsThis ? { ...fault, toxic: { ...fault.toxic, attributes: { ...fault.toxic.attributes, [ramp.attribute]: ramp.from } } } : fault;
+      this.reverts.push(await applyFault(shaped, name, this.e, this.targets, this.reach));
+      if (rampsThis) this.ramped.push({ proxy: fault.proxy, name });
+    }
+  }
+
+  /** Every `every` ms until the hold ends: the attribute at from + (to − from) × elapsed / hold. */
+  private async moveRamp(started: number, signal: AbortSignal, done: AbortSignal): Promise<void> {
+    const ramp = this.e.ramp!;
+    while (!signal.aborted && !done.aborted) {
+      await delay(ramp.every, done);
+      const share = Math.min(1, (performance.now() - started) / this.e.hold);
+      const value = ramp.from + (ramp.to - ramp.from) * share;
+      for (const { proxy, name } of this.ramped) {
+        try {
+          this.targets.proxies.updateToxic(proxy, name, { attributes: { [ramp.attribute]: value } });
+        } catch {
+          // Removed meanwhile (a reset, a step ending): the next step brings its own.
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Applies one fault under `name`; returns its revert, which never throws (a fault removed by hand
+ * is fine) and adds what the fault reached to `reach`.
+ */
+async function applyFault(fault: FaultConfig, name: string, e: ExperimentConfig, targets: FaultTargets, reach: TargetReach): Promise<() => Promise<void>> {
   if (fault.kind === 'service') {
     if (!targets.services) throw new Error('no services to fault');
-    const revert = await targets.services.inject(fault.service, fault.action, `experiment "${e.name}"`);
     // A process fault has no count of its own: what it reached is the load's requests.
-    return revert;
+    return targets.services.inject(fault.service, fault.action, `experiment "${e.name}"`);
   }
   if (fault.kind === 'proxy') {
-    const name = `experiment: ${e.name}`;
     const toxic = targets.proxies.addToxic(fault.proxy, { ...fault.toxic, name });
     return async () => {
       try {
@@ -305,6 +391,20 @@ function phase(set: MetricSet, durationMs: number): PhaseReport {
 /** How long a window's requests get to answer before it is judged: the request timeout, at most 1 s. */
 function settleMs(e: ExperimentConfig): number {
   return Math.min(e.load.timeout, 1000);
+}
+
+/** `latency on proxy pg (downstream)`, `… and …` for several, `3 steps: …` for steps, with the ramp. */
+export function describeScenario(e: ExperimentConfig): string {
+  const list = (faults: FaultConfig[]) => faults.map(describeFault).join(' and ');
+  const what = e.steps ? `${e.steps.length} steps (${e.steps.map((s) => `at ${formatDuration(s.at)}: ${list(s.fault)}`).join('; ')})` : list(e.fault!);
+  return e.ramp ? `${what}, ${e.ramp.attribute} ramped ${e.ramp.from} → ${e.ramp.to}` : what;
+}
+
+/** metrics.json's `fault`: one fault as before; `{ all: […] }` for several; `{ steps: […] }`; plus `ramp`. */
+function describeScenarioConfig(e: ExperimentConfig): Record<string, unknown> {
+  const one = (faults: FaultConfig[]) => (faults.length === 1 ? describeFaultConfig(faults[0]) : { all: faults.map(describeFaultConfig) });
+  const described = e.steps ? { steps: e.steps.map((s) => ({ at_ms: s.at, ...one(s.fault) })) } : one(e.fault!);
+  return e.ramp ? { ...described, ramp: { attribute: e.ramp.attribute, from: e.ramp.from, to: e.ramp.to } } : described;
 }
 
 function describeFault(fault: FaultConfig): string {

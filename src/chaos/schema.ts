@@ -17,7 +17,8 @@ export const serviceFaultSchema = z.strictObject({
   action: z.enum(SERVICE_ACTIONS, { error: `expected one of ${SERVICE_ACTIONS.join(', ')}` }),
 });
 
-export const CATEGORIES = ['network', 'service', 'database', 'rate_limit', 'latency'] as const;
+/** The seed runner's categories, where they apply to a fault chaos-gate injects. */
+export const CATEGORIES = ['network', 'service', 'resource', 'database', 'cache', 'rate_limit', 'websocket', 'latency', 'time'] as const;
 
 /** A proxy toxic plus `proxy:`, a mock fault plus `mock:` (and optionally `route:`), or a process fault plus `service:`. */
 const faultSchema = z
@@ -54,23 +55,71 @@ const faultSchema = z
       : { kind: 'mock' as const, mock: mock as string, fault: parsed.data as z.output<typeof mockFaultSchema> };
   });
 
-export const experimentSchema = z.strictObject({
-  name: z.string({ error: 'expected a name' }).min(1, 'expected a name'),
-  /** Categories like the seed runners' (`--category network`). */
-  tags: z.array(z.enum(CATEGORIES, { error: `expected one of ${CATEGORIES.join(', ')}` })).default([]),
-  load: trafficSchema,
-  steady: duration.default(5000),
-  fault: faultSchema,
-  hold: duration.default(10_000),
-  /** A limit on recovery_time; the experiment fails past it. */
-  recover_within: duration.optional(),
-  /** How long to watch for recovery after the revert (default: twice recover_within, or 10s). */
-  recovery: duration.optional(),
-  /** Inject the fault this many times (steady → fault → recovery each); recovery_time gets one value per injection. */
-  repeat: z.number({ error: 'expected a whole number ≥ 1' }).int('expected a whole number ≥ 1').min(1, 'expected a whole number ≥ 1').default(1),
-  /** Fail the experiment when its fault reached nothing (no connection, no request), instead of only warning. */
-  fail_on_vacuous: z.boolean({ error: 'expected true or false' }).default(false),
+/** One fault, or several applied together (and reverted together). */
+const faultsSchema = z.union([faultSchema, z.array(faultSchema, { error: 'expected a fault or a list of faults' }).min(1, 'expected at least one fault')], {
+  error: 'expected a fault or a list of faults',
+});
+const faultList = faultsSchema.transform((f) => (Array.isArray(f) ? f : [f]));
+
+/** `steps:` a scenario that changes over the hold: at each `at`, the step's faults replace the previous step's. */
+const stepSchema = z.strictObject({
+  at: duration,
+  fault: faultList,
 });
 
+/** `ramp:` moves one numeric attribute of the experiment's toxics linearly over the hold (latency 0 → 800 ms). */
+const rampSchema = z.strictObject({
+  attribute: z.string({ error: 'expected the attribute to move, e.g. latency' }).min(1, 'expected the attribute to move, e.g. latency'),
+  from: z.number({ error: 'expected a number' }),
+  to: z.number({ error: 'expected a number' }),
+  /** How often the value moves on (default 100ms). */
+  every: duration.default(100),
+});
+
+export const experimentSchema = z
+  .strictObject({
+    name: z.string({ error: 'expected a name' }).min(1, 'expected a name'),
+    /** Categories like the seed runners' (`--category network`). */
+    tags: z.array(z.enum(CATEGORIES, { error: `expected one of ${CATEGORIES.join(', ')}` })).default([]),
+    load: trafficSchema,
+    steady: duration.default(5000),
+    fault: faultList.optional(),
+    steps: z.array(stepSchema, { error: 'expected a list of steps: { at: 5s, fault: … }' }).min(1, 'expected at least one step').optional(),
+    ramp: rampSchema.optional(),
+    hold: duration.default(10_000),
+    /** A limit on recovery_time; the experiment fails past it. */
+    recover_within: duration.optional(),
+    /** How long to watch for recovery after the revert (default: twice recover_within, or 10s). */
+    recovery: duration.optional(),
+    /** Inject the fault this many times (steady → fault → recovery each); recovery_time gets one value per injection. */
+    repeat: z.number({ error: 'expected a whole number ≥ 1' }).int('expected a whole number ≥ 1').min(1, 'expected a whole number ≥ 1').default(1),
+    /** Fail the experiment when its fault reached nothing (no connection, no request), instead of only warning. */
+    fail_on_vacuous: z.boolean({ error: 'expected true or false' }).default(false),
+  })
+  .superRefine((e, ctx) => {
+    if ((e.fault === undefined) === (e.steps === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fault'],
+        message: 'expected `fault:` (one fault or a list, held for `hold`) or `steps:` (faults that change over the hold), not both or neither',
+      });
+    }
+    if (e.steps && e.steps[0].at !== 0)
+      ctx.addIssue({ code: 'custom', path: ['steps', 0, 'at'], message: 'expected the first step at 0s: the fault phase starts with it' });
+    e.steps?.forEach((step, i) => {
+      if (i > 0 && step.at <= e.steps![i - 1].at)
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'at'], message: 'expected steps in order of `at`, each later than the one before' });
+      if (step.at >= e.hold) ctx.addIssue({ code: 'custom', path: ['steps', i, 'at'], message: `expected a time within the hold (${e.hold} ms)` });
+    });
+    if (e.ramp) {
+      const faults = e.fault ?? e.steps?.flatMap((s) => s.fault) ?? [];
+      const moved = faults.filter((f) => f.kind === 'proxy' && e.ramp!.attribute in f.toxic.attributes);
+      if (moved.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['ramp', 'attribute'], message: `no toxic of this experiment has the attribute "${e.ramp.attribute}"` });
+      }
+    }
+  });
+
 export type ExperimentConfig = z.output<typeof experimentSchema>;
-export type FaultConfig = ExperimentConfig['fault'];
+export type FaultConfig = z.output<typeof faultSchema>;
+export type StepConfig = z.output<typeof stepSchema>;

@@ -6,6 +6,7 @@ import { PHASES, STAGE_ORDER, type StageName } from '../results/types.js';
 import { closest } from './closest.js';
 import type { Problem } from './interpolate.js';
 import type { Config } from './schema.js';
+import type { FaultConfig } from '../chaos/schema.js';
 
 export function checkConsistency(config: Config): Problem[] {
   const problems: Problem[] = [];
@@ -65,26 +66,33 @@ export function checkConsistency(config: Config): Problem[] {
   const mocks = new Set(config.mocks.map((m) => m.name));
   const services = new Set(config.services.map((s) => s.name));
   config.stages.chaos?.experiments?.forEach((experiment, i) => {
-    const { fault } = experiment;
+    // One fault or a list under `fault:`, or each step's under `steps[k].fault`.
+    const placed = experiment.steps
+      ? experiment.steps.flatMap((step, k) => step.fault.map((fault) => ({ fault, at: ['steps', k, 'fault'] })))
+      : (experiment.fault ?? []).map((fault) => ({ fault, at: ['fault'] }));
+    for (const { fault, at } of placed) checkTarget(fault, ['stages', 'chaos', 'experiments', i, ...at]);
+  });
+
+  function checkTarget(fault: FaultConfig, at: (string | number)[]): void {
     if (fault.kind === 'proxy' && !proxies.has(fault.proxy)) {
       problems.push({
-        path: ['stages', 'chaos', 'experiments', i, 'fault', 'proxy'],
+        path: [...at, 'proxy'],
         message: `no proxy named "${fault.proxy}" (declared: ${[...proxies].join(', ') || 'none'})`,
       });
     }
     if (fault.kind === 'mock' && !mocks.has(fault.mock)) {
       problems.push({
-        path: ['stages', 'chaos', 'experiments', i, 'fault', 'mock'],
+        path: [...at, 'mock'],
         message: `no mock named "${fault.mock}" (declared: ${[...mocks].join(', ') || 'none'})`,
       });
     }
     if (fault.kind === 'service' && !services.has(fault.service)) {
       problems.push({
-        path: ['stages', 'chaos', 'experiments', i, 'fault', 'service'],
+        path: [...at, 'service'],
         message: `no service named "${fault.service}" (declared: ${[...services].join(', ') || 'none'})`,
       });
     }
-  });
+  }
 
   // A threshold on a scope this config cannot produce would never be judged: say so now.
   for (const address of Object.keys(config.thresholds)) {

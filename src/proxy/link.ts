@@ -87,6 +87,14 @@ export class Link {
   replace(toxic: Toxic): void {
     const slot = this.slots.find((s) => s.toxic.name === toxic.name);
     if (!slot) return this.add(toxic);
+    // The same toxic with new attributes: a stage that can take them keeps what it holds (a ramp
+    // updating latency every 100 ms must not release the held answers early each time).
+    const old = slot.toxic.definition;
+    if (slot.stage.update && old.type === toxic.definition.type && old.toxicity === toxic.definition.toxicity && old.seed === toxic.definition.seed) {
+      slot.toxic = toxic;
+      slot.stage.update(toxic.definition.attributes);
+      return;
+    }
     slot.stage.flush();
     if (this.closed) return;
     slot.stage.destroy();

@@ -38,4 +38,9 @@ export interface ToxicStage {
   flush(): void;
   /** The connection is gone: drop what is held and cancel timers. */
   destroy(): void;
+  /**
+   * New attributes of the same toxic (an update, a ramp), for bytes arriving from now on; what is
+   * held keeps its schedule. Stages without it are flushed and made again on an update.
+   */
+  update?(attributes: Record<string, number>): void;
 }

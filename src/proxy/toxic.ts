@@ -60,6 +60,7 @@ export class Toxic {
         end: () => stage.end(),
         flush: () => stage.flush(),
         destroy: () => stage.destroy(),
+        ...(stage.update ? { update: (next: Record<string, number>) => stage.update!(next) } : {}),
       };
     }
     if (this.random.next() >= toxicity) return undefined;
@@ -73,6 +74,7 @@ export class Toxic {
       end: () => stage.end(),
       flush: () => stage.flush(),
       destroy: () => stage.destroy(),
+      ...(stage.update ? { update: (next: Record<string, number>) => stage.update!(next) } : {}),
     };
   }
 

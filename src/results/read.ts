@@ -63,6 +63,7 @@ const runReport = z.object({
         })
         .optional(),
       vacuous: z.boolean().optional(),
+      steps: z.array(z.object({ step: count, at_ms: z.number(), start: z.number() })).optional(),
       phases: z.object({ steady: phase, fault: phase, recovery: phase, boundary: phase.optional() }),
     }),
   ),

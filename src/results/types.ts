@@ -112,6 +112,8 @@ export interface ExperimentReport {
    * A request counts in a phase when it ran wholly inside it; `boundary` holds those in flight
    * when the fault started or ended, which no phase counts (absent in reports before it existed).
    */
+  /** With `steps:`: when each step began (seconds since the run began; one entry per step and injection). */
+  steps?: { step: number; at_ms: number; start: number }[];
   phases: { steady: PhaseReport; fault: PhaseReport; recovery: PhaseReport; boundary?: PhaseReport };
 }
 

@@ -1,4 +1,5 @@
 /** Which stages a run will execute, and the plan `--dry-run` prints. */
+import { describeScenario } from '../chaos/experiments.js';
 import { formatDuration } from '../units/duration.js';
 import type { Config } from '../config/schema.js';
 import { STAGE_ORDER, type StageName } from '../results/types.js';
@@ -30,8 +31,7 @@ export function describePlan(config: Config, stages: StageName[]): string {
     lines.push(`  stage        ${stage}: ${command ?? '(experiments only)'}${'timeout' in s && s.timeout ? ` (timeout ${formatDuration(s.timeout)})` : ''}`);
     if (stage === 'chaos') {
       for (const e of config.stages.chaos!.experiments ?? []) {
-        const target = e.fault.kind === 'proxy' ? `proxy ${e.fault.proxy}: ${e.fault.toxic.type}` : `mock ${e.fault.mock}`;
-        lines.push(`    experiment ${e.name}: steady ${formatDuration(e.steady)}, ${target} for ${formatDuration(e.hold)}`);
+        lines.push(`    experiment ${e.name}: steady ${formatDuration(e.steady)}, ${describeScenario(e)} for ${formatDuration(e.hold)}`);
       }
     }
   }

@@ -41,6 +41,10 @@ function fakeTargets(options: { removeThrows?: boolean } = {}): FaultTargets & {
         faulted = false;
         if (options.removeThrows) throw new Error('no such toxic');
       },
+      updateToxic(proxy, name, change) {
+        calls.push(`updateToxic ${proxy} ${name} ${JSON.stringify(change.attributes)}`);
+        return undefined as never;
+      },
     },
     mocks: {
       addFault(mock, fault) {

@@ -187,7 +187,17 @@ export const DESCRIPTIONS: Record<string, string> = {
   'stages.chaos.experiments[].load': 'The load during the experiment: the keys of `stages.load` without `duration` (the phases time it).',
   'stages.chaos.experiments[].steady': 'Load without the fault first: the success rate to recover to.',
   'stages.chaos.experiments[].fault':
-    'What to inject: a toxic with `proxy:`, a mock fault with `mock:` or a process fault with `service:`; see [Experiment faults](#experiment-faults). It is always reverted, whatever happens.',
+    'What to inject: a toxic with `proxy:`, a mock fault with `mock:` or a process fault with `service:`, or a list of them applied together and reverted together; see [Experiment faults](#experiment-faults). It is always reverted, whatever happens. Give `fault:` or `steps:`.',
+  'stages.chaos.experiments[].steps':
+    "A scenario that changes over the hold, instead of `fault:`: at each step's `at` (the first at 0s, each later one within the hold) its faults replace the step before's. The report gives each step's start (`steps`). See [Several faults, steps and ramps](#several-faults-steps-and-ramps).",
+  'stages.chaos.experiments[].steps[].at': 'When the step begins, from the start of the fault phase.',
+  'stages.chaos.experiments[].steps[].fault': "The step's fault, or a list applied together.",
+  'stages.chaos.experiments[].ramp':
+    "Moves one numeric attribute of the experiment's toxics linearly over the hold, from `from` (applied with the fault) to `to` (at the end of the hold).",
+  'stages.chaos.experiments[].ramp.attribute': 'The attribute to move, e.g. `latency`; some toxic of the experiment must have it.',
+  'stages.chaos.experiments[].ramp.from': 'Its value when the fault starts.',
+  'stages.chaos.experiments[].ramp.to': 'Its value at the end of the hold.',
+  'stages.chaos.experiments[].ramp.every': 'How often the value moves on.',
   'stages.chaos.experiments[].hold': 'How long the fault stays.',
   'stages.chaos.experiments[].recover_within':
     'The experiment fails when the success rate is not back at the steady level this long after the revert (`recovery_time`).',

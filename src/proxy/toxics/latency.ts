@@ -17,7 +17,8 @@ const HIGH_WATER_BYTES = 16 * 1024 * 1024;
 
 type Held = { chunk: Buffer | null; due: number };
 
-export function create({ latency, jitter }: z.output<typeof attributes>, ctx: ToxicStageContext): ToxicStage {
+export function create(initial: z.output<typeof attributes>, ctx: ToxicStageContext): ToxicStage {
+  let { latency, jitter } = initial;
   const queue: Held[] = [];
   let head = 0;
   let heldBytes = 0;
@@ -93,6 +94,11 @@ export function create({ latency, jitter }: z.output<typeof attributes>, ctx: To
       clearTimeout(timer);
       queue.length = 0;
       head = 0;
+    },
+    // Chunks from now on take the new latency; held ones keep their due time (never reordered).
+    update(next) {
+      latency = next.latency ?? latency;
+      jitter = next.jitter ?? jitter;
     },
   };
 }
