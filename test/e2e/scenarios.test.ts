@@ -113,7 +113,10 @@ describe('experiments with several faults, steps and ramps', () => {
     const second = within(series, two.start + 0.5, one.start + 4);
     expect(first.length).toBeGreaterThan(0);
     expect(second.length).toBeGreaterThan(0);
-    for (const p of first) (expect(p.p50).toBeGreaterThanOrEqual(95), expect(p.p50).toBeLessThan(350));
+    for (const p of first) {
+      expect(p.p50).toBeGreaterThanOrEqual(95);
+      expect(p.p50).toBeLessThan(350);
+    }
     for (const p of second) expect(p.p50).toBeGreaterThanOrEqual(395);
   }, 60_000);
 
