@@ -27,7 +27,7 @@ import type { ExperimentConfig, FaultConfig, ServiceAction, StepConfig } from '.
 
 /** What experiments inject their faults into: the run's proxies, mocks and services. */
 export interface FaultTargets {
-  proxies: Pick<ProxyRegistry, 'addToxic' | 'removeToxic' | 'updateToxic'>;
+  proxies: Pick<ProxyRegistry, 'addToxic' | 'removeToxic' | 'updateToxic' | 'get'>;
   mocks: Pick<MockRegistry, 'addFault' | 'removeFault' | 'faultTaken'>;
   /** Applies a process fault; resolves with its revert (a kill's revert lets the service restart). */
   services?: { inject(name: string, action: ServiceAction, by: string): Promise<() => Promise<void>> };
@@ -167,6 +167,9 @@ async function runExperiment(
     series = recorder.points();
   }
 
+  // A reconnect storm is judged like recovery: not back within its `within` fails the experiment.
+  const { reconnects, ...faultReach } = targetReach;
+  for (const r of reconnects ?? []) if (r.reconnect_time_ms !== null) ctx.store.scope(scope).trend('reconnect_time').add(r.reconnect_time_ms);
   const recovered = recoveryTimes.filter((t): t is number => t !== undefined);
   for (const t of recovered) ctx.store.scope(scope).trend('recovery_time').add(t);
   // One injection that did not recover is the experiment's answer; otherwise the slowest.
@@ -189,10 +192,14 @@ async function runExperiment(
   };
   if (e.recover_within !== undefined) report.recover_within_ms = e.recover_within;
   if (e.steps) report.steps = stepStarts;
+  if (reconnects) {
+    report.reconnects = reconnects;
+    if (reconnects.some((r) => r.closed > 0 && r.reconnect_time_ms === null)) report.ok = false;
+  }
   if (cancelled) report.cancelled = true;
   if (e.repeat > 1) report.repeats = repeatsReport(e.repeat, recoveryTimes);
   if (windows.length > 0) {
-    report.reach = { requests: report.phases.fault.requests + report.phases.boundary!.requests, ...targetReach };
+    report.reach = { requests: report.phases.fault.requests + report.phases.boundary!.requests, ...faultReach };
     report.vacuous = isVacuous(report.reach);
     if (report.vacuous && e.fail_on_vacuous) report.ok = false;
   }
@@ -244,8 +251,8 @@ function repeatsReport(asked: number, times: (number | undefined)[]): NonNullabl
   };
 }
 
-/** What a fault reached at its target (the proxy's or the mock's own counts), summed over its injections. */
-type TargetReach = Omit<FaultReach, 'requests'>;
+/** What a fault reached at its target (the proxy's or the mock's own counts), summed over its injections; and each reconnect storm's outcome. */
+type TargetReach = Omit<FaultReach, 'requests'> & { reconnects?: NonNullable<ExperimentReport['reconnects']> };
 
 /**
  * The fault phase: the experiment's faults (or its steps, each replacing the one before at its
@@ -337,6 +344,19 @@ class Scenario {
  * is fine) and adds what the fault reached to `reach`.
  */
 async function applyFault(fault: FaultConfig, name: string, e: ExperimentConfig, targets: FaultTargets, reach: TargetReach): Promise<() => Promise<void>> {
+  if (fault.kind === 'reconnect_storm') {
+    // Every live connection closed at once; the clients' way back is timed in the background, and read at the revert.
+    const proxy = targets.proxies.get(fault.proxy);
+    const before = proxy.connectionCount;
+    const closedAt = performance.now();
+    await proxy.closeConnections();
+    const back = before === 0 ? Promise.resolve(0) : proxy.waitForConnections(before, fault.within);
+    const timed = back.then((count) => ({ count, ms: Math.round(performance.now() - closedAt) }));
+    return async () => {
+      const { count, ms } = await timed;
+      (reach.reconnects ??= []).push({ proxy: fault.proxy, closed: before, back: count, reconnect_time_ms: before > 0 && count >= before ? ms : null });
+    };
+  }
   if (fault.kind === 'service') {
     if (!targets.services) throw new Error('no services to fault');
     // A process fault has no count of its own: what it reached is the load's requests.
@@ -408,6 +428,7 @@ function describeScenarioConfig(e: ExperimentConfig): Record<string, unknown> {
 }
 
 function describeFault(fault: FaultConfig): string {
+  if (fault.kind === 'reconnect_storm') return `a reconnect storm on proxy ${fault.proxy}`;
   if (fault.kind === 'service') return `${fault.action} of service ${fault.service}`;
   return fault.kind === 'proxy' ? `${fault.toxic.type} on proxy ${fault.proxy} (${fault.toxic.stream})` : `a fault on mock ${fault.mock}`;
 }
@@ -415,6 +436,7 @@ function describeFault(fault: FaultConfig): string {
 function describeFaultConfig(fault: FaultConfig): Record<string, unknown> {
   if (fault.kind === 'mock') return { mock: fault.mock, ...fault.fault };
   if (fault.kind === 'service') return { service: fault.service, action: fault.action };
+  if (fault.kind === 'reconnect_storm') return { proxy: fault.proxy, action: 'reconnect_storm', within_ms: fault.within };
   // The toxic's name is chaos-gate's own (`experiment: <name>`), not the user's.
   const { name, ...toxic } = fault.toxic;
   return { proxy: fault.proxy, ...toxic };

@@ -20,6 +20,13 @@ export const serviceFaultSchema = z.strictObject({
 /** The seed runner's categories, where they apply to a fault chaos-gate injects. */
 export const CATEGORIES = ['network', 'service', 'resource', 'database', 'cache', 'rate_limit', 'websocket', 'latency', 'time'] as const;
 
+/** `{ proxy: pg, action: reconnect_storm }`: every live connection closed at once; the time until the clients are back is measured. */
+export const reconnectStormSchema = z.strictObject({
+  action: z.literal('reconnect_storm', { error: 'expected action: reconnect_storm (or a toxic: type, attributes …)' }),
+  /** How long to wait for the connections to come back before calling it not recovered. */
+  within: duration.default(10_000),
+});
+
 /** A proxy toxic plus `proxy:`, a mock fault plus `mock:` (and optionally `route:`), or a process fault plus `service:`. */
 const faultSchema = z
   .record(z.string(), z.unknown(), { error: 'expected a fault: a toxic with `proxy:`, a mock fault with `mock:` or a process fault with `service:`' })
@@ -29,13 +36,15 @@ const faultSchema = z
     const [target, schema] =
       given !== 1
         ? [undefined, undefined]
-        : typeof proxy === 'string'
-          ? (['proxy', toxicSchema] as const)
-          : typeof mock === 'string'
-            ? (['mock', mockFaultSchema] as const)
-            : typeof service === 'string'
-              ? (['service', serviceFaultSchema] as const)
-              : [undefined, undefined];
+        : typeof proxy === 'string' && rest.action === 'reconnect_storm'
+          ? (['storm', reconnectStormSchema] as const)
+          : typeof proxy === 'string'
+            ? (['proxy', toxicSchema] as const)
+            : typeof mock === 'string'
+              ? (['mock', mockFaultSchema] as const)
+              : typeof service === 'string'
+                ? (['service', serviceFaultSchema] as const)
+                : [undefined, undefined];
     if (!schema) {
       ctx.addIssue({
         code: 'custom',
@@ -50,6 +59,8 @@ const faultSchema = z
     }
     if (target === 'service')
       return { kind: 'service' as const, service: service as string, action: (parsed.data as z.output<typeof serviceFaultSchema>).action };
+    if (target === 'storm')
+      return { kind: 'reconnect_storm' as const, proxy: proxy as string, within: (parsed.data as z.output<typeof reconnectStormSchema>).within };
     return target === 'proxy'
       ? { kind: 'proxy' as const, proxy: proxy as string, toxic: parsed.data as z.output<typeof toxicSchema> }
       : { kind: 'mock' as const, mock: mock as string, fault: parsed.data as z.output<typeof mockFaultSchema> };

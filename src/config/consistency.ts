@@ -74,7 +74,7 @@ export function checkConsistency(config: Config): Problem[] {
   });
 
   function checkTarget(fault: FaultConfig, at: (string | number)[]): void {
-    if (fault.kind === 'proxy' && !proxies.has(fault.proxy)) {
+    if ((fault.kind === 'proxy' || fault.kind === 'reconnect_storm') && !proxies.has(fault.proxy)) {
       problems.push({
         path: [...at, 'proxy'],
         message: `no proxy named "${fault.proxy}" (declared: ${[...proxies].join(', ') || 'none'})`,

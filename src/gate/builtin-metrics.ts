@@ -18,6 +18,7 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricType>> = {
   errors_4xx: 'counter',
   errors_other: 'counter',
   recovery_time: 'trend',
+  reconnect_time: 'trend',
 };
 
 /** The type of the metric a threshold address names (`chaos.<experiment>.fault.http_req_failed`), when it is a built-in one. */

@@ -47,12 +47,20 @@ export class Proxy {
     downstream: { received: 0, sent: 0 },
   };
   private accepted = 0;
+  /** Connections closed at once past `max_connections` (refuse). */
+  private refused = 0;
+  /** Clients waiting for a slot past `max_connections` (hold), oldest first. */
+  private readonly waitingForSlot = new Set<Socket>();
+  maxConnections?: number;
+  onMax: 'refuse' | 'hold';
 
   constructor(definition: ProxyDefinition) {
     this.name = definition.name;
     this.listen = definition.listen;
     this.upstream = definition.upstream;
     this.accepting = definition.accepting;
+    this.maxConnections = definition.max_connections;
+    this.onMax = definition.on_max;
     for (const toxic of definition.toxics ?? []) this.addToxic(toxic);
   }
 
@@ -79,7 +87,8 @@ export class Proxy {
     this.enabled = false;
     const closing: Promise<void>[] = [];
     if (server) closing.push(new Promise((resolve) => server.close(() => resolve())));
-    for (const socket of this.parked) closing.push(destroyed(socket));
+    for (const socket of [...this.parked, ...this.waitingForSlot]) closing.push(destroyed(socket));
+    this.waitingForSlot.clear();
     for (const { client, server: upstream } of this.dialing) closing.push(destroyed(client), destroyed(upstream));
     this.parked.clear();
     this.dialing.clear();
@@ -104,6 +113,11 @@ export class Proxy {
     this.listen = change.listen ?? this.listen;
     this.upstream = change.upstream ?? this.upstream;
     if (change.accepting !== undefined) this.setAccepting(change.accepting);
+    if (change.on_max !== undefined) this.onMax = change.on_max;
+    if (change.max_connections !== undefined) {
+      this.maxConnections = change.max_connections ?? undefined;
+      this.admitWaiting();
+    }
     if (enabled) await this.start();
   }
 
@@ -176,7 +190,11 @@ export class Proxy {
   /** Closes every live connection now; resolves with how many there were, once their sockets are closed. */
   async closeConnections(): Promise<number> {
     const connections = [...this.connections];
-    for (const connection of connections) connection.destroy();
+    // Out of the count at once: a wait for N connections after this must count new ones only.
+    for (const connection of connections) {
+      this.connections.delete(connection);
+      connection.destroy();
+    }
     await Promise.all(connections.map((c) => c.closed()));
     return connections.length;
   }
@@ -199,10 +217,10 @@ export class Proxy {
   }
 
   /** Totals since the proxy was created: bytes per direction and accepted connections. */
-  stats(): { bytes: Record<Stream, DirectionBytes>; accepted: number } {
+  stats(): { bytes: Record<Stream, DirectionBytes>; accepted: number; refused: number; waiting: number } {
     const bytes = structuredClone(this.closedBytes);
     for (const connection of this.connections) addBytes(bytes, connection.bytes());
-    return { bytes, accepted: this.accepted };
+    return { bytes, accepted: this.accepted, refused: this.refused, waiting: this.waitingForSlot.size };
   }
 
   /** Toxiproxy's proxy JSON, plus `accepting`. */
@@ -215,15 +233,39 @@ export class Proxy {
       upstream: this.upstream,
       enabled: this.enabled,
       accepting: this.accepting,
+      ...(this.maxConnections === undefined ? {} : { max_connections: this.maxConnections, on_max: this.onMax }),
       toxics: toxics.map((t) => t.toJSON()),
     };
   }
 
   private accept(client: Socket): void {
-    if (this.accepting) return this.dial(client);
-    this.parked.add(client);
-    client.on('error', () => client.destroy());
-    client.once('close', () => this.parked.delete(client));
+    if (!this.accepting) {
+      this.parked.add(client);
+      client.on('error', () => client.destroy());
+      client.once('close', () => this.parked.delete(client));
+      return;
+    }
+    if (this.maxConnections !== undefined && this.connections.size + this.dialing.size >= this.maxConnections) {
+      // A pool exhausted: refused at once, or left waiting (connected, unserved) for a slot.
+      if (this.onMax === 'refuse') {
+        this.refused++;
+        return void client.resetAndDestroy();
+      }
+      this.waitingForSlot.add(client);
+      client.on('error', () => client.destroy());
+      client.once('close', () => this.waitingForSlot.delete(client));
+      return;
+    }
+    this.dial(client);
+  }
+
+  /** Serves clients waiting for a slot while there is one. */
+  private admitWaiting(): void {
+    for (const client of this.waitingForSlot) {
+      if (this.maxConnections !== undefined && this.connections.size + this.dialing.size >= this.maxConnections) return;
+      this.waitingForSlot.delete(client);
+      if (!client.destroyed) this.dial(client);
+    }
   }
 
   /** Opens the upstream side; the client stays paused (its bytes wait in the kernel) until then. */
@@ -237,6 +279,7 @@ export class Proxy {
       if (!client.destroyed && (error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET')) client.resetAndDestroy();
       else client.destroy();
       server.destroy();
+      this.admitWaiting();
     };
     this.dialing.add(attempt);
     client.on('error', abandon);
@@ -256,6 +299,7 @@ export class Proxy {
     const connection = new Connection(client, server, byStream, (closed) => {
       this.connections.delete(closed);
       addBytes(this.closedBytes, closed.bytes());
+      this.admitWaiting();
     });
     this.connections.add(connection);
     this.accepted++;

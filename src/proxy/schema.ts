@@ -89,6 +89,12 @@ export const toxicUpdateSchema = z.strictObject({
 
 export type ToxicUpdate = z.output<typeof toxicUpdateSchema>;
 
+const maxConnections = z
+  .number({ error: 'expected a whole number of connections ≥ 1' })
+  .int('expected a whole number of connections ≥ 1')
+  .min(1, 'expected a whole number of connections ≥ 1');
+const onMax = z.enum(['refuse', 'hold'], { error: 'expected refuse (close a connection past the limit at once) or hold (it waits for a slot)' });
+
 /**
  * A proxy, in chaos-gate.yml, POST /proxies and /populate. `listen` defaults to a free loopback
  * port; `accepting: false` (TcpGate's stop_accepting) parks new clients unserved.
@@ -100,6 +106,9 @@ export const proxySchema = z
     upstream,
     enabled: z.boolean({ error: 'expected true or false' }).default(true),
     accepting: z.boolean({ error: 'expected true or false' }).default(true),
+    /** Connections served at once; past it a new one is refused (closed at once) or held until one ends. */
+    max_connections: maxConnections.optional(),
+    on_max: onMax.default('refuse'),
     // The Go client sends `"toxics": null` for a new proxy.
     toxics: z
       .array(toxicSchema, { error: 'expected a list of toxics' })
@@ -133,6 +142,9 @@ export const proxyUpdateSchema = z.strictObject({
   upstream: upstream.optional(),
   enabled: z.boolean({ error: 'expected true or false' }).optional(),
   accepting: z.boolean({ error: 'expected true or false' }).optional(),
+  /** null lifts the limit. */
+  max_connections: maxConnections.nullable().optional(),
+  on_max: onMax.optional(),
   // The Go client saves a proxy by sending back all of it; toxics change through their own endpoints.
   toxics: z.unknown().optional(),
 });

@@ -64,6 +64,7 @@ const runReport = z.object({
         .optional(),
       vacuous: z.boolean().optional(),
       steps: z.array(z.object({ step: count, at_ms: z.number(), start: z.number() })).optional(),
+      reconnects: z.array(z.object({ proxy: z.string(), closed: count, back: count, reconnect_time_ms: z.number().nullable() })).optional(),
       phases: z.object({ steady: phase, fault: phase, recovery: phase, boundary: phase.optional() }),
     }),
   ),

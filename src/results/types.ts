@@ -114,6 +114,8 @@ export interface ExperimentReport {
    */
   /** With `steps:`: when each step began (seconds since the run began; one entry per step and injection). */
   steps?: { step: number; at_ms: number; start: number }[];
+  /** Each reconnect storm: connections closed, how many came back, and how long that took (null: not all within `within`). */
+  reconnects?: { proxy: string; closed: number; back: number; reconnect_time_ms: number | null }[];
   phases: { steady: PhaseReport; fault: PhaseReport; recovery: PhaseReport; boundary?: PhaseReport };
 }
 

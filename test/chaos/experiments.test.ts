@@ -41,6 +41,9 @@ function fakeTargets(options: { removeThrows?: boolean } = {}): FaultTargets & {
         faulted = false;
         if (options.removeThrows) throw new Error('no such toxic');
       },
+      get(proxy) {
+        throw new Error(`no proxy ${proxy} in the fake`);
+      },
       updateToxic(proxy, name, change) {
         calls.push(`updateToxic ${proxy} ${name} ${JSON.stringify(change.attributes)}`);
         return undefined as never;

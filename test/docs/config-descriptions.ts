@@ -89,6 +89,9 @@ export const DESCRIPTIONS: Record<string, string> = {
   'proxies[].upstream': 'Where it forwards to: the real dependency.',
   'proxies[].enabled': '`false`: the proxy refuses connections and drops live ones (Toxiproxy\'s "down").',
   'proxies[].accepting': "`false`: new connections are accepted by the kernel but never served, so connects hang (the TCP gate's stop_accepting).",
+  'proxies[].max_connections':
+    'Connections served at once, as a pool past its size: past it a new connection is refused or held (`on_max`). Changeable through the API (`null` lifts it).',
+  'proxies[].on_max': '`refuse`: a connection past `max_connections` is closed at once (reset); `hold`: it stays connected, unserved, until a slot frees.',
   'proxies[].toxics': 'Toxics present from the start (Toxiproxy ignores this key in its own config).',
   'proxies[].toxics[].name': 'Names the toxic in the API; default `<type>_<stream>`.',
   'proxies[].toxics[].type': 'What it does to the bytes; see [Toxic types](#toxic-types).',

@@ -154,7 +154,9 @@ describe('registry', () => {
     const first = await sandbox.proxy(upstream.address);
     await expect(sandbox.proxy(upstream.address, { listen: first.listen })).rejects.toMatchObject({ code: 'EADDRINUSE' });
     // As the control API answers them.
-    await expect(sandbox.registry.create({ ...first.toJSON(), listen: '127.0.0.1:0', toxics: undefined }).catch(toApiError)).resolves.toMatchObject({
+    await expect(
+      sandbox.registry.create({ ...first.toJSON(), listen: '127.0.0.1:0', on_max: 'refuse', toxics: undefined }).catch(toApiError),
+    ).resolves.toMatchObject({
       status: 409,
       message: 'proxy already exists',
     });

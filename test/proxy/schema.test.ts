@@ -52,13 +52,14 @@ describe('proxySchema in a config file', () => {
     ]);
   });
 
-  it('defaults listen to a free loopback port, enabled and accepting to true', () => {
+  it('defaults listen to a free loopback port, enabled and accepting to true, no connection limit', () => {
     expect(proxySchema.parse({ name: 'redis', upstream: '127.0.0.1:6379' })).toEqual({
       name: 'redis',
       listen: '127.0.0.1:0',
       upstream: '127.0.0.1:6379',
       enabled: true,
       accepting: true,
+      on_max: 'refuse',
     });
   });
 });

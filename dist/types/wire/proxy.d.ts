@@ -84,6 +84,10 @@ export interface ProxyJson {
     enabled: boolean;
     /** false: new connections are accepted at TCP level but never served. */
     accepting: boolean;
+    /** Connections served at once (pool exhaustion); absent: no limit. */
+    max_connections?: number;
+    /** Past the limit: `refuse` closes a new connection at once, `hold` keeps it waiting for a slot. */
+    on_max?: 'refuse' | 'hold';
     toxics: ToxicJson[];
 }
 /** A proxy to create (`POST /proxies`) or one entry of `POST /populate`. */
@@ -94,7 +98,11 @@ export interface ProxySpec {
     upstream: string;
     enabled?: boolean;
     accepting?: boolean;
+    max_connections?: number;
+    on_max?: 'refuse' | 'hold';
     toxics?: ToxicSpec[];
 }
 /** What can change on a proxy (`POST /proxies/{name}`); a new listen or upstream restarts it. */
-export type ProxyChange = Partial<Pick<ProxyJson, 'listen' | 'upstream' | 'enabled' | 'accepting'>>;
+export type ProxyChange = Partial<Pick<ProxyJson, 'listen' | 'upstream' | 'enabled' | 'accepting' | 'on_max'>> & {
+    max_connections?: number | null;
+};
