@@ -23,6 +23,7 @@ import { phaseOf, unreachedBounds } from './phases.js';
 import { extendHold, maxExtension } from './extend.js';
 import type { ThresholdConfig } from '../gate/schema.js';
 import { RecoveryTracker, WINDOW_MS } from './recovery.js';
+import type { PressureSpec } from '../pressure/schema.js';
 import type { ExperimentConfig, FaultConfig, ServiceAction, StepConfig } from './schema.js';
 
 /** What experiments inject their faults into: the run's proxies, mocks and services. */
@@ -31,6 +32,8 @@ export interface FaultTargets {
   mocks: Pick<MockRegistry, 'addFault' | 'removeFault' | 'faultTaken'>;
   /** Applies a process fault; resolves with its revert (a kill's revert lets the service restart). */
   services?: { inject(name: string, action: ServiceAction, by: string): Promise<() => Promise<void>> };
+  /** Starts resource pressure on the runner; resolves, once it holds, with its revert. */
+  pressure?: { start(spec: PressureSpec, by: string): Promise<() => Promise<void>> };
 }
 
 export interface ExperimentContext {
@@ -344,6 +347,10 @@ class Scenario {
  * is fine) and adds what the fault reached to `reach`.
  */
 async function applyFault(fault: FaultConfig, name: string, e: ExperimentConfig, targets: FaultTargets, reach: TargetReach): Promise<() => Promise<void>> {
+  if (fault.kind === 'pressure') {
+    if (!targets.pressure) throw new Error('no way to start resource pressure');
+    return targets.pressure.start(fault.pressure, `experiment "${e.name}"`);
+  }
   if (fault.kind === 'reconnect_storm') {
     // Every live connection closed at once; the clients' way back is timed in the background, and read at the revert.
     const proxy = targets.proxies.get(fault.proxy);
@@ -428,6 +435,7 @@ function describeScenarioConfig(e: ExperimentConfig): Record<string, unknown> {
 }
 
 function describeFault(fault: FaultConfig): string {
+  if (fault.kind === 'pressure') return `${fault.pressure.kind} pressure`;
   if (fault.kind === 'reconnect_storm') return `a reconnect storm on proxy ${fault.proxy}`;
   if (fault.kind === 'service') return `${fault.action} of service ${fault.service}`;
   return fault.kind === 'proxy' ? `${fault.toxic.type} on proxy ${fault.proxy} (${fault.toxic.stream})` : `a fault on mock ${fault.mock}`;
@@ -437,6 +445,10 @@ function describeFaultConfig(fault: FaultConfig): Record<string, unknown> {
   if (fault.kind === 'mock') return { mock: fault.mock, ...fault.fault };
   if (fault.kind === 'service') return { service: fault.service, action: fault.action };
   if (fault.kind === 'reconnect_storm') return { proxy: fault.proxy, action: 'reconnect_storm', within_ms: fault.within };
+  if (fault.kind === 'pressure') {
+    const { kind, ...rest } = fault.pressure;
+    return { pressure: kind, ...rest };
+  }
   // The toxic's name is chaos-gate's own (`experiment: <name>`), not the user's.
   const { name, ...toxic } = fault.toxic;
   return { proxy: fault.proxy, ...toxic };

@@ -8,6 +8,7 @@ import { duration } from '../units/fields.js';
 import { trafficSchema } from '../load/schema.js';
 import { mockFaultSchema } from '../mock/schema.js';
 import { toxicSchema } from '../proxy/schema.js';
+import { PRESSURE_KINDS, pressureSchemas, type PressureKind, type PressureSpec } from '../pressure/schema.js';
 
 /** What a service fault does to the service's process group; the control API's `POST /services/{name}/faults` takes the same. */
 export const SERVICE_ACTIONS = ['kill', 'stop', 'freeze'] as const;
@@ -29,10 +30,26 @@ export const reconnectStormSchema = z.strictObject({
 
 /** A proxy toxic plus `proxy:`, a mock fault plus `mock:` (and optionally `route:`), or a process fault plus `service:`. */
 const faultSchema = z
-  .record(z.string(), z.unknown(), { error: 'expected a fault: a toxic with `proxy:`, a mock fault with `mock:` or a process fault with `service:`' })
+  .record(z.string(), z.unknown(), {
+    error: 'expected a fault: a toxic with `proxy:`, a mock fault with `mock:`, a process fault with `service:` or `pressure:`',
+  })
   .transform((raw, ctx) => {
-    const { proxy, mock, service, ...rest } = raw;
-    const given = [proxy, mock, service].filter((v) => v !== undefined).length;
+    const { proxy, mock, service, pressure, ...rest } = raw;
+    const given = [proxy, mock, service, pressure].filter((v) => v !== undefined).length;
+    // Resource pressure on the runner: its own keys per kind.
+    if (given === 1 && pressure !== undefined) {
+      if (!(PRESSURE_KINDS as readonly unknown[]).includes(pressure)) {
+        ctx.addIssue({ code: 'custom', path: ['pressure'], message: `expected one of ${PRESSURE_KINDS.join(', ')}` });
+        return z.NEVER;
+      }
+      const kind = pressure as PressureKind;
+      const parsed = pressureSchemas[kind].safeParse(rest);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', path: issue.path, message: issue.message });
+        return z.NEVER;
+      }
+      return { kind: 'pressure' as const, pressure: { kind, ...parsed.data } as PressureSpec };
+    }
     const [target, schema] =
       given !== 1
         ? [undefined, undefined]
@@ -48,7 +65,8 @@ const faultSchema = z
     if (!schema) {
       ctx.addIssue({
         code: 'custom',
-        message: 'expected exactly one of `proxy: <name>` (a toxic), `mock: <name>` (a mock fault) or `service: <name>` (kill, stop or freeze it)',
+        message:
+          'expected exactly one of `proxy: <name>` (a toxic), `mock: <name>` (a mock fault), `service: <name>` (kill, stop or freeze it) or `pressure: cpu | memory | disk | fds`',
       });
       return z.NEVER;
     }

@@ -35,11 +35,13 @@ import {
 } from '../results/types.js';
 import { thresholdCounts } from '../report/format.js';
 import { runCommandStage } from '../stages/command-stage.js';
+import { PressureError, startPressure } from '../pressure/pressure.js';
+import type { PressureSpec } from '../pressure/schema.js';
 import { runLoadStage } from '../stages/load-stage.js';
 import type { ProcessGroups } from '../stages/spawn.js';
 import { Environment } from './environment.js';
 import type { Log } from '../log.js';
-import { UserFacingError } from '../errors.js';
+import { EnvironmentError, UserFacingError } from '../errors.js';
 import { describeError, throwIfInjected } from './internal-errors.js';
 import { describePlan, selectStages } from './plan.js';
 import { checkSafety } from './safety.js';
@@ -240,7 +242,17 @@ async function runStage(stage: StageName, config: Config, environment: Environme
     if (stage === 'chaos' && config.stages.chaos?.experiments?.length) {
       const { proxies, mocks } = environment;
       throwIfInjected('experiment');
-      const targets = { proxies, mocks, services: environment.serviceFaults() };
+      const pressure = {
+        start: async (spec: PressureSpec, by: string) => {
+          const started = await startPressure(spec, { cwd: options.cwd, groups: options.groups, marker: 'chaos-gate-pressure' }).catch((error: unknown) => {
+            // Not enough room on this runner is the environment's answer, not a bug: the run stops, naming it.
+            throw error instanceof PressureError ? new EnvironmentError(`${by}: ${error.message}`) : error;
+          });
+          options.log.info(`${by}: holding ${started.holding} (process group ${started.pid})`);
+          return started.stop;
+        },
+      };
+      const targets = { proxies, mocks, services: environment.serviceFaults(), pressure };
       const experiments = await runExperiments(config.stages.chaos.experiments, {
         ...ctx,
         targets,

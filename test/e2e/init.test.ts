@@ -53,7 +53,7 @@ describe('chaos-gate init', () => {
     // validate prints the plan: what init wrote is what the loader reads.
     const validated = await cli(['validate', '--config', 'gate.yml'], dir);
     expect(validated.code).toBe(0);
-    expect(validated.stderr + validated.stdout).toContain('experiment slow postgres: steady 2s, proxy postgres: latency for 5s');
+    expect(validated.stderr + validated.stdout).toContain('experiment slow postgres: steady 2s, latency on proxy postgres (downstream) for 5s');
   });
 
   it('refuses to replace an existing file without --force, and leaves it as it was', async () => {

@@ -89,7 +89,7 @@ describe('what the API creates listens on loopback unless safety.allow_remote', 
       ]),
     ).toEqual({
       status: 403,
-      json: { error: `[1].listen: 10.0.0.1:0 ${hint}`, status: 403 },
+      json: { error: `[1].listen: 10.0.0.1:0 ${hint}`, status: 403, proxies: null },
     });
     expect(await call(port, 'POST', '/proxies/db', { listen: '[::]:0' })).toEqual({ status: 403, json: { error: `listen: [::]:0 ${hint}`, status: 403 } });
     expect(await call(port, 'POST', '/mocks', mock('0.0.0.0:0'))).toEqual({ status: 403, json: { error: `listen: 0.0.0.0:0 ${hint}`, status: 403 } });

@@ -1,0 +1,142 @@
+/**
+ * Starts resource pressure as its own process (and process group), and ends it:
+ *
+ *   start(spec) ──spawn──► node -e WORKER spec ──"ready …"──► held
+ *   revert ──SIGTERM──► the worker frees what it holds (a disk file removed) and exits; SIGKILL after 2 s
+ *
+ * The group is registered with the run's process groups, so it ends with a Ctrl-C, a stop, and a
+ * `kill -9` of the gate too (the groups' watcher SIGTERMs it); the gate removes a disk file itself
+ * after a revert in case the worker could not.
+ */
+import { spawn } from 'node:child_process';
+import { freemem } from 'node:os';
+import { rm, statfs } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { PressureSpec } from './schema.js';
+
+/** What the run tracks its process groups with (stages/spawn.ts's ProcessGroups). */
+export interface GroupRegistry {
+  add(pid: number): void;
+  delete(pid: number): void;
+}
+
+/** Never leave the machine with less than this free: the runner, the service and the gate need it. */
+const MEMORY_FLOOR = 512 * 1024 * 1024;
+const DISK_FLOOR = 1024 * 1024 * 1024;
+/** How long the worker gets to free what it holds on SIGTERM. */
+const GRACE_MS = 2000;
+
+export class PressureError extends Error {
+  override name = 'PressureError';
+}
+
+export interface Pressure {
+  pid: number;
+  /** What the worker said it holds (`cpu 2 workers at 100%`, `fds 5000 of 5000`). */
+  holding: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the pressure; resolves once it is held (memory touched, the file written, descriptors open). */
+export async function startPressure(spec: PressureSpec, options: { cwd: string; groups?: GroupRegistry; marker: string }): Promise<Pressure> {
+  const file = spec.kind === 'disk' ? resolve(options.cwd, spec.path, `.chaos-gate-pressure-${process.pid}-${Date.now()}.fill`) : undefined;
+  await checkRoom(spec, file);
+  const child = spawn(process.execPath, ['-e', WORKER, options.marker, JSON.stringify({ ...spec, file })], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new PressureError(`could not start ${spec.kind} pressure`);
+  options.groups?.add(pid);
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  let errors = '';
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (errors = (errors + text).slice(-2000)));
+  const holding = await new Promise<string>((ready, fail) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      out += text;
+      const line = /^ready (.*)$/m.exec(out);
+      if (line) ready(line[1]);
+    });
+    void exited.then(() => fail(new PressureError(`${spec.kind} pressure ended before it held: ${errors.trim() || 'no reason given'}`)));
+  });
+  const stop = async () => {
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }, GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+    options.groups?.delete(pid);
+    if (file) await rm(file, { force: true });
+  };
+  return { pid, holding, stop };
+}
+
+async function checkRoom(spec: PressureSpec, file: string | undefined): Promise<void> {
+  if (spec.kind === 'memory' && freemem() - spec.size < MEMORY_FLOOR) {
+    throw new PressureError(`memory pressure of ${mb(spec.size)} would leave less than ${mb(MEMORY_FLOOR)} free (free now: ${mb(freemem())})`);
+  }
+  if (spec.kind === 'disk') {
+    const fs = await statfs(resolve(file!, '..')).catch((error: Error) => {
+      throw new PressureError(`disk pressure: cannot use ${spec.path}: ${error.message}`);
+    });
+    const free = fs.bavail * fs.bsize;
+    if (free - spec.size < DISK_FLOOR)
+      throw new PressureError(`disk pressure of ${mb(spec.size)} in ${spec.path} would leave less than ${mb(DISK_FLOOR)} free (free now: ${mb(free)})`);
+  }
+}
+
+function mb(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MB`;
+}
+
+/**
+ * The worker, run as `node -e WORKER <marker> <spec>` (the marker names it in `ps`). It prints
+ * `ready <what it holds>` once the pressure is on, and on SIGTERM frees it and exits.
+ */
+const WORKER = `
+const fs = require('node:fs');
+const os = require('node:os');
+const spec = JSON.parse(process.argv[2]);
+const held = [];
+const done = () => {
+  if (spec.file) { try { fs.rmSync(spec.file, { force: true }); } catch {} }
+  process.exit(0);
+};
+process.on('SIGTERM', done);
+process.on('SIGINT', done);
+if (spec.kind === 'cpu') {
+  const { Worker } = require('node:worker_threads');
+  const workers = spec.workers ?? os.availableParallelism();
+  const busy = 'const p = ' + spec.percent + '; for (;;) { const start = Date.now(); while (Date.now() - start < p) {} const rest = 100 - p; if (rest > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, rest); }';
+  for (let i = 0; i < workers; i++) held.push(new Worker(busy, { eval: true }));
+  console.log('ready cpu ' + workers + ' workers at ' + spec.percent + '%');
+} else if (spec.kind === 'memory') {
+  const chunk = 64 * 1024 * 1024;
+  for (let left = spec.size; left > 0; left -= chunk) held.push(Buffer.alloc(Math.min(chunk, left), 1));
+  console.log('ready memory ' + spec.size + ' bytes');
+  setInterval(() => {}, 1 << 30);
+} else if (spec.kind === 'disk') {
+  const fd = fs.openSync(spec.file, 'w');
+  const block = Buffer.alloc(8 * 1024 * 1024, 0x61);
+  for (let left = spec.size; left > 0; left -= block.length) fs.writeSync(fd, block, 0, Math.min(block.length, left));
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
+  console.log('ready disk ' + spec.size + ' bytes in ' + spec.file);
+  setInterval(() => {}, 1 << 30);
+} else if (spec.kind === 'fds') {
+  let opened = 0;
+  try { for (; opened < spec.count; opened++) held.push(fs.openSync('/dev/null', 'r')); } catch {}
+  console.log('ready fds ' + opened + ' of ' + spec.count);
+  setInterval(() => {}, 1 << 30);
+}
+`;
