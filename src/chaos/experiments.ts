@@ -30,8 +30,11 @@ import type { ExperimentConfig, FaultConfig, ServiceAction, StepConfig } from '.
 export interface FaultTargets {
   proxies: Pick<ProxyRegistry, 'addToxic' | 'removeToxic' | 'updateToxic' | 'get'>;
   mocks: Pick<MockRegistry, 'addFault' | 'removeFault' | 'faultTaken'>;
-  /** Applies a process fault; resolves with its revert (a kill's revert lets the service restart). */
-  services?: { inject(name: string, action: ServiceAction, by: string): Promise<() => Promise<void>> };
+  /** Applies a process fault; resolves with its revert (a kill's revert lets the service restart). `skewClock` moves a faketime'd service's clock. */
+  services?: {
+    inject(name: string, action: ServiceAction, by: string): Promise<() => Promise<void>>;
+    skewClock?(name: string, offsetMs: number, by: string): Promise<() => Promise<void>>;
+  };
   /** Starts resource pressure on the runner; resolves, once it holds, with its revert. */
   pressure?: { start(spec: PressureSpec, by: string): Promise<() => Promise<void>> };
 }
@@ -347,6 +350,10 @@ class Scenario {
  * is fine) and adds what the fault reached to `reach`.
  */
 async function applyFault(fault: FaultConfig, name: string, e: ExperimentConfig, targets: FaultTargets, reach: TargetReach): Promise<() => Promise<void>> {
+  if (fault.kind === 'clock') {
+    if (!targets.services?.skewClock) throw new Error('no services whose clock can move');
+    return targets.services.skewClock(fault.service, fault.offset, `experiment "${e.name}"`);
+  }
   if (fault.kind === 'pressure') {
     if (!targets.pressure) throw new Error('no way to start resource pressure');
     return targets.pressure.start(fault.pressure, `experiment "${e.name}"`);
@@ -436,6 +443,7 @@ function describeScenarioConfig(e: ExperimentConfig): Record<string, unknown> {
 
 function describeFault(fault: FaultConfig): string {
   if (fault.kind === 'pressure') return `${fault.pressure.kind} pressure`;
+  if (fault.kind === 'clock') return `the clock of service ${fault.service} moved ${formatOffset(fault.offset)}`;
   if (fault.kind === 'reconnect_storm') return `a reconnect storm on proxy ${fault.proxy}`;
   if (fault.kind === 'service') return `${fault.action} of service ${fault.service}`;
   return fault.kind === 'proxy' ? `${fault.toxic.type} on proxy ${fault.proxy} (${fault.toxic.stream})` : `a fault on mock ${fault.mock}`;
@@ -445,6 +453,7 @@ function describeFaultConfig(fault: FaultConfig): Record<string, unknown> {
   if (fault.kind === 'mock') return { mock: fault.mock, ...fault.fault };
   if (fault.kind === 'service') return { service: fault.service, action: fault.action };
   if (fault.kind === 'reconnect_storm') return { proxy: fault.proxy, action: 'reconnect_storm', within_ms: fault.within };
+  if (fault.kind === 'clock') return { service: fault.service, time: { offset: formatOffset(fault.offset) } };
   if (fault.kind === 'pressure') {
     const { kind, ...rest } = fault.pressure;
     return { pressure: kind, ...rest };
@@ -452,6 +461,10 @@ function describeFaultConfig(fault: FaultConfig): Record<string, unknown> {
   // The toxic's name is chaos-gate's own (`experiment: <name>`), not the user's.
   const { name, ...toxic } = fault.toxic;
   return { proxy: fault.proxy, ...toxic };
+}
+
+function formatOffset(ms: number): string {
+  return `${ms < 0 ? '-' : '+'}${formatDuration(Math.abs(ms))}`;
 }
 
 function seconds(ms: number): number {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { duration } from '../units/fields.js';
+import { parseDuration } from '../units/duration.js';
 import { trafficSchema } from '../load/schema.js';
 import { mockFaultSchema } from '../mock/schema.js';
 import { toxicSchema } from '../proxy/schema.js';
@@ -17,6 +18,20 @@ export type ServiceAction = (typeof SERVICE_ACTIONS)[number];
 export const serviceFaultSchema = z.strictObject({
   action: z.enum(SERVICE_ACTIONS, { error: `expected one of ${SERVICE_ACTIONS.join(', ')}` }),
 });
+
+/** `+5m`, `-1h`, `+30s`: how far to move a service's clock from the real one. */
+const clockOffset = z.string({ error: 'expected an offset like +5m, -1h or +30s' }).transform((text, ctx) => {
+  const match = /^\s*([+-])\s*(.+)$/.exec(text);
+  const ms = match ? parseDuration(match[2]) : undefined;
+  if (!match || ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected an offset like +5m, -1h or +30s, got "${text}"` });
+    return z.NEVER;
+  }
+  return match[1] === '-' ? -ms : ms;
+});
+
+/** `{ service: api, time: { offset: +5m } }`: the service's clock moved (it needs faketime: true). */
+export const clockFaultSchema = z.strictObject({ time: z.strictObject({ offset: clockOffset }) });
 
 /** The seed runner's categories, where they apply to a fault chaos-gate injects. */
 export const CATEGORIES = ['network', 'service', 'resource', 'database', 'cache', 'rate_limit', 'websocket', 'latency', 'time'] as const;
@@ -59,9 +74,11 @@ const faultSchema = z
             ? (['proxy', toxicSchema] as const)
             : typeof mock === 'string'
               ? (['mock', mockFaultSchema] as const)
-              : typeof service === 'string'
-                ? (['service', serviceFaultSchema] as const)
-                : [undefined, undefined];
+              : typeof service === 'string' && rest.time !== undefined
+                ? (['clock', clockFaultSchema] as const)
+                : typeof service === 'string'
+                  ? (['service', serviceFaultSchema] as const)
+                  : [undefined, undefined];
     if (!schema) {
       ctx.addIssue({
         code: 'custom',
@@ -77,6 +94,8 @@ const faultSchema = z
     }
     if (target === 'service')
       return { kind: 'service' as const, service: service as string, action: (parsed.data as z.output<typeof serviceFaultSchema>).action };
+    if (target === 'clock')
+      return { kind: 'clock' as const, service: service as string, offset: (parsed.data as z.output<typeof clockFaultSchema>).time.offset };
     if (target === 'storm')
       return { kind: 'reconnect_storm' as const, proxy: proxy as string, within: (parsed.data as z.output<typeof reconnectStormSchema>).within };
     return target === 'proxy'

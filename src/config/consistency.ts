@@ -65,6 +65,7 @@ export function checkConsistency(config: Config): Problem[] {
   const proxies = new Set(config.proxies.map((p) => p.name));
   const mocks = new Set(config.mocks.map((m) => m.name));
   const services = new Set(config.services.map((s) => s.name));
+  const servicesByName = new Map(config.services.map((s) => [s.name, s]));
   config.stages.chaos?.experiments?.forEach((experiment, i) => {
     // One fault or a list under `fault:`, or each step's under `steps[k].fault`.
     const placed = experiment.steps
@@ -86,7 +87,13 @@ export function checkConsistency(config: Config): Problem[] {
         message: `no mock named "${fault.mock}" (declared: ${[...mocks].join(', ') || 'none'})`,
       });
     }
-    if (fault.kind === 'service' && !services.has(fault.service)) {
+    if (fault.kind === 'clock' && servicesByName.get(fault.service)?.faketime === false) {
+      problems.push({
+        path: [...at, 'service'],
+        message: `service "${fault.service}" needs faketime: true for a time fault (it then starts under libfaketime)`,
+      });
+    }
+    if ((fault.kind === 'service' || fault.kind === 'clock') && !services.has(fault.service)) {
       problems.push({
         path: [...at, 'service'],
         message: `no service named "${fault.service}" (declared: ${[...services].join(', ') || 'none'})`,

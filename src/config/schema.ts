@@ -63,6 +63,8 @@ const serviceSchema = z.strictObject({
   stop_timeout: duration.default(2000),
   /** Start it again when it exits: never (its exit fails the run), on-failure (a non-zero exit or a signal), always. */
   restart: z.enum(RESTART_POLICIES, { error: `expected one of ${RESTART_POLICIES.join(', ')}` }).default('never'),
+  /** Start it under libfaketime, so an experiment's `time:` fault can skew its clock. */
+  faketime: z.boolean({ error: 'expected true or false' }).default(false),
   /** Restarts allowed in one run; past them it stays down. */
   max_restarts: z.number({ error: 'expected a whole number ≥ 0' }).int('expected a whole number ≥ 0').min(0, 'expected a whole number ≥ 0').default(5),
 });

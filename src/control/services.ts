@@ -27,6 +27,8 @@ export interface ServiceFaults {
   inject(name: string, action: ServiceAction, by: string, durationMs?: number): Promise<() => Promise<void>>;
   revert(name: string): Promise<void>;
   revertAll(): Promise<void>;
+  /** Moves a faketime'd service's clock `offsetMs` from the real one; resolves with the revert. */
+  skewClock?(name: string, offsetMs: number, by: string): Promise<() => Promise<void>>;
 }
 
 const faultBody = z.strictObject({

@@ -3,6 +3,7 @@
  * after them. A service is ready when its HTTP health URL answers 2xx or its TCP port accepts.
  * While the run goes, SupervisedService restarts it by its policy and applies process faults.
  */
+import { faketimeEnv, writeClock } from './clock.js';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { splitHostPort } from '../address.js';
@@ -139,6 +140,13 @@ export class SupervisedService {
   private readonly restartStop = new AbortController();
   private restarting?: Promise<void>;
   private thawTimer?: NodeJS.Timeout;
+  /** libfaketime's control file and environment, for a service with faketime: true. */
+  private clockFile?: string;
+  private clockEnv?: Record<string, string>;
+
+  private startOptions(): StartOptions {
+    return this.clockEnv ? { ...this.options, env: { ...this.options.env, ...this.clockEnv } } : this.options;
+  }
 
   constructor(
     private readonly config: ServiceConfig,
@@ -156,7 +164,22 @@ export class SupervisedService {
 
   /** The first start; throws EnvironmentError as startService does. */
   async start(): Promise<void> {
-    this.watch(await startService(this.config, this.options));
+    if (this.config.faketime) {
+      const clock = await faketimeEnv(this.name, this.options.logDir, process.env);
+      this.clockFile = clock.file;
+      // Every start (restarts too) runs under it.
+      this.clockEnv = clock.env;
+    }
+    this.watch(await startService(this.config, this.startOptions()));
+  }
+
+  /** Moves the service's clock `offsetMs` from the real one; resolves with the revert (back to real time). */
+  async skewClock(offsetMs: number, by: string): Promise<() => Promise<void>> {
+    const file = this.clockFile;
+    if (!file) throw new EnvironmentError(`service "${this.name}" takes a time fault only with faketime: true (it then starts under libfaketime)`);
+    this.options.log.info(`service ${this.name}: clock ${offsetMs >= 0 ? '+' : ''}${Math.round(offsetMs / 1000)}s (${by})`);
+    await writeClock(file, offsetMs);
+    return () => writeClock(file, 0);
   }
 
   status(): ServiceStatus {
@@ -261,7 +284,7 @@ export class SupervisedService {
       this.restarts += 1;
       this.options.log.info(`service ${this.name}: restarting (restart ${this.restarts} of at most ${this.config.max_restarts})`);
       try {
-        const started = await startService(this.config, { ...this.options, signal });
+        const started = await startService(this.config, { ...this.startOptions(), signal });
         if (this.shuttingDown) {
           await started.command.stop(this.config.stop_timeout);
           return;

@@ -77,6 +77,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   'services[].ready.http': 'Ready when this URL answers 2xx. Give `http` or `tcp`.',
   'services[].ready.tcp': 'Ready when this address accepts a connection.',
   'services[].ready.timeout': 'The run stops (exit code 3) when the service is not ready by then, or exits first.',
+  'services[].faketime':
+    "Start it under libfaketime (Debian's and Ubuntu's `faketime` package: `sudo apt-get install -y faketime` on a runner), so an experiment's `time:` fault can move the clock it reads.",
   'services[].restart':
     'Start it again when it exits, through its own `run` and `ready` probe: `never` (its exit fails the run), `on-failure` (a non-zero exit or a signal), `always`. An exit outside a `kill`/`stop` fault of it still fails the run, restarted or not; during one it is expected, and the revert restarts it (`never`: it stays down and the run fails). Consecutive failed restarts wait 100 ms, doubling up to 5 s.',
   'services[].max_restarts': 'Restarts allowed in one run; past them the service stays down and the run fails.',
