@@ -32,15 +32,21 @@ describe('examples/shop', () => {
   it('passes all four stages against the real PostgreSQL and Redis', async () => {
     const ran = await runShop('.tmp/e2e-shop');
     const report = await readJson(join(ROOT, '.tmp/e2e-shop/metrics.json'));
-    // PASS with 11/11 when the machine is fast enough for the shop's latency thresholds.
-    expectExampleVerdict(ran, report, '4/4', 11);
+    // PASS with 13/13 when the machine is fast enough for the shop's latency thresholds.
+    expectExampleVerdict(ran, report, '4/4', 13);
     expect(ran.stderr).toContain('report: .tmp/e2e-shop/ (metrics.json, junit.xml, summary.md, report.html)');
     expect(report.experiments.map((e: { name: string; ok: boolean }) => [e.name, e.ok])).toEqual([
       ['llm primary outage', true],
       ['llm rate limited', true],
       ['postgres connection drops', true],
       ['redis blackout', true],
+      ['shop crash', true],
+      ['cpu squeeze', true],
     ]);
+    // The crashed instance came back by its restart policy, while shop-2 took its requests.
+    const crash = report.experiments.find((e: { name: string }) => e.name === 'shop crash');
+    expect(crash.phases.fault.success_rate).toBeGreaterThanOrEqual(0.98);
+    expect(crash.fault).toEqual({ service: 'shop', action: 'kill' });
     expect(report.stages.unit.tests).toMatchObject({ failed: 0, errors: 0 });
     expect(report.stages.chaos.tests.total).toBe(7);
     expect(report.metrics.orders_lost).toMatchObject({ type: 'counter', count: 0 });
@@ -56,6 +62,8 @@ describe('examples/shop', () => {
     expect(ran.stderr).toContain('✘ chaos.llm primary outage.fault.http_req_failed rate<0.02: actual 1, limit 0.02');
     expect(ran.stderr).toMatch(/✘ chaos\.llm rate limited\.fault\.http_req_failed rate<0\.02: actual 0\.\d+, limit 0\.02/);
     expect(ran.stderr).toMatch(/✘ chaos\.postgres connection drops\.fault\.http_req_failed rate<0\.05: actual 0\.\d+, limit 0\.05/);
+    // No failover at the balancer: the crashed instance's share of requests fails.
+    expect(ran.stderr).toMatch(/✘ chaos\.shop crash\.fault\.http_req_failed rate<0\.02: actual 0\.\d+, limit 0\.02/);
 
     const report = await readJson(join(ROOT, '.tmp/e2e-shop-broken/metrics.json'));
     expect(report.verdict).toBe('fail');
