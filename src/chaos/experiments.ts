@@ -33,7 +33,7 @@ export interface FaultTargets {
   /** Applies a process fault; resolves with its revert (a kill's revert lets the service restart). `skewClock` moves a faketime'd service's clock. */
   services?: {
     inject(name: string, action: ServiceAction, by: string): Promise<() => Promise<void>>;
-    skewClock?(name: string, offsetMs: number, by: string): Promise<() => Promise<void>>;
+    skewClock?(name: string, offsetMs: number, by: string, rate?: number): Promise<() => Promise<void>>;
   };
   /** Starts resource pressure on the runner; resolves, once it holds, with its revert. */
   pressure?: { start(spec: PressureSpec, by: string): Promise<() => Promise<void>> };
@@ -352,7 +352,7 @@ class Scenario {
 async function applyFault(fault: FaultConfig, name: string, e: ExperimentConfig, targets: FaultTargets, reach: TargetReach): Promise<() => Promise<void>> {
   if (fault.kind === 'clock') {
     if (!targets.services?.skewClock) throw new Error('no services whose clock can move');
-    return targets.services.skewClock(fault.service, fault.offset, `experiment "${e.name}"`);
+    return targets.services.skewClock(fault.service, fault.offset, `experiment "${e.name}"`, fault.rate);
   }
   if (fault.kind === 'pressure') {
     if (!targets.pressure) throw new Error('no way to start resource pressure');
@@ -443,7 +443,8 @@ function describeScenarioConfig(e: ExperimentConfig): Record<string, unknown> {
 
 function describeFault(fault: FaultConfig): string {
   if (fault.kind === 'pressure') return `${fault.pressure.kind} pressure`;
-  if (fault.kind === 'clock') return `the clock of service ${fault.service} moved ${formatOffset(fault.offset)}`;
+  if (fault.kind === 'clock')
+    return `the clock of service ${fault.service} moved ${formatOffset(fault.offset)}${fault.rate === 1 ? '' : `, running ${fault.rate}× its pace`}`;
   if (fault.kind === 'reconnect_storm') return `a reconnect storm on proxy ${fault.proxy}`;
   if (fault.kind === 'service') return `${fault.action} of service ${fault.service}`;
   return fault.kind === 'proxy' ? `${fault.toxic.type} on proxy ${fault.proxy} (${fault.toxic.stream})` : `a fault on mock ${fault.mock}`;
@@ -453,7 +454,8 @@ function describeFaultConfig(fault: FaultConfig): Record<string, unknown> {
   if (fault.kind === 'mock') return { mock: fault.mock, ...fault.fault };
   if (fault.kind === 'service') return { service: fault.service, action: fault.action };
   if (fault.kind === 'reconnect_storm') return { proxy: fault.proxy, action: 'reconnect_storm', within_ms: fault.within };
-  if (fault.kind === 'clock') return { service: fault.service, time: { offset: formatOffset(fault.offset) } };
+  if (fault.kind === 'clock')
+    return { service: fault.service, time: { offset: formatOffset(fault.offset), ...(fault.rate === 1 ? {} : { rate: fault.rate }) } };
   if (fault.kind === 'pressure') {
     const { kind, ...rest } = fault.pressure;
     return { pressure: kind, ...rest };

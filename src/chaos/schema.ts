@@ -31,7 +31,13 @@ const clockOffset = z.string({ error: 'expected an offset like +5m, -1h or +30s'
 });
 
 /** `{ service: api, time: { offset: +5m } }`: the service's clock moved (it needs faketime: true). */
-export const clockFaultSchema = z.strictObject({ time: z.strictObject({ offset: clockOffset }) });
+export const clockFaultSchema = z.strictObject({
+  time: z.strictObject({
+    offset: clockOffset.default(0),
+    /** The clock's speed against the real one: 2 runs it twice as fast (a drift), 1 keeps its pace. */
+    rate: z.number({ error: 'expected a speed above 0, like 2 or 0.5' }).positive('expected a speed above 0, like 2 or 0.5').default(1),
+  }),
+});
 
 /** The seed runner's categories, where they apply to a fault chaos-gate injects. */
 export const CATEGORIES = ['network', 'service', 'resource', 'database', 'cache', 'rate_limit', 'websocket', 'latency', 'time'] as const;
@@ -94,8 +100,10 @@ const faultSchema = z
     }
     if (target === 'service')
       return { kind: 'service' as const, service: service as string, action: (parsed.data as z.output<typeof serviceFaultSchema>).action };
-    if (target === 'clock')
-      return { kind: 'clock' as const, service: service as string, offset: (parsed.data as z.output<typeof clockFaultSchema>).time.offset };
+    if (target === 'clock') {
+      const { offset, rate } = (parsed.data as z.output<typeof clockFaultSchema>).time;
+      return { kind: 'clock' as const, service: service as string, offset, rate };
+    }
     if (target === 'storm')
       return { kind: 'reconnect_storm' as const, proxy: proxy as string, within: (parsed.data as z.output<typeof reconnectStormSchema>).within };
     return target === 'proxy'

@@ -28,7 +28,7 @@ export interface ServiceFaults {
   revert(name: string): Promise<void>;
   revertAll(): Promise<void>;
   /** Moves a faketime'd service's clock `offsetMs` from the real one; resolves with the revert. */
-  skewClock?(name: string, offsetMs: number, by: string): Promise<() => Promise<void>>;
+  skewClock?(name: string, offsetMs: number, by: string, rate?: number): Promise<() => Promise<void>>;
 }
 
 const faultBody = z.strictObject({

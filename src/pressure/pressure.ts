@@ -40,6 +40,13 @@ export interface Pressure {
 /** Starts the pressure; resolves once it is held (memory touched, the file written, descriptors open). */
 export async function startPressure(spec: PressureSpec, options: { cwd: string; groups?: GroupRegistry; marker: string }): Promise<Pressure> {
   const file = spec.kind === 'disk' ? resolve(options.cwd, spec.path, `.chaos-gate-pressure-${process.pid}-${Date.now()}.fill`) : undefined;
+  if (spec.kind === 'disk' && spec.free !== undefined) {
+    // `free: 10%`: write until that share of the disk is left.
+    const fs = await diskOf(file!, spec.path);
+    const bytes = fs.bavail * fs.bsize - Math.ceil((fs.blocks * fs.bsize * spec.free) / 100);
+    if (bytes <= 0) throw new PressureError(`disk pressure: ${spec.path} already has less than ${spec.free}% free`);
+    spec = { ...spec, size: bytes };
+  }
   await checkRoom(spec, file);
   const child = spawn(process.execPath, ['-e', WORKER, options.marker, JSON.stringify({ ...spec, file })], {
     detached: true,
@@ -86,13 +93,18 @@ async function checkRoom(spec: PressureSpec, file: string | undefined): Promise<
     throw new PressureError(`memory pressure of ${mb(spec.size)} would leave less than ${mb(MEMORY_FLOOR)} free (free now: ${mb(freemem())})`);
   }
   if (spec.kind === 'disk') {
-    const fs = await statfs(resolve(file!, '..')).catch((error: Error) => {
-      throw new PressureError(`disk pressure: cannot use ${spec.path}: ${error.message}`);
-    });
+    const fs = await diskOf(file!, spec.path);
     const free = fs.bavail * fs.bsize;
-    if (free - spec.size < DISK_FLOOR)
-      throw new PressureError(`disk pressure of ${mb(spec.size)} in ${spec.path} would leave less than ${mb(DISK_FLOOR)} free (free now: ${mb(free)})`);
+    const size = spec.size ?? 0;
+    if (free - size < DISK_FLOOR)
+      throw new PressureError(`disk pressure of ${mb(size)} in ${spec.path} would leave less than ${mb(DISK_FLOOR)} free (free now: ${mb(free)})`);
   }
+}
+
+function diskOf(file: string, path: string) {
+  return statfs(resolve(file, '..')).catch((error: Error) => {
+    throw new PressureError(`disk pressure: cannot use ${path}: ${error.message}`);
+  });
 }
 
 function mb(bytes: number): string {

@@ -23,8 +23,22 @@ export const pressureSchemas = {
   }),
   /** `size` of memory allocated and touched, held until the revert. */
   memory: z.strictObject({ size }),
-  /** A file of `size` written into `path` (default the working directory), removed at the revert. */
-  disk: z.strictObject({ path: z.string().min(1).default('.'), size }),
+  /** A file written into `path` (default the working directory): `size` of it, or until only `free` percent of the disk is free; removed at the revert. */
+  disk: z
+    .strictObject({
+      path: z.string().min(1).default('.'),
+      size: size.optional(),
+      free: z
+        .string({ error: 'expected a share of the disk left free, like 10%' })
+        .regex(/^\s*\d+(\.\d+)?\s*%\s*$/, 'expected a share of the disk left free, like 10%')
+        .transform((text) => Number(text.replace('%', '')))
+        .refine((percent) => percent > 0 && percent < 100, 'expected a share between 0% and 100%')
+        .optional(),
+    })
+    .refine(
+      (d) => (d.size === undefined) !== (d.free === undefined),
+      'expected one of `size` (how much to write) or `free` (the share of the disk to leave free)',
+    ),
   /** `count` file descriptors held open (fewer when the process's limit is lower; the report says how many). */
   fds: z.strictObject({ count: whole('descriptors', 1_000_000) }),
 } as const;

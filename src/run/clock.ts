@@ -37,8 +37,8 @@ export async function faketimeEnv(
   };
 }
 
-/** Sets the service's clock `offsetMs` from the real one (whole seconds, as libfaketime reads them). */
-export function writeClock(file: string, offsetMs: number): Promise<void> {
+/** Sets the service's clock `offsetMs` from the real one (whole seconds, as libfaketime reads them), running at `rate` × real time. */
+export function writeClock(file: string, offsetMs: number, rate = 1): Promise<void> {
   const seconds = Math.round(offsetMs / 1000);
-  return writeFile(file, `${seconds >= 0 ? '+' : ''}${seconds}\n`);
+  return writeFile(file, `${seconds >= 0 ? '+' : ''}${seconds}${rate === 1 ? '' : ` x${rate}`}\n`);
 }

@@ -135,7 +135,7 @@ export class Environment {
         return find(name).inject(action, by, action === 'freeze' ? ttl : undefined);
       },
       revert: (name) => find(name).revert(),
-      skewClock: (name, offsetMs, by) => find(name).skewClock(offsetMs, by),
+      skewClock: (name, offsetMs, by, rate) => find(name).skewClock(offsetMs, by, rate),
       revertAll: async () => void (await Promise.all(this.services.map((s) => s.revert()))),
     };
   }

@@ -174,11 +174,11 @@ export class SupervisedService {
   }
 
   /** Moves the service's clock `offsetMs` from the real one; resolves with the revert (back to real time). */
-  async skewClock(offsetMs: number, by: string): Promise<() => Promise<void>> {
+  async skewClock(offsetMs: number, by: string, rate = 1): Promise<() => Promise<void>> {
     const file = this.clockFile;
     if (!file) throw new EnvironmentError(`service "${this.name}" takes a time fault only with faketime: true (it then starts under libfaketime)`);
     this.options.log.info(`service ${this.name}: clock ${offsetMs >= 0 ? '+' : ''}${Math.round(offsetMs / 1000)}s (${by})`);
-    await writeClock(file, offsetMs);
+    await writeClock(file, offsetMs, rate);
     return () => writeClock(file, 0);
   }
 

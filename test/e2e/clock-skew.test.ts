@@ -53,6 +53,35 @@ stages:
     expect(stamps.length).toBeGreaterThan(40);
   }, 60_000);
 
+  it('runs its clock at another pace with rate (a drift), and at the real pace after', async () => {
+    const port = await freePort();
+    const dir = await makeProject({
+      'service.js': SERVICE,
+      'chaos-gate.yml': `version: 1
+control: { listen: 127.0.0.1:0 }
+services:
+  - { name: api, run: exec node service.js, env: { PORT: "${port}" }, ready: { http: "http://127.0.0.1:${port}/", timeout: 10s }, faketime: true }
+stages:
+  chaos:
+    experiments:
+      - name: drift
+        load: { url: "http://127.0.0.1:${port}/", rate: 20/s, timeout: 2s }
+        steady: 1s
+        fault: { service: api, time: { rate: 10 } }
+        hold: 1500ms
+        recover_within: 3s
+`,
+    });
+    const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stderr).toContain('running 10× its pace');
+    const stamps = readFileSync(join(dir, 'clock.txt'), 'utf8').trim().split('\n').map(Number);
+    const gaps = stamps.slice(1).map((t, i) => t - stamps[i]);
+    // 50 ms apart in real time: about 500 ms apart on a clock running ten times as fast, for the hold's 30 or so requests.
+    expect(gaps.filter((g) => g >= 350 && g <= 700).length).toBeGreaterThan(15);
+    expect(gaps.filter((g) => g >= 30 && g <= 80).length).toBeGreaterThan(15);
+  }, 60_000);
+
   it('refuses a time fault on a service without faketime: true, naming the line', async () => {
     const port = await freePort();
     const dir = await makeProject({

@@ -3,7 +3,8 @@
  * measurable while held (the worker's CPU time, resident memory, the file on disk, its open
  * descriptors), and gone after the revert, and after a `kill -9` of the gate.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventually, Live } from '../helpers/live.js';
@@ -115,6 +116,27 @@ describe('resource pressure', () => {
     expect(ran.code, ran.stderr).toBe(0);
     expect(readdirSync(dir).filter((f) => f.startsWith('.chaos-gate-pressure-'))).toEqual([]);
     expect(workers()).toEqual([]);
+  }, 60_000);
+
+  it('disk free: writes until only that share of the disk is free; Ctrl-C ends it and removes the file', async () => {
+    const fs = statfsSync(tmpdir());
+    const freePercent = (fs.bavail / fs.blocks) * 100;
+    // About 20 MB less free than now.
+    const target = (freePercent - (20 * 1024 * 1024 * 100) / (fs.blocks * fs.bsize)).toFixed(6);
+    const dir = await project(`{ pressure: disk, path: ., free: "${target}%" }`, '30s');
+    const live = new Live('dist/cli.js', ['run', '-c', 'chaos-gate.yml'], { cwd: dir });
+    try {
+      await live.waitFor(/holding disk (\d+) bytes/);
+      const written = Number(/holding disk (\d+) bytes/.exec(live.stderr + live.stdout)![1]);
+      expect(written).toBeGreaterThan(15 * 1024 * 1024);
+      expect(written).toBeLessThan(25 * 1024 * 1024);
+      const exit = await live.stop('SIGINT');
+      expect(exit.code).toBe(1);
+      expect(workers()).toEqual([]);
+      expect(readdirSync(dir).filter((f) => f.startsWith('.chaos-gate-pressure-'))).toEqual([]);
+    } finally {
+      live.kill();
+    }
   }, 60_000);
 
   it('ends with a kill -9 of the gate: the worker is stopped and its file removed, and a new run starts clean', async () => {
