@@ -57,14 +57,14 @@ const faultSchema = z
   .transform((raw, ctx) => {
     const { proxy, mock, service, pressure, ...rest } = raw;
     const given = [proxy, mock, service, pressure].filter((v) => v !== undefined).length;
-    // Resource pressure on the runner: its own keys per kind.
-    if (given === 1 && pressure !== undefined) {
+    // Resource pressure on the runner: its own keys per kind (fds may name the service whose limit it lowers).
+    if (pressure !== undefined && proxy === undefined && mock === undefined) {
       if (!(PRESSURE_KINDS as readonly unknown[]).includes(pressure)) {
         ctx.addIssue({ code: 'custom', path: ['pressure'], message: `expected one of ${PRESSURE_KINDS.join(', ')}` });
         return z.NEVER;
       }
       const kind = pressure as PressureKind;
-      const parsed = pressureSchemas[kind].safeParse(rest);
+      const parsed = pressureSchemas[kind].safeParse(service === undefined ? rest : { ...rest, service });
       if (!parsed.success) {
         for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', path: issue.path, message: issue.message });
         return z.NEVER;

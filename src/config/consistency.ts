@@ -93,6 +93,9 @@ export function checkConsistency(config: Config): Problem[] {
         message: `service "${fault.service}" needs faketime: true for a time fault (it then starts under libfaketime)`,
       });
     }
+    if (fault.kind === 'pressure' && fault.pressure.kind === 'fds' && fault.pressure.service !== undefined && !services.has(fault.pressure.service)) {
+      problems.push({ path: [...at, 'service'], message: `no service named "${fault.pressure.service}" (declared: ${[...services].join(', ') || 'none'})` });
+    }
     if ((fault.kind === 'service' || fault.kind === 'clock') && !services.has(fault.service)) {
       problems.push({
         path: [...at, 'service'],

@@ -9,6 +9,7 @@
  * after a revert in case the worker could not.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { rm, statfs } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -38,7 +39,10 @@ export interface Pressure {
 }
 
 /** Starts the pressure; resolves once it is held (memory touched, the file written, descriptors open). */
-export async function startPressure(spec: PressureSpec, options: { cwd: string; groups?: GroupRegistry; marker: string }): Promise<Pressure> {
+export async function startPressure(
+  spec: PressureSpec,
+  options: { cwd: string; groups?: GroupRegistry; marker: string; servicePid?: (name: string) => number | undefined },
+): Promise<Pressure> {
   const file = spec.kind === 'disk' ? resolve(options.cwd, spec.path, `.chaos-gate-pressure-${process.pid}-${Date.now()}.fill`) : undefined;
   if (spec.kind === 'disk' && spec.free !== undefined) {
     // `free: 10%`: write until that share of the disk is left.
@@ -48,7 +52,11 @@ export async function startPressure(spec: PressureSpec, options: { cwd: string; 
     spec = { ...spec, size: bytes };
   }
   await checkRoom(spec, file);
-  const child = spawn(process.execPath, ['-e', WORKER, options.marker, JSON.stringify({ ...spec, file })], {
+  if (spec.kind === 'fds' && spec.service !== undefined) return squeezeDescriptors(spec.service, spec.count, options.servicePid);
+  const argv = [process.execPath, '-e', WORKER, options.marker, JSON.stringify({ ...spec, file })];
+  // Pinned workers run under taskset (util-linux), as a user would pin them by hand.
+  if (spec.kind === 'cpu' && spec.cpus) argv.unshift('taskset', '-c', spec.cpus.join(','));
+  const child = spawn(argv[0], argv.slice(1), {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -86,6 +94,36 @@ export async function startPressure(spec: PressureSpec, options: { cwd: string; 
     if (file) await rm(file, { force: true });
   };
   return { pid, holding, stop };
+}
+
+/**
+ * A service's own descriptor limit lowered (prlimit, util-linux) to what it has open plus `count`,
+ * so its next connections or files fail with EMFILE; the old limit is put back at the revert.
+ */
+async function squeezeDescriptors(service: string, count: number, servicePid?: (name: string) => number | undefined): Promise<Pressure> {
+  const pid = servicePid?.(service);
+  if (pid === undefined) throw new PressureError(`fds pressure: service "${service}" is not running`);
+  const read = (args: string[]) =>
+    new Promise<string>((done, fail) => {
+      const child = spawn('prlimit', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
+      child.stderr.setEncoding('utf8').on('data', (t: string) => (out += t));
+      child.once('error', (error) => fail(new PressureError(`fds pressure needs prlimit (util-linux): ${error.message}`)));
+      child.once('exit', (code) => (code === 0 ? done(out) : fail(new PressureError(`prlimit ${args.join(' ')}: ${out.trim()}`))));
+    });
+  // The service's main process: the group leader is the shell or the service itself (exec).
+  const before = (await read(['--pid', String(pid), '--nofile', '--raw', '--noheadings', '--output', 'SOFT,HARD'])).trim().split(/\s+/);
+  const open = readdirSync(`/proc/${pid}/fd`).length;
+  const soft = open + count;
+  await read(['--pid', String(pid), `--nofile=${soft}:${before[1]}`]);
+  return {
+    pid,
+    holding: `fds: service ${service} limited to ${soft} descriptors (${open} open, ${count} more allowed; was ${before[0]})`,
+    stop: async () => {
+      await read(['--pid', String(pid), `--nofile=${before[0]}:${before[1]}`]).catch(() => undefined);
+    },
+  };
 }
 
 async function checkRoom(spec: PressureSpec, file: string | undefined): Promise<void> {

@@ -20,6 +20,11 @@ export const pressureSchemas = {
   cpu: z.strictObject({
     workers: whole('workers', 256).optional(),
     percent: whole('percent', 100).default(100),
+    /** Pin the workers to these CPUs (taskset), e.g. [0] to load the core a service runs on. */
+    cpus: z
+      .array(z.number({ error: 'expected CPU numbers like [0, 1]' }).int().min(0), { error: 'expected CPU numbers like [0, 1]' })
+      .min(1)
+      .optional(),
   }),
   /** `size` of memory allocated and touched, held until the revert. */
   memory: z.strictObject({ size }),
@@ -39,8 +44,11 @@ export const pressureSchemas = {
       (d) => (d.size === undefined) !== (d.free === undefined),
       'expected one of `size` (how much to write) or `free` (the share of the disk to leave free)',
     ),
-  /** `count` file descriptors held open (fewer when the process's limit is lower; the report says how many). */
-  fds: z.strictObject({ count: whole('descriptors', 1_000_000) }),
+  /**
+   * `count` file descriptors held open by the worker (fewer when its limit is lower; the log says how many);
+   * with `service:`, that service's own limit is lowered instead, leaving it `count` more than it has open.
+   */
+  fds: z.strictObject({ count: whole('descriptors', 1_000_000), service: z.string().min(1).optional() }),
 } as const;
 
 export type PressureSpec =

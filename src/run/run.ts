@@ -244,10 +244,17 @@ async function runStage(stage: StageName, config: Config, environment: Environme
       throwIfInjected('experiment');
       const pressure = {
         start: async (spec: PressureSpec, by: string) => {
-          const started = await startPressure(spec, { cwd: options.cwd, groups: options.groups, marker: 'chaos-gate-pressure' }).catch((error: unknown) => {
-            // Not enough room on this runner is the environment's answer, not a bug: the run stops, naming it.
-            throw error instanceof PressureError ? new EnvironmentError(`${by}: ${error.message}`) : error;
-          });
+          const servicePid = (name: string) =>
+            environment
+              .serviceFaults()
+              .list()
+              .find((s) => s.name === name)?.pid ?? undefined;
+          const started = await startPressure(spec, { cwd: options.cwd, groups: options.groups, marker: 'chaos-gate-pressure', servicePid }).catch(
+            (error: unknown) => {
+              // Not enough room on this runner is the environment's answer, not a bug: the run stops, naming it.
+              throw error instanceof PressureError ? new EnvironmentError(`${by}: ${error.message}`) : error;
+            },
+          );
           options.log.info(`${by}: holding ${started.holding} (process group ${started.pid})`);
           return started.stop;
         },

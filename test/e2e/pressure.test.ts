@@ -118,6 +118,51 @@ describe('resource pressure', () => {
     expect(workers()).toEqual([]);
   }, 60_000);
 
+  it('cpu pinned: the workers run only on the CPUs given', async () => {
+    const dir = await project('{ pressure: cpu, workers: 1, percent: 100, cpus: [0] }');
+    const ran = await runMeasuring(dir, (pid) => /Cpus_allowed_list:\s+(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+    expect(ran.measured).toBe('0');
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(workers()).toEqual([]);
+  }, 60_000);
+
+  it('fds on a service: its own descriptor limit is lowered for the hold (EMFILE past it), and put back', async () => {
+    const port = await freePort();
+    // Opens 20 files per request and says whether it could.
+    const service = `const fs = require('node:fs');
+require('node:http').createServer((_q, s) => {
+  const fds = [];
+  try { for (let i = 0; i < 20; i++) fds.push(fs.openSync('/dev/null', 'r')); s.end('ok'); }
+  catch (e) { s.writeHead(503).end(e.code); }
+  finally { for (const fd of fds) fs.closeSync(fd); }
+}).listen(Number(process.env.PORT), '127.0.0.1');`;
+    const dir = await makeProject({
+      'service.js': service,
+      'chaos-gate.yml': `version: 1
+control: { listen: 127.0.0.1:0 }
+services:
+  - { name: api, run: exec node service.js, env: { PORT: "${port}" }, ready: { http: "http://127.0.0.1:${port}/", timeout: 10s } }
+stages:
+  chaos:
+    experiments:
+      - name: fd-exhaustion
+        load: { url: "http://127.0.0.1:${port}/", rate: 20/s, timeout: 2s }
+        steady: 1s
+        fault: { pressure: fds, service: api, count: 10 }
+        hold: 1500ms
+        recover_within: 3s
+`,
+    });
+    const ran = await cli(['run', '-c', 'chaos-gate.yml'], dir);
+    expect(ran.stderr).toMatch(/holding fds: service api limited to \d+ descriptors \(\d+ open, 10 more allowed; was \d+\)/);
+    const [e] = (await readJson(join(dir, 'chaos-gate-report/metrics.json'))).experiments;
+    // Every request needs 20 more descriptors: all fail during the hold, none before or after.
+    expect(e.phases.steady.success_rate).toBe(1);
+    expect(e.phases.fault.success_rate).toBe(0);
+    expect(e.phases.recovery.success_rate).toBe(1);
+    expect(ran.code, ran.stderr).toBe(0);
+  }, 60_000);
+
   it('disk free: writes until only that share of the disk is free; Ctrl-C ends it and removes the file', async () => {
     const fs = statfsSync(tmpdir());
     const freePercent = (fs.bavail / fs.blocks) * 100;
