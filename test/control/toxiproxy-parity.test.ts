@@ -117,8 +117,9 @@ describe("chaos-gate's control API answers Toxiproxy's clients as Toxiproxy does
     }
   });
 
-  const bin = process.env.TOXIPROXY_BIN;
-  it.skipIf(!bin || !existsSync(bin))('gives the same answers as a live toxiproxy-server (TOXIPROXY_BIN)', async () => {
+  // Where ../shared/tools/build-toxiproxy.sh puts it by default.
+  const bin = process.env.TOXIPROXY_BIN ?? '/tmp/toxiproxy-bin/toxiproxy-server';
+  it.skipIf(!existsSync(bin))("gives the same answers as a live toxiproxy-server (TOXIPROXY_BIN, or build-toxiproxy.sh's /tmp/toxiproxy-bin)", async () => {
     const port = await freePort();
     const toxiproxy: ChildProcess = spawn(bin!, ['-host', '127.0.0.1', '-port', String(port)], { stdio: 'ignore' });
     try {
