@@ -66,6 +66,7 @@ describe('built-in metrics keep their types', () => {
     for (const errorClass of classes) recorder.record({ start: 1, latencyMs: 5, ok: false, errorClass });
     recorder.dropped();
     set.trend('recovery_time').add(1); // recorded by each experiment (chaos/experiments.ts)
+    set.trend('reconnect_time').add(1); // recorded by an experiment with a reconnect storm
     const recorded = Object.fromEntries([...set.metrics].map(([name, metric]) => [name, metric.type]));
     expect(recorded).toEqual(BUILTIN_METRICS);
   });
