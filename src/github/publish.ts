@@ -61,13 +61,7 @@ export async function publishReport(report: RunReport, reportDir: string, option
   if (!artifact.ok) warnings.push(artifact.warning);
   const links = { run: options.runUrl ?? context?.runUrl, artifact: artifact.ok ? artifact.url : undefined };
 
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    try {
-      await core.summary.addRaw(renderSummary(report, { budget: JOB_SUMMARY_LIMIT, links, baseline: options.baseline })).write();
-    } catch (error) {
-      warnings.push(`chaos-gate could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
+  await writeJobSummary(report, links, warnings, options.baseline);
 
   let comment: CommentOutcome | undefined;
   const pullRequest = options.pullRequest ?? context?.pullRequest;
@@ -81,6 +75,16 @@ export async function publishReport(report: RunReport, reportDir: string, option
     }
   }
   return { artifact, comment, warnings };
+}
+
+/** The job summary, when the runner offers one; a failure is a warning in `warnings`. */
+export async function writeJobSummary(report: RunReport, links: { run?: string; artifact?: string }, warnings: string[], baseline?: RunReport): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await core.summary.addRaw(renderSummary(report, { budget: JOB_SUMMARY_LIMIT, links, baseline })).write();
+  } catch (error) {
+    warnings.push(`chaos-gate could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** `<workflow> / <job> (<matrix values>) / <artifact>`: what tells one job's sticky comment from another's. */

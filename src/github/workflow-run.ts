@@ -12,16 +12,15 @@
  * is the commit the triggering run built, and the comment is rendered by chaos-gate from the data,
  * its text escaped, never copied from the artifact's summary.md.
  */
-import * as core from '@actions/core';
 import { join } from 'node:path';
 import { readRunReport } from '../results/read.js';
 import type { RunReport } from '../results/types.js';
-import { JOB_SUMMARY_LIMIT, renderSummary } from '../report/summary.js';
+import { renderSummary } from '../report/summary.js';
 import { downloadRunArtifact } from './artifact.js';
 import type { CommentOutcome } from './comment.js';
 import { readRunContext, type RunContext, type TriggeringRun } from './context.js';
 import { githubClient } from './octokit.js';
-import { postStickyComment, type PublishOptions } from './publish.js';
+import { postStickyComment, writeJobSummary, type PublishOptions } from './publish.js';
 
 /** The action was used where `mode: comment` cannot work, or the triggering run left nothing to post. */
 export class WorkflowRunError extends Error {
@@ -157,14 +156,5 @@ async function createCheckRun(
   } catch (error) {
     warnings.push(`chaos-gate could not create the check run (needs checks: write): ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
-  }
-}
-
-async function writeJobSummary(report: RunReport, links: { run?: string; artifact?: string }, warnings: string[]): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  try {
-    await core.summary.addRaw(renderSummary(report, { budget: JOB_SUMMARY_LIMIT, links })).write();
-  } catch (error) {
-    warnings.push(`chaos-gate could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

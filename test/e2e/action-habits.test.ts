@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../helpers/github-api.js';
+import { FakeGitHub, parseOutputs } from '../helpers/github-api.js';
 import { makeProject, runNode } from '../helpers/project.js';
 
 // The threshold sits on line 6: annotations must name it.
@@ -31,13 +31,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await github.close();
 });
-
-/** Outputs as written to GITHUB_OUTPUT (`name<<delimiter\nvalue\ndelimiter`). */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  for (const m of text.matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]] = m[3];
-  return outputs;
-}
 
 async function project(pr = 7): Promise<string> {
   return makeProject({

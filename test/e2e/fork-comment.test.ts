@@ -8,7 +8,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../helpers/github-api.js';
+import { FakeGitHub, parseOutputs } from '../helpers/github-api.js';
 import { makeProject, runNode } from '../helpers/project.js';
 
 const SHA_A = 'a'.repeat(40);
@@ -39,12 +39,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await github.close();
 });
-
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  for (const m of text.matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]] = m[3];
-  return outputs;
-}
 
 async function action(dir: string, event: Record<string, unknown>, env: Record<string, string>, inputs: Record<string, string> = {}) {
   await writeFile(join(dir, 'event.json'), JSON.stringify(event));

@@ -528,3 +528,10 @@ function notFound(res: ServerResponse, headers: Record<string, string>): void {
 function unprocessable(res: ServerResponse, headers: Record<string, string>): void {
   send(res, 422, { message: 'Invalid request.\n\n"body" wasn\'t supplied.', documentation_url: DOCS, status: '422' }, headers);
 }
+
+/** The step outputs an action wrote to GITHUB_OUTPUT (`name<<delimiter\nvalue\ndelimiter`). */
+export function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  for (const m of text.matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]] = m[3];
+  return outputs;
+}
