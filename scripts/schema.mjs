@@ -9,6 +9,8 @@ const { outputFiles } = await build({
   platform: 'node',
   format: 'esm',
   write: false,
+  // Bundled CommonJS (yaml) requires Node's built-ins; an ESM data: module has no `require` of its own.
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(process.cwd() + '/');" },
 });
 const { configJsonSchema } = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
 mkdirSync('schema', { recursive: true });

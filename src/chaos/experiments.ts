@@ -15,6 +15,8 @@ import { runLoad } from '../load/engine.js';
 import { formatProgress } from '../load/progress.js';
 import { LoadRecorder } from '../load/recorder.js';
 import type { Log } from '../log.js';
+import { describeHttpFault } from '../http-proxy/faults.js';
+import type { HttpProxyRegistry } from '../http-proxy/registry.js';
 import type { MockRegistry } from '../mock/registry.js';
 import type { ProxyRegistry } from '../proxy/registry.js';
 import type { ExperimentReport, FaultReach, FaultWindow, PhaseReport, SeriesPoint } from '../results/types.js';
@@ -30,6 +32,7 @@ import type { ExperimentConfig, FaultConfig, ServiceAction, StepConfig } from '.
 export interface FaultTargets {
   proxies: Pick<ProxyRegistry, 'addToxic' | 'removeToxic' | 'updateToxic' | 'get'>;
   mocks: Pick<MockRegistry, 'addFault' | 'removeFault' | 'faultTaken'>;
+  httpProxies?: Pick<HttpProxyRegistry, 'addFault' | 'removeFault' | 'faultTaken'>;
   /** Applies a process fault; resolves with its revert (a kill's revert lets the service restart). `skewClock` moves a faketime'd service's clock. */
   services?: {
     inject(name: string, action: ServiceAction, by: string): Promise<() => Promise<void>>;
@@ -393,17 +396,43 @@ async function applyFault(fault: FaultConfig, name: string, e: ExperimentConfig,
       }
     };
   }
+  if (fault.kind === 'http_proxy') {
+    const httpProxies = targets.httpProxies;
+    if (!httpProxies) throw new Error('no http proxies to fault');
+    const id = httpProxies.addFault(fault.httpProxy, fault.fault);
+    return async () => {
+      const taken = httpProxies.faultTaken(fault.httpProxy, id);
+      if (taken !== undefined) {
+        reach.faulted_requests = (reach.faulted_requests ?? 0) + taken;
+        reach.faulted_at = joinTargets(reach.faulted_at, `http proxy ${fault.httpProxy}`);
+      }
+      try {
+        httpProxies.removeFault(fault.httpProxy, id);
+      } catch {
+        // Already removed by a reset.
+      }
+    };
+  }
   const id = targets.mocks.addFault(fault.mock, fault.fault);
   return async () => {
     // Read before removing: the count goes with the fault.
     const taken = targets.mocks.faultTaken(fault.mock, id);
-    if (taken !== undefined) reach.faulted_requests = (reach.faulted_requests ?? 0) + taken;
+    if (taken !== undefined) {
+      reach.faulted_requests = (reach.faulted_requests ?? 0) + taken;
+      reach.faulted_at = joinTargets(reach.faulted_at, `mock ${fault.mock}`);
+    }
     try {
       targets.mocks.removeFault(fault.mock, id);
     } catch {
       // Already removed by a reset.
     }
   };
+}
+
+/** `mock llm`, then `mock llm and http proxy billing` when a list of faults spans both. */
+function joinTargets(before: string | undefined, target: string): string {
+  if (before === undefined || before === target) return target;
+  return before.split(' and ').includes(target) ? before : `${before} and ${target}`;
 }
 
 function successRate(set: MetricSet): number | undefined {
@@ -447,11 +476,13 @@ function describeFault(fault: FaultConfig): string {
     return `the clock of service ${fault.service} moved ${formatOffset(fault.offset)}${fault.rate === 1 ? '' : `, running ${fault.rate}× its pace`}`;
   if (fault.kind === 'reconnect_storm') return `a reconnect storm on proxy ${fault.proxy}`;
   if (fault.kind === 'service') return `${fault.action} of service ${fault.service}`;
+  if (fault.kind === 'http_proxy') return `${describeHttpFault(fault.fault)} on http proxy ${fault.httpProxy}`;
   return fault.kind === 'proxy' ? `${fault.toxic.type} on proxy ${fault.proxy} (${fault.toxic.stream})` : `a fault on mock ${fault.mock}`;
 }
 
 function describeFaultConfig(fault: FaultConfig): Record<string, unknown> {
   if (fault.kind === 'mock') return { mock: fault.mock, ...fault.fault };
+  if (fault.kind === 'http_proxy') return { http_proxy: fault.httpProxy, ...fault.fault };
   if (fault.kind === 'service') return { service: fault.service, action: fault.action };
   if (fault.kind === 'reconnect_storm') return { proxy: fault.proxy, action: 'reconnect_storm', within_ms: fault.within };
   if (fault.kind === 'clock')

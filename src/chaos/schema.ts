@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { duration } from '../units/fields.js';
 import { parseDuration } from '../units/duration.js';
 import { trafficSchema } from '../load/schema.js';
+import { httpFaultSchema } from '../http-proxy/schema.js';
 import { mockFaultSchema } from '../mock/schema.js';
 import { toxicSchema } from '../proxy/schema.js';
 import { PRESSURE_KINDS, pressureSchemas, type PressureKind, type PressureSpec } from '../pressure/schema.js';
@@ -52,11 +53,12 @@ export const reconnectStormSchema = z.strictObject({
 /** A proxy toxic plus `proxy:`, a mock fault plus `mock:` (and optionally `route:`), or a process fault plus `service:`. */
 const faultSchema = z
   .record(z.string(), z.unknown(), {
-    error: 'expected a fault: a toxic with `proxy:`, a mock fault with `mock:`, a process fault with `service:` or `pressure:`',
+    error:
+      'expected a fault: a toxic with `proxy:`, a mock fault with `mock:`, an HTTP fault with `http_proxy:`, a process fault with `service:` or `pressure:`',
   })
   .transform((raw, ctx) => {
-    const { proxy, mock, service, pressure, ...rest } = raw;
-    const given = [proxy, mock, service, pressure].filter((v) => v !== undefined).length;
+    const { proxy, mock, service, pressure, http_proxy: httpProxy, ...rest } = raw;
+    const given = [proxy, mock, service, pressure, httpProxy].filter((v) => v !== undefined).length;
     // Resource pressure on the runner: its own keys per kind (fds may name the service whose limit it lowers).
     if (pressure !== undefined && proxy === undefined && mock === undefined) {
       if (!(PRESSURE_KINDS as readonly unknown[]).includes(pressure)) {
@@ -80,16 +82,18 @@ const faultSchema = z
             ? (['proxy', toxicSchema] as const)
             : typeof mock === 'string'
               ? (['mock', mockFaultSchema] as const)
-              : typeof service === 'string' && rest.time !== undefined
-                ? (['clock', clockFaultSchema] as const)
-                : typeof service === 'string'
-                  ? (['service', serviceFaultSchema] as const)
-                  : [undefined, undefined];
+              : typeof httpProxy === 'string'
+                ? (['http_proxy', httpFaultSchema] as const)
+                : typeof service === 'string' && rest.time !== undefined
+                  ? (['clock', clockFaultSchema] as const)
+                  : typeof service === 'string'
+                    ? (['service', serviceFaultSchema] as const)
+                    : [undefined, undefined];
     if (!schema) {
       ctx.addIssue({
         code: 'custom',
         message:
-          'expected exactly one of `proxy: <name>` (a toxic), `mock: <name>` (a mock fault), `service: <name>` (kill, stop or freeze it) or `pressure: cpu | memory | disk | fds`',
+          'expected exactly one of `proxy: <name>` (a toxic), `mock: <name>` (a mock fault), `http_proxy: <name>` (an HTTP fault), `service: <name>` (kill, stop or freeze it) or `pressure: cpu | memory | disk | fds`',
       });
       return z.NEVER;
     }
@@ -104,6 +108,7 @@ const faultSchema = z
       const { offset, rate } = (parsed.data as z.output<typeof clockFaultSchema>).time;
       return { kind: 'clock' as const, service: service as string, offset, rate };
     }
+    if (target === 'http_proxy') return { kind: 'http_proxy' as const, httpProxy: httpProxy as string, fault: parsed.data as z.output<typeof httpFaultSchema> };
     if (target === 'storm')
       return { kind: 'reconnect_storm' as const, proxy: proxy as string, within: (parsed.data as z.output<typeof reconnectStormSchema>).within };
     return target === 'proxy'

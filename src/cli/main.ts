@@ -1,5 +1,5 @@
 /**
- * The terminal face: `chaos-gate run|merge|validate|init|serve`, and `proxy|toxic` (toxiproxy-cli's verbs, in toxics.ts). Parses arguments, calls the same run()
+ * The terminal face: `chaos-gate run|merge|validate|init|serve|record`, and `proxy|toxic` (toxiproxy-cli's verbs, in toxics.ts). Parses arguments, calls the same run()
  * as the action, and turns outcomes into exit codes: 0 passed, 1 failed, 2 bad config or usage,
  * 3 the environment could not start or chaos-gate itself failed (an internal error).
  */
@@ -20,6 +20,8 @@ import { parseShard } from '../run/shard.js';
 import { checkSafety } from '../run/safety.js';
 import { ProcessGroups } from '../stages/spawn.js';
 import { init } from './init.js';
+import { record } from './record.js';
+import { parseDuration } from '../units/duration.js';
 import { addFaultCommands } from './toxics.js';
 import { terminalLog } from './log.js';
 
@@ -120,6 +122,28 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (opts: { config: string; reportDir: string }) => {
       await serve(opts.config, resolve(opts.reportDir, 'logs'), log, stop, groups);
     });
+
+  program
+    .command('record')
+    .description("record real exchanges through an HTTP proxy into a mock file (WireMock's recording)")
+    .requiredOption('--http-proxy <name>', 'the http_proxies entry to record')
+    .requiredOption('-o, --out <file>', 'the mock file to write, e.g. mocks/billing.yml')
+    .option('-c, --config <file>', 'the config file', 'chaos-gate.yml')
+    .option('--run <command>', 'record while this command runs (it gets CHAOS_GATE_HTTP_PROXY_<NAME>)')
+    .option('--duration <time>', 'record for this long (without --run; default until Ctrl-C)')
+    .option('--name <name>', "the mock's name (default the proxy's)")
+    .option('--listen <host:port>', "the mock's listen address (default 127.0.0.1:0)")
+    .option('-r, --report-dir <dir>', 'where service logs go', 'chaos-gate-report')
+    .action(
+      async (opts: { httpProxy: string; out: string; config: string; run?: string; duration?: string; name?: string; listen?: string; reportDir: string }) => {
+        const durationMs = opts.duration === undefined ? undefined : parseDuration(opts.duration);
+        if (opts.duration !== undefined && durationMs === undefined)
+          throw new UsageError(`--duration: expected a duration like 30s or 5m, got "${opts.duration}"`);
+        if (opts.run !== undefined && durationMs !== undefined)
+          throw new UsageError('--run and --duration: give one (recording ends with the command, or after the duration)');
+        exitCode = await record({ ...opts, durationMs }, log, stop, groups);
+      },
+    );
 
   addFaultCommands(program, log);
 

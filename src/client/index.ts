@@ -10,13 +10,15 @@ import type { ProxySpec } from '../wire/proxy.js';
 import type { ServiceStatus } from '../wire/services.js';
 import type { Fault } from './fault.js';
 import { ApiHttp, type ClientOptions } from './http.js';
+import { HttpProxyClient } from './http-proxy.js';
 import { MockClient } from './mock.js';
 import { ProxyClient, type ProxyInfo } from './proxy.js';
 import { ServiceClient } from './service.js';
 
 export { Fault } from './fault.js';
 export { ChaosGateApiError, type ClientOptions } from './http.js';
-export { MockClient, type JournalFilter } from './mock.js';
+export { MockClient, type JournalEntry, type JournalFilter } from './mock.js';
+export { HttpProxyClient, type HttpFaultInfo, type HttpFaultInput, type HttpProxyInfo, type RecordedMockInfo } from './http-proxy.js';
 export {
   ProxyClient,
   type ProxyChange,
@@ -51,6 +53,11 @@ export class ChaosGate {
   /** One mock by name: faults on and off, the request journal. */
   mock(name: string): MockClient {
     return new MockClient(this.http, name);
+  }
+
+  /** One HTTP fault proxy by name: faults on a real dependency's answers, the journal, recording. */
+  httpProxy(name: string): HttpProxyClient {
+    return new HttpProxyClient(this.http, name);
   }
 
   /** Reports metric lines (the CHAOS_GATE_METRICS format) to the running stage, e.g. `{ name: 'deadlocks', type: 'counter', value: 0 }`. */

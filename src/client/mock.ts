@@ -7,8 +7,10 @@
  *   … exercise the system under test …
  *   expect(await llm.count({ route: 'chat' })).toBe(3);
  */
-import type { JournalFilter } from '../wire/mock.js';
 import type { ApiHttp } from './http.js';
+import { JournalClient } from './journal.js';
+
+export type { JournalEntry, JournalFilter } from './journal.js';
 
 /** A duration: `250ms`, `2s`, or a number of milliseconds. */
 export type Duration = string | number;
@@ -78,48 +80,9 @@ export interface MockInfo {
   requests: number;
 }
 
-/** One request the mock received, with what answered it. */
-export interface JournalEntry {
-  seq: number;
-  /** ISO time its answer was decided. */
-  at: string;
-  method: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  headers: Record<string, string | string[]>;
-  /** The body, or its first 64 KiB when longer (then `body_sha256` is set). */
-  body: string;
-  /** The whole body's length in bytes. */
-  body_bytes: number;
-  /** The whole body's SHA-256 (hex) when `body` is only its first bytes; null otherwise. */
-  body_sha256: string | null;
-  /** The matched route's name; null when none matched (answered 404). */
-  route: string | null;
-  /** The status sent; null when a fault sent none. */
-  status: number | null;
-  fault: MockFaultKind | null;
-}
-
-export type { JournalFilter } from '../wire/mock.js';
-
-interface JournalPage {
-  count: number;
-  total: number;
-  /** Entries no longer kept (past the journal's entry or byte limit). */
-  dropped: number;
-  requests: JournalEntry[];
-  /** The `after` of the next page; null on the last. */
-  next: number | null;
-}
-
-export class MockClient {
-  private readonly base: string;
-
-  constructor(
-    private readonly http: ApiHttp,
-    readonly name: string,
-  ) {
-    this.base = `/mocks/${encodeURIComponent(name)}`;
+export class MockClient extends JournalClient {
+  constructor(http: ApiHttp, name: string) {
+    super(http, name, `/mocks/${encodeURIComponent(name)}`, 'mock');
   }
 
   /** Routes with their match counts, active faults, URL. */
@@ -145,51 +108,8 @@ export class MockClient {
     await this.http.request('DELETE', `${this.base}/faults`);
   }
 
-  /** Journal entries matching the filter, oldest first. */
-  async requests(filter: JournalFilter = {}): Promise<JournalEntry[]> {
-    return this.rest(await this.http.request<JournalPage>('GET', `${this.base}/requests${queryString(filter)}`), filter);
-  }
-
-  /** How many journal entries match the filter. */
-  async count(filter: JournalFilter = {}): Promise<number> {
-    return (await this.http.request<JournalPage>('GET', `${this.base}/requests${queryString(filter)}`)).count;
-  }
-
-  /** Waits until `count` entries match (up to `timeoutMs`, max 60000); rejects when fewer arrived. */
-  async waitForRequests(count: number, filter: JournalFilter = {}, timeoutMs = 5000): Promise<JournalEntry[]> {
-    const page = await this.http.request<JournalPage>('GET', `${this.base}/requests${queryString(filter, { wait: count, timeout: timeoutMs })}`);
-    if (page.count < count) throw new Error(`mock ${this.name}: ${page.count} of ${count} requests${describe(filter)} after ${timeoutMs}ms`);
-    return this.rest(page, filter);
-  }
-
-  /** The journal comes in pages (up to 1000 entries or 8 MB each): this page's entries and every following page's. */
-  private async rest(first: JournalPage, filter: JournalFilter): Promise<JournalEntry[]> {
-    const entries = [...first.requests];
-    for (let page = first; page.next !== null;) {
-      page = await this.http.request<JournalPage>('GET', `${this.base}/requests${queryString(filter, { after: page.next })}`);
-      entries.push(...page.requests);
-    }
-    return entries;
-  }
-
-  async clearRequests(): Promise<void> {
-    await this.http.request('DELETE', `${this.base}/requests`);
-  }
-
   /** Injected faults off, sequences back to their first response, journal cleared. */
   async reset(): Promise<void> {
     await this.http.request('POST', `${this.base}/reset`);
   }
-}
-
-function queryString(filter: JournalFilter, extra: Record<string, number> = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...filter, ...extra })) if (value !== undefined) params.set(key, String(value));
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-function describe(filter: JournalFilter): string {
-  const parts = Object.entries(filter).filter(([, v]) => v !== undefined);
-  return parts.length ? ` with ${parts.map(([k, v]) => `${k}=${v}`).join(', ')}` : '';
 }

@@ -11,7 +11,7 @@ import type { FaultConfig } from '../chaos/schema.js';
 export function checkConsistency(config: Config): Problem[] {
   const problems: Problem[] = [];
 
-  for (const kind of ['services', 'proxies', 'mocks'] as const) {
+  for (const kind of ['services', 'proxies', 'mocks', 'http_proxies'] as const) {
     const seen = new Map<string, number>();
     config[kind].forEach((item, i) => {
       const first = seen.get(item.name);
@@ -21,10 +21,11 @@ export function checkConsistency(config: Config): Problem[] {
   }
 
   // Stages find each proxy and mock by its variable: two names that map to one would hide one.
-  for (const kind of ['proxies', 'mocks'] as const) {
+  const PREFIX = { proxies: 'PROXY', mocks: 'MOCK', http_proxies: 'HTTP_PROXY' } as const;
+  for (const kind of ['proxies', 'mocks', 'http_proxies'] as const) {
     const byVariable = new Map<string, string>();
     config[kind].forEach((item, i) => {
-      const variable = `CHAOS_GATE_${kind === 'proxies' ? 'PROXY' : 'MOCK'}_${envName(item.name)}`;
+      const variable = `CHAOS_GATE_${PREFIX[kind]}_${envName(item.name)}`;
       const other = byVariable.get(variable);
       if (other !== undefined && other !== item.name)
         problems.push({ path: [kind, i, 'name'], message: `"${item.name}" and "${other}" both map to ${variable}; rename one` });
@@ -36,6 +37,7 @@ export function checkConsistency(config: Config): Problem[] {
   const listeners: { path: PropertyKey[]; listen: string }[] = [
     ...config.proxies.map((p, i) => ({ path: ['proxies', i, 'listen'], listen: p.listen })),
     ...config.mocks.map((m, i) => ({ path: ['mocks', i, 'listen'], listen: m.listen })),
+    ...config.http_proxies.map((h, i) => ({ path: ['http_proxies', i, 'listen'], listen: h.listen })),
     { path: ['control', 'listen'], listen: config.control.listen },
   ];
   const ports = new Map<number, PropertyKey[]>();
@@ -64,6 +66,7 @@ export function checkConsistency(config: Config): Problem[] {
 
   const proxies = new Set(config.proxies.map((p) => p.name));
   const mocks = new Set(config.mocks.map((m) => m.name));
+  const httpProxies = new Set(config.http_proxies.map((h) => h.name));
   const services = new Set(config.services.map((s) => s.name));
   const servicesByName = new Map(config.services.map((s) => [s.name, s]));
   config.stages.chaos?.experiments?.forEach((experiment, i) => {
@@ -85,6 +88,12 @@ export function checkConsistency(config: Config): Problem[] {
       problems.push({
         path: [...at, 'mock'],
         message: `no mock named "${fault.mock}" (declared: ${[...mocks].join(', ') || 'none'})`,
+      });
+    }
+    if (fault.kind === 'http_proxy' && !httpProxies.has(fault.httpProxy)) {
+      problems.push({
+        path: [...at, 'http_proxy'],
+        message: `no http proxy named "${fault.httpProxy}" (declared: ${[...httpProxies].join(', ') || 'none'})`,
       });
     }
     if (fault.kind === 'clock' && servicesByName.get(fault.service)?.faketime === false) {

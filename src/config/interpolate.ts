@@ -1,7 +1,7 @@
 /**
  * `${…}` references in chaos-gate.yml, so a service or a load target can point at a proxy or a
  * mock without repeating its address: `${proxies.NAME.listen}`, `${proxies.NAME.upstream}`,
- * `${mocks.NAME.url}`, `${mocks.NAME.listen}`, `${control.url}`, `${env.NAME}`. Other `${…}`
+ * `${mocks.NAME.url}`, `${mocks.NAME.listen}`, `${http_proxies.NAME.url|listen|upstream}`, `${control.url}`, `${env.NAME}`. Other `${…}`
  * (shell variables in `run:`) are left alone.
  */
 
@@ -10,7 +10,7 @@ export interface Problem {
   message: string;
 }
 
-const REFERENCE = /\$\{(proxies|mocks|control|env)\.([^}]*)\}/g;
+const REFERENCE = /\$\{(proxies|mocks|http_proxies|control|env)\.([^}]*)\}/g;
 
 /** Replaces references in every string of the raw config, in place; returns the ones that do not resolve. */
 export function interpolate(raw: Record<string, unknown>): Problem[] {
@@ -26,9 +26,9 @@ export function interpolate(raw: Record<string, unknown>): Problem[] {
     const list = Array.isArray(raw[kind]) ? (raw[kind] as Record<string, unknown>[]) : [];
     const entry = list.find((item) => item?.name === name);
     if (!entry) return undefined;
-    if (kind === 'mocks' && field === 'url' && typeof entry.listen === 'string') return `http://${entry.listen}`;
+    if ((kind === 'mocks' || kind === 'http_proxies') && field === 'url' && typeof entry.listen === 'string') return `http://${entry.listen}`;
     const value = entry[field];
-    return (kind === 'proxies' && (field === 'listen' || field === 'upstream')) || (kind === 'mocks' && field === 'listen')
+    return ((kind === 'proxies' || kind === 'http_proxies') && (field === 'listen' || field === 'upstream')) || (kind === 'mocks' && field === 'listen')
       ? typeof value === 'string'
         ? value
         : undefined
@@ -44,7 +44,7 @@ export function interpolate(raw: Record<string, unknown>): Problem[] {
             message:
               kind === 'env'
                 ? `${whole}: the environment variable ${rest} is not set`
-                : `${whole} does not resolve; expected \${proxies.NAME.listen|upstream}, \${mocks.NAME.url|listen}, \${control.url} or \${env.NAME} naming something declared`,
+                : `${whole} does not resolve; expected \${proxies.NAME.listen|upstream}, \${mocks.NAME.url|listen}, \${http_proxies.NAME.url|listen|upstream}, \${control.url} or \${env.NAME} naming something declared`,
           });
           return whole;
         }

@@ -25,6 +25,22 @@ export function configJsonSchema(): Record<string, unknown> {
       if (jsonSchema.default !== undefined && jsonType(jsonSchema.default) === 'object') delete jsonSchema.default;
     },
   });
+  // `{ file: mocks/billing.yml }` is read before validation (mock/schema.ts): the other shape of a mock.
+  const mocks = (schema.properties as Record<string, { items?: unknown }> | undefined)?.mocks;
+  if (mocks?.items) {
+    mocks.items = {
+      anyOf: [
+        mocks.items,
+        {
+          type: 'object',
+          description: "A mock kept in a file of its own (what `chaos-gate record` writes); keys beside `file` override the file's.",
+          required: ['file'],
+          properties: { file: { type: 'string' }, name: { type: 'string' }, listen: { type: 'string' }, seed: { type: 'integer' } },
+          additionalProperties: false,
+        },
+      ],
+    };
+  }
   return {
     ...schema,
     $id: SCHEMA_URL,

@@ -7,6 +7,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { experimentSchema } from '../chaos/schema.js';
 import { loadStageSchema } from '../load/schema.js';
+import { httpProxySchema } from '../http-proxy/schema.js';
 import { mockSchema } from '../mock/schema.js';
 import { proxySchema } from '../proxy/schema.js';
 import { thresholdSchema } from '../gate/schema.js';
@@ -89,6 +90,8 @@ export const configSchema = (baseDir: string) =>
     services: z.array(serviceSchema).default([]),
     proxies: z.array(proxySchema).default([]),
     mocks: z.array(mockSchema(baseDir)).default([]),
+    /** HTTP fault proxies in front of real dependencies. */
+    http_proxies: z.array(httpProxySchema(baseDir)).default([]),
     stages: z
       .strictObject({
         unit: commandStageSchema.optional(),

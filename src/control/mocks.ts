@@ -16,13 +16,13 @@
  */
 import type { z } from 'zod';
 import type { InjectedFault } from '../mock/injected.js';
-import type { JournalEntry, JournalFilter } from '../mock/journal.js';
+import type { Journal, JournalEntry, JournalFilter } from '../mock/journal.js';
 import type { MockRegistry } from '../mock/registry.js';
 import { mockFaultSchema, mockSchema } from '../mock/schema.js';
 import type { MockServer } from '../mock/server.js';
 import { ApiError } from './errors.js';
 import { listenGuard, type ListenGuard } from './listen-guard.js';
-import type { ApiRequest, Router } from './router.js';
+import type { ApiRequest, ApiResponse, Router } from './router.js';
 
 const DEFAULT_WAIT_MS = 5000;
 /** A page of the journal holds at most this many entries, and about this many bytes of bodies and headers (at least one entry). */
@@ -75,23 +75,7 @@ export function mockRoutes(router: Router, mocks: MockRegistry, checkListen: Lis
     return { status: 204 };
   });
 
-  router.add('GET', '/mocks/{name}/requests', async (req) => {
-    const target = mock(req);
-    const filter = journalFilter(req.query);
-    const wait = optionalInteger(req.query, 'wait');
-    const after = optionalInteger(req.query, 'after') ?? 0;
-    const limit = Math.min(optionalInteger(req.query, 'limit') ?? PAGE_ENTRIES, PAGE_ENTRIES);
-    if (limit < 1) throw ApiError.badField('limit', 'expected a whole number ≥ 1');
-    const entries =
-      wait === undefined
-        ? target.journal.list(filter)
-        : await target.journal.waitFor(wait, filter, Math.min(optionalInteger(req.query, 'timeout') ?? DEFAULT_WAIT_MS, MAX_WAIT_MS));
-    const { requests, next } = page(entries, after, limit);
-    return {
-      status: 200,
-      json: { count: entries.length, total: target.journal.total, dropped: target.journal.dropped, requests: requests.map(entryView), next },
-    };
-  });
+  router.add('GET', '/mocks/{name}/requests', (req) => journalPage(mock(req).journal, req.query));
 
   router.add('DELETE', '/mocks/{name}/requests', (req) => {
     mock(req).journal.clear();
@@ -146,7 +130,29 @@ export function entryView(entry: JournalEntry) {
     route: entry.route ?? null,
     status: entry.status ?? null,
     fault: entry.fault ?? null,
+    ...(entry.exchange && {
+      fault_id: entry.exchange.faultId ?? null,
+      duration_ms: round(entry.exchange.durationMs),
+      upstream_ms: entry.exchange.upstreamMs === undefined ? null : round(entry.exchange.upstreamMs),
+      response_bytes: entry.exchange.responseBytes,
+      error: entry.exchange.error ?? null,
+    }),
   };
+}
+
+/** `GET …/requests`: the journal filtered, waited for and paged (the mocks' and the HTTP proxies'). */
+export async function journalPage(journal: Journal, query: URLSearchParams): Promise<ApiResponse> {
+  const filter = journalFilter(query);
+  const wait = optionalInteger(query, 'wait');
+  const after = optionalInteger(query, 'after') ?? 0;
+  const limit = Math.min(optionalInteger(query, 'limit') ?? PAGE_ENTRIES, PAGE_ENTRIES);
+  if (limit < 1) throw ApiError.badField('limit', 'expected a whole number ≥ 1');
+  const entries =
+    wait === undefined
+      ? journal.list(filter)
+      : await journal.waitFor(wait, filter, Math.min(optionalInteger(query, 'timeout') ?? DEFAULT_WAIT_MS, MAX_WAIT_MS));
+  const { requests, next } = page(entries, after, limit);
+  return { status: 200, json: { count: entries.length, total: journal.total, dropped: journal.dropped, requests: requests.map(entryView), next } };
 }
 
 /** The entries after seq `after`, up to `limit` and PAGE_BYTES; `next` is the `after` of the following page, null on the last. */
@@ -162,6 +168,10 @@ function page(entries: JournalEntry[], after: number, limit: number): { requests
     bytes += size;
   }
   return { requests, next: i < entries.length ? requests[requests.length - 1].seq : null };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 function entrySize({ request }: JournalEntry): number {
@@ -188,7 +198,7 @@ function optionalInteger(query: URLSearchParams, key: string): number | undefine
 }
 
 /** Validates a body; the first problem becomes a 400 naming its field, e.g. `routes[0].respond: …`. */
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+export function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
   const issue = innermost(result.error.issues[0]);

@@ -36,7 +36,22 @@ export interface JournalEntry {
   route?: string;
   /** The status sent; undefined when a fault sent none. */
   status?: number;
-  fault?: FaultName;
+  /** A mock's connection fault, or the kind of an HTTP proxy's fault (`status`, `delay`, …). */
+  fault?: FaultName | string;
+  /** An HTTP proxy's exchange: which fault took it, and how long it took. */
+  exchange?: ExchangeTiming;
+}
+
+/** What an HTTP proxy adds to a journal entry. */
+export interface ExchangeTiming {
+  faultId?: string;
+  /** From the request's arrival to the response's last byte (or the connection's end). */
+  durationMs: number;
+  /** From calling the upstream to its response head; undefined when it was not called or did not answer. */
+  upstreamMs?: number;
+  responseBytes: number;
+  /** Why the exchange failed on the proxy's side (the upstream refused, the client left…). */
+  error?: string;
 }
 
 import type { JournalFilter } from '../wire/mock.js';
@@ -74,8 +89,13 @@ export class Journal {
 
   /** Records one request when its answer is decided (before any delay); `at` in epoch ms. */
   record(at: number, request: MockRequest, route: string | undefined, status: number | undefined, fault: FaultName | undefined): void {
-    const kept = keep(request, this.limits.bodyPrefixBytes);
-    const entry: JournalEntry = { seq: ++this.total, at, request: kept, route, status, fault };
+    this.push({ at, request: keep(request, this.limits.bodyPrefixBytes), route, status, fault });
+  }
+
+  /** Records an entry whose request is already kept (an HTTP proxy keeps bodies as they stream). */
+  push(fields: Omit<JournalEntry, 'seq'>): JournalEntry {
+    const entry: JournalEntry = { seq: ++this.total, ...fields };
+    const kept = entry.request;
     const bytes = sizeOf(kept);
     this.entries.push({ entry, bytes });
     this.bytes += bytes;
@@ -89,6 +109,7 @@ export class Journal {
       this.head = 0;
     }
     if (this.waiters.size > 0) this.wake(entry);
+    return entry;
   }
 
   /** Entries kept. */
@@ -157,6 +178,34 @@ function matches(entry: JournalEntry, filter: JournalFilter): boolean {
     (filter.status === undefined || entry.status === filter.status) &&
     (filter.matched === undefined || (entry.route !== undefined) === filter.matched)
   );
+}
+
+/**
+ * A body kept as it streams: the first `prefixBytes` and the whole length. Unlike a mock's, a
+ * streamed body past its prefix is not hashed: hashing every byte of a proxied upload cost a
+ * third of the proxy's CPU on a 1 GiB upload, for a body that passes through untouched.
+ */
+export class StreamedBody {
+  bytes = 0;
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+
+  constructor(private readonly prefixBytes: number) {}
+
+  add(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    if (this.kept >= this.prefixBytes) return;
+    // Copied: a view would pin the whole socket buffer it came from.
+    const part = Buffer.from(chunk.subarray(0, this.prefixBytes - this.kept));
+    this.chunks.push(part);
+    this.kept += part.length;
+  }
+
+  /** The kept request, with this body (cut on a character boundary when it is only the prefix). */
+  keep(method: string, path: string, rawQuery: string, headers: IncomingHttpHeaders): JournalRequest {
+    const text = Buffer.concat(this.chunks).toString('utf8');
+    return { method, path, rawQuery, headers, body: this.bytes > this.kept ? text.replace(/\uFFFD$/, '') : text, bodyBytes: this.bytes };
+  }
 }
 
 /** The request as kept: a body past `prefixBytes` is cut there, with its length and hash. */

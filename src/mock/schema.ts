@@ -12,26 +12,27 @@
  * Body files resolve from `baseDir`: the config file's folder (the loader passes it), or the
  * control API's working directory for mocks created over HTTP.
  */
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { duration, hostPort, name, probability, timerMs } from '../units/fields.js';
 import { FAULT_NAMES } from './faults/fault.js';
 import { paramsRead, TEMPLATE_HELP, unknownExpressions } from './template.js';
 
 /** A duration string (`250ms`), or a number of milliseconds as Toxiproxy's API writes them. */
-const milliseconds = z.union([timerMs(), duration], { error: 'expected a duration like 250ms or 2s, or a number of milliseconds' });
+export const milliseconds = z.union([timerMs(), duration], { error: 'expected a duration like 250ms or 2s, or a number of milliseconds' });
 
 /** A final status: 1xx are not answers. */
-const statusCode = z
+export const statusCode = z
   .number({ error: 'expected an HTTP status code from 200 to 599' })
   .int('expected an HTTP status code from 200 to 599')
   .min(200, 'expected an HTTP status code from 200 to 599')
   .max(599, 'expected an HTTP status code from 200 to 599');
 
-const times = z.number({ error: 'expected a count of 1 or more' }).int('expected a whole count').min(1, 'expected a count of 1 or more');
+export const times = z.number({ error: 'expected a count of 1 or more' }).int('expected a whole count').min(1, 'expected a count of 1 or more');
 
-const seed = z.number({ error: 'expected an integer seed' }).int('expected an integer seed');
+export const seed = z.number({ error: 'expected an integer seed' }).int('expected an integer seed');
 
 /** A JavaScript regular expression; the whole value must match it (as WireMock's `matches`). */
 const regex = z.string({ error: 'expected a regular expression' }).superRefine((source, ctx) => {
@@ -42,22 +43,22 @@ const regex = z.string({ error: 'expected a regular expression' }).superRefine((
   }
 });
 
-const regexMatcher = z.strictObject({ regex });
+export const regexMatcher = z.strictObject({ regex });
 
 /** A query or header value: exactly this text, or `{ regex }`. */
-const valueMatcher = z.union([z.union([z.string(), z.number(), z.boolean()]).transform(String), regexMatcher], {
+export const valueMatcher = z.union([z.union([z.string(), z.number(), z.boolean()]).transform(String), regexMatcher], {
   error: 'expected a value to equal, or { regex: "…" }',
 });
 
 /** An exact path, or a template with `{name}` segments; starts with `/`. */
-const pathText = z
+export const pathText = z
   .string()
   .startsWith('/', 'expected a path starting with /')
   .refine((path) => !/[{}]/.test(path.replace(/\{[A-Za-z_][A-Za-z0-9_]*\}/g, '')), {
     message: 'expected a path like /v1/items/{id} (parameters are {letters, digits, _})',
   });
 
-const requestSchema = z.strictObject({
+export const requestSchema = z.strictObject({
   /** Any method when omitted. */
   method: z
     .string({ error: 'expected an HTTP method, e.g. POST' })
@@ -72,7 +73,7 @@ const requestSchema = z.strictObject({
   json: z.record(z.string(), z.unknown(), { error: 'expected a map of JSON body fields to match' }).optional(),
 });
 
-const headersSchema = z.record(z.string(), z.union([z.string(), z.number()]).transform(String), {
+export const headersSchema = z.record(z.string(), z.union([z.string(), z.number()]).transform(String), {
   error: 'expected a map of header names to values',
 });
 
@@ -101,7 +102,7 @@ const sseSchema = z
     }
   });
 
-const delaySchema = z.union(
+export const delaySchema = z.union(
   [
     milliseconds,
     z.strictObject({ min: milliseconds, max: milliseconds }).refine((d) => d.max >= d.min, { path: ['max'], message: 'expected max ≥ min' }),
@@ -116,7 +117,7 @@ const dribbleSchema = z.strictObject({
   duration: milliseconds,
 });
 
-const rateLimitSchema = z.strictObject({
+export const rateLimitSchema = z.strictObject({
   rps: z.number({ error: 'expected requests per second, e.g. 5' }).positive('expected requests per second above 0'),
 });
 
@@ -149,7 +150,7 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
  * The checks a response entry and a runtime fault share: one body, known templates, sensible
  * combinations. Zod runs refinements even when a field failed, so each looks before it leaps.
  */
-function checkContent(entry: Record<string, unknown>, ctx: Ctx): void {
+export function checkContent(entry: Record<string, unknown>, ctx: Ctx): void {
   const bodies = BODY_KEYS.filter((key) => entry[key] !== undefined);
   if (bodies.length > 1) ctx.addIssue({ code: 'custom', path: [bodies[1]], message: `expected one body: ${bodies.join(' and ')} both given` });
   if (entry.dribble !== undefined && entry.sse !== undefined) {
@@ -261,8 +262,48 @@ function pathParams(path: string | { regex: string } | undefined): string[] {
   return [...(typeof path === 'string' ? path : path.regex).matchAll(pattern)].map(([, param]) => param);
 }
 
+/**
+ * `{ file: mocks/billing.yml }`: a mock kept in a file of its own (what `chaos-gate record` writes),
+ * its keys under the entry's (so `listen:` beside `file:` wins); its body files resolve from its folder.
+ */
+const mockFile = (baseDir: string) => (value: unknown, ctx: z.core.$RefinementCtx) => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !('file' in value)) return value;
+  const { file, ...rest } = value as Record<string, unknown>;
+  if (typeof file !== 'string') {
+    ctx.addIssue({ code: 'custom', path: ['file'], message: 'expected the path of a mock file' });
+    return z.NEVER;
+  }
+  const path = resolve(baseDir, file);
+  let loaded: unknown;
+  try {
+    loaded = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    ctx.addIssue({ code: 'custom', path: ['file'], message: `cannot read the mock file ${path}: ${code ?? (error as Error).message.split('\n')[0]}` });
+    return z.NEVER;
+  }
+  if (loaded === null || typeof loaded !== 'object' || Array.isArray(loaded)) {
+    ctx.addIssue({ code: 'custom', path: ['file'], message: `expected ${path} to hold a mock: name, listen, routes` });
+    return z.NEVER;
+  }
+  const routes = (loaded as { routes?: unknown }).routes;
+  if (Array.isArray(routes)) {
+    for (const route of routes) {
+      const respond = (route as { respond?: unknown })?.respond;
+      for (const entry of Array.isArray(respond) ? respond : [respond]) {
+        if (entry && typeof entry === 'object' && typeof (entry as { body_file?: unknown }).body_file === 'string') {
+          (entry as { body_file: string }).body_file = resolve(dirname(path), (entry as { body_file: string }).body_file);
+        }
+      }
+    }
+  }
+  return { ...(loaded as Record<string, unknown>), ...rest };
+};
+
 /** A mock HTTP service; `mocks: z.array(mockSchema(configDir))` in the config. */
-export const mockSchema = (baseDir: string) =>
+export const mockSchema = (baseDir: string) => z.preprocess(mockFile(baseDir), mockObjectSchema(baseDir));
+
+const mockObjectSchema = (baseDir: string) =>
   z
     .strictObject({
       name,
@@ -311,8 +352,8 @@ export const mockFaultSchema = z
     }
   });
 
-export type MockDefinition = z.output<ReturnType<typeof mockSchema>>;
-export type MockDefinitionInput = z.input<ReturnType<typeof mockSchema>>;
+export type MockDefinition = z.output<ReturnType<typeof mockObjectSchema>>;
+export type MockDefinitionInput = z.input<ReturnType<typeof mockObjectSchema>>;
 export type RouteDefinition = MockDefinition['routes'][number];
 export type RequestDefinition = RouteDefinition['request'];
 export type ResponseEntry = RouteDefinition['respond'][number];

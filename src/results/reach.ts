@@ -11,7 +11,7 @@ export function describeReach(reach: FaultReach): string {
   const parts: string[] = [];
   if (reach.connections)
     parts.push(`${reach.connections.touched} of ${reach.connections.total} connections (${(reach.bytes ?? 0).toLocaleString('en-US')} bytes)`);
-  if (reach.faulted_requests !== undefined) parts.push(`${reach.faulted_requests} requests at the mock`);
+  if (reach.faulted_requests !== undefined) parts.push(`${reach.faulted_requests} requests at the ${reach.faulted_at ?? 'mock'}`);
   parts.push(`${reach.requests} requests`);
   return parts.join(', ');
 }

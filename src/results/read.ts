@@ -60,6 +60,7 @@ const runReport = z.object({
           connections: z.object({ touched: count, total: count }).optional(),
           bytes: count.optional(),
           faulted_requests: count.optional(),
+          faulted_at: z.string().optional(),
         })
         .optional(),
       vacuous: z.boolean().optional(),

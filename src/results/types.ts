@@ -81,8 +81,10 @@ export interface FaultReach {
   connections?: { touched: number; total: number };
   /** Proxy faults: bytes that went into the toxic on the connections it acted on (held, slowed, dropped or changed). */
   bytes?: number;
-  /** Mock faults: requests to the mock that the fault took. */
+  /** Mock and HTTP proxy faults: requests to the mock or through the HTTP proxy that the fault took. */
   faulted_requests?: number;
+  /** Where those requests were taken: `mock llm`, `http proxy billing` (several when a list of faults spans them). */
+  faulted_at?: string;
 }
 
 export interface ExperimentReport {

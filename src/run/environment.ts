@@ -15,6 +15,8 @@ import { envName } from '../config/consistency.js';
 import type { Config } from '../config/schema.js';
 import { EnvironmentError } from '../errors.js';
 import type { MetricSet } from '../gate/metrics.js';
+import type { JournalEntry } from '../mock/journal.js';
+import { HttpProxyRegistry } from '../http-proxy/registry.js';
 import { MockRegistry } from '../mock/registry.js';
 import { ProxyRegistry } from '../proxy/registry.js';
 import type { StageName } from '../results/types.js';
@@ -40,6 +42,7 @@ export interface EnvironmentOptions {
 export class Environment {
   readonly proxies: ProxyRegistry;
   readonly mocks: MockRegistry;
+  readonly httpProxies: HttpProxyRegistry;
   private control?: ControlServer;
   private services: SupervisedService[] = [];
   private stopped?: Promise<void>;
@@ -52,12 +55,15 @@ export class Environment {
   ) {
     // A fault added at run time removes itself after safety.fault_ttl; a proxy added at run time
     // (POST /proxies, /populate) may not point outside this machine either, unless safety.allow_remote.
-    this.proxies = new ProxyRegistry({
-      faultTtlMs: config.safety.fault_ttl,
-      refuseUpstream: (upstream) =>
-        !config.safety.allow_remote && isRemote(upstream, config.safety.allow_hosts) ? `${upstream} is outside this machine; ${REMOTE_HINT}` : undefined,
-    });
+    const refuseUpstream = (upstream: string) =>
+      !config.safety.allow_remote && isRemote(upstream, config.safety.allow_hosts) ? `${upstream} is outside this machine; ${REMOTE_HINT}` : undefined;
+    this.proxies = new ProxyRegistry({ faultTtlMs: config.safety.fault_ttl, refuseUpstream });
     this.mocks = new MockRegistry({ faultTtlMs: config.safety.fault_ttl });
+    this.httpProxies = new HttpProxyRegistry({
+      faultTtlMs: config.safety.fault_ttl,
+      refuseUpstream,
+      observe: (proxy, entry) => recordExchange(options.currentMetrics(), proxy, entry),
+    });
   }
 
   /** Starts everything in order; on any failure stops what started and throws EnvironmentError. */
@@ -83,6 +89,7 @@ export class Environment {
     if (this.config.control.token) vars.CHAOS_GATE_TOKEN = this.config.control.token;
     for (const proxy of this.proxies.list()) vars[`CHAOS_GATE_PROXY_${envName(proxy.name)}`] = proxy.listen;
     for (const mock of this.mocks.list()) vars[`CHAOS_GATE_MOCK_${envName(mock.name)}`] = mock.url;
+    for (const proxy of this.httpProxies.list()) vars[`CHAOS_GATE_HTTP_PROXY_${envName(proxy.name)}`] = proxy.url;
     if (stage) vars.CHAOS_GATE_STAGE = stage;
     return vars;
   }
@@ -92,6 +99,7 @@ export class Environment {
     const router = controlRouter({
       proxies: this.proxies,
       mocks: this.mocks,
+      httpProxies: this.httpProxies,
       services: this.serviceFaults(config.safety.fault_ttl),
       currentMetrics: options.currentMetrics,
       allowRemoteListen: config.safety.allow_remote,
@@ -100,6 +108,7 @@ export class Environment {
     await bind(`control API on ${config.control.listen}`, () => this.control!.start());
     for (const proxy of config.proxies) await bind(`proxy "${proxy.name}" on ${proxy.listen}`, () => this.proxies.create(proxy, { declared: true }));
     for (const mock of config.mocks) await bind(`mock "${mock.name}" on ${mock.listen}`, () => this.mocks.create(mock));
+    for (const proxy of config.http_proxies) await bind(`http proxy "${proxy.name}" on ${proxy.listen}`, () => this.httpProxies.create(proxy));
     // An emergency stop (Ctrl-C, cancel, max_duration) ends the services now, alongside the stage's
     // own 1 s grace, not after it: the whole stop must fit in 2 s.
     options.signal.addEventListener('abort', () => void Promise.all(this.services.map((s) => s.shutdown(Math.min(EMERGENCY_GRACE_MS, s.stopTimeout)))), {
@@ -148,6 +157,7 @@ export class Environment {
       const grace = (stopTimeout: number) => (this.options.signal.aborted ? Math.min(EMERGENCY_GRACE_MS, stopTimeout) : stopTimeout);
       await Promise.all(this.services.map((s) => s.shutdown(grace(s.stopTimeout))));
       await this.mocks.closeAll();
+      await this.httpProxies.closeAll();
       await this.proxies.closeAll();
       await this.control?.stop().catch(() => undefined);
     })();
@@ -155,7 +165,40 @@ export class Environment {
   }
 }
 
-/** `llm-primary` → `LLM_PRIMARY`, as environment variable names allow. */
+/**
+ * An HTTP proxy's exchange as metrics of the running stage, named for the proxy so a threshold can
+ * single out one dependency: `chaos.http_proxy_billing_upstream_duration: p(95)<300`.
+ */
+function recordExchange(metrics: MetricSet, proxy: string, entry: JournalEntry): void {
+  const { exchange } = entry;
+  if (!exchange) return;
+  const names = exchangeMetricNames(proxy);
+  metrics.counter(names.requests).add(1);
+  metrics.trend(names.duration).add(exchange.durationMs);
+  if (exchange.upstreamMs !== undefined) metrics.trend(names.upstream).add(exchange.upstreamMs);
+  metrics.rate(names.faulted).add(entry.fault !== undefined);
+  metrics.rate(names.failed).add(exchange.error !== undefined || entry.status === undefined || entry.status >= 500);
+}
+
+const metricNames = new Map<string, Record<'requests' | 'duration' | 'upstream' | 'faulted' | 'failed', string>>();
+
+/** Made once per proxy: an exchange costs five lookups, not five string builds. */
+function exchangeMetricNames(proxy: string) {
+  let names = metricNames.get(proxy);
+  if (!names) {
+    const prefix = `http_proxy_${envName(proxy).toLowerCase()}_`;
+    names = {
+      requests: `${prefix}requests`,
+      duration: `${prefix}duration`,
+      upstream: `${prefix}upstream_duration`,
+      faulted: `${prefix}faulted`,
+      failed: `${prefix}failed`,
+    };
+    metricNames.set(proxy, names);
+  }
+  return names;
+}
+
 /** Runs a listen step; whatever stops it (a port taken, an address not here) becomes an EnvironmentError naming it. */
 async function bind(what: string, listen: () => Promise<unknown>): Promise<void> {
   try {

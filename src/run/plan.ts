@@ -19,6 +19,10 @@ export function describePlan(config: Config, stages: StageName[]): string {
   const lines = ['Plan:', `  control API  ${config.control.listen}${config.control.token ? ' (token required)' : ''}`];
   for (const p of config.proxies) lines.push(`  proxy        ${p.name}: ${p.listen} → ${p.upstream}${p.toxics?.length ? ` (${p.toxics.length} toxics)` : ''}`);
   for (const m of config.mocks) lines.push(`  mock         ${m.name}: http://${m.listen} (${m.routes.length} routes)`);
+  for (const h of config.http_proxies) {
+    const faults = h.faults.length > 0 ? ` (${h.faults.length} fault${h.faults.length === 1 ? '' : 's'} declared)` : '';
+    lines.push(`  http proxy   ${h.name}: http://${h.listen} → ${h.upstream}${faults}`);
+  }
   for (const s of config.services) lines.push(`  service      ${s.name}: ${s.run}${s.ready ? ` (ready: ${s.ready.http ?? s.ready.tcp})` : ''}`);
   for (const stage of stages) {
     const s = config.stages[stage]!;

@@ -259,7 +259,7 @@ async function runStage(stage: StageName, config: Config, environment: Environme
           return started.stop;
         },
       };
-      const targets = { proxies, mocks, services: environment.serviceFaults(), pressure };
+      const targets = { proxies, mocks, httpProxies: environment.httpProxies, services: environment.serviceFaults(), pressure };
       const experiments = await runExperiments(config.stages.chaos.experiments, {
         ...ctx,
         targets,

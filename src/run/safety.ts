@@ -15,11 +15,20 @@ export function checkSafety(config: Config, env: NodeJS.ProcessEnv = process.env
     }
   }
   if (config.safety.allow_remote) return;
-  const remote = config.proxies.filter((p) => isRemote(p.upstream, config.safety.allow_hosts));
+  const remote = [
+    ...config.proxies.filter((p) => isRemote(p.upstream, config.safety.allow_hosts)),
+    ...config.http_proxies.filter((p) => isRemote(urlHostPort(p.upstream), config.safety.allow_hosts)),
+  ];
   if (remote.length > 0) {
     const list = remote.map((p) => `${p.name} → ${p.upstream}`).join(', ');
     throw new UsageError(`refusing to run: proxy upstreams outside this machine (${list}); ${REMOTE_HINT}`);
   }
+}
+
+/** `https://billing.internal/v1` → `billing.internal:443`. */
+export function urlHostPort(url: string): string {
+  const { hostname, port, protocol } = new URL(url);
+  return `${hostname}:${port || (protocol === 'https:' ? 443 : 80)}`;
 }
 
 /** What to do about an upstream refused as remote. */

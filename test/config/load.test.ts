@@ -161,7 +161,7 @@ describe('config errors name file, line, key path and what was expected', () => 
 
   it('a reference that does not resolve', () => {
     expect(problems('version: 1\nservices:\n  - name: app\n    run: node app.js\n    env: { DB: "${proxies.pg.listen}" }\n')).toEqual([
-      'chaos-gate.yml:5:16: services[0].env.DB: ${proxies.pg.listen} does not resolve; expected ${proxies.NAME.listen|upstream}, ${mocks.NAME.url|listen}, ${control.url} or ${env.NAME} naming something declared',
+      'chaos-gate.yml:5:16: services[0].env.DB: ${proxies.pg.listen} does not resolve; expected ${proxies.NAME.listen|upstream}, ${mocks.NAME.url|listen}, ${http_proxies.NAME.url|listen|upstream}, ${control.url} or ${env.NAME} naming something declared',
     ]);
   });
 

@@ -26,8 +26,14 @@ export const SECTIONS: { title: string; intro: string; keys: string[] }[] = [
   {
     title: 'mocks',
     intro:
-      'Mock HTTP services standing in for the providers your service calls. A request is answered by the first route that matches it (404 when none does); the route answers with its `respond` entries in order, each `times` times, and the last entry repeats.',
+      "Mock HTTP services standing in for the providers your service calls. A request is answered by the first route that matches it (404 when none does); the route answers with its `respond` entries in order, each `times` times, and the last entry repeats. A mock can live in a file of its own, as `chaos-gate record` writes one: `- { file: mocks/billing.yml }` (relative to this file), with `name`, `listen` or `seed` beside `file` overriding the file's; its `body_file`s resolve from its own folder.",
     keys: ['mocks'],
+  },
+  {
+    title: 'http_proxies',
+    intro:
+      'HTTP fault proxies in front of real dependencies (`service ⇄ http proxy ⇄ real HTTP API`): everything passes through as it came until a fault takes a request. Faults match requests like mock routes; the newest that takes a request acts on it. Point your service at `${http_proxies.NAME.url}` (also `CHAOS_GATE_HTTP_PROXY_<NAME>`). See [http-faults.md](http-faults.md).',
+    keys: ['http_proxies'],
   },
   {
     title: 'stages',
@@ -155,6 +161,55 @@ export const DESCRIPTIONS: Record<string, string> = {
   'mocks[].routes[].rate_limit': "A token bucket of one second's worth of requests: past it the route answers 429 with `Retry-After` (whole seconds).",
   'mocks[].routes[].rate_limit.rps': 'Requests per second allowed (fractions allowed).',
   'mocks[].seed': 'Seeds every random choice of the mock (probabilities, random delays, garbage bytes): the same run gives the same answers.',
+
+  http_proxies: 'HTTP fault proxies.',
+  'http_proxies[].name':
+    'The name in API paths (`/http/billing/faults`), in experiments (`http_proxy: billing`) and in `CHAOS_GATE_HTTP_PROXY_<NAME>` (its base URL).',
+  'http_proxies[].listen': 'Where the proxy listens; your service sends its requests here instead of to the dependency.',
+  'http_proxies[].upstream':
+    "The real dependency: `http://host:port` or `https://host`, optionally with a path prefix that every request path is appended to. `Host` is sent as the upstream's. Outside this machine only with `safety.allow_hosts` or `safety.allow_remote`.",
+  'http_proxies[].ca_file': 'A PEM file of certificates to trust for an `https` upstream (a self-signed one, a private CA), relative to the config.',
+  'http_proxies[].seed': 'Seeds the draws (probability, random delays) of every fault that has no `seed` of its own.',
+  'http_proxies[].faults':
+    'Faults on from the start; `POST /http/<name>/faults` and experiments add more at run time. A reset keeps these (rewound) and removes the rest.',
+  'http_proxies[].faults[].request': 'Which requests it may take; every key given must match. All requests when omitted.',
+  'http_proxies[].faults[].request.method': 'An HTTP method; any when omitted.',
+  'http_proxies[].faults[].request.path': 'The path exactly, a template with `{name}` segments (`/charges/{id}`), or `{ regex }`; any when omitted.',
+  'http_proxies[].faults[].request.path.regex': 'A JavaScript regular expression the whole path must match.',
+  'http_proxies[].faults[].request.query': 'Query parameters the request must have.',
+  'http_proxies[].faults[].request.query.<name>': 'The value exactly, or `{ regex }`.',
+  'http_proxies[].faults[].request.query.<name>.regex': 'A regular expression the whole value must match.',
+  'http_proxies[].faults[].request.headers': 'Headers the request must have (names in any case).',
+  'http_proxies[].faults[].request.headers.<name>': 'The value exactly, or `{ regex }`.',
+  'http_proxies[].faults[].request.headers.<name>.regex': 'A regular expression the whole value must match.',
+  'http_proxies[].faults[].exclude': 'Paths it never takes, whatever `request` says: health checks, metrics (`[/health, { regex: "^/internal/" }]`).',
+  'http_proxies[].faults[].exclude[].regex': 'A regular expression the whole path must match.',
+  'http_proxies[].faults[].when':
+    '`request`: act before the upstream is called (a `status` answers without calling it); `response`: call the upstream first, then act on its answer (its body is thrown away for `status` and `abort`).',
+  'http_proxies[].faults[].status': 'Answer this status instead of the upstream, with `headers` and a `json` or `body`.',
+  'http_proxies[].faults[].headers': 'Headers of the `status` answer.',
+  'http_proxies[].faults[].json': "The `status` answer's body as JSON (templates such as `{{request.path}}` allowed).",
+  'http_proxies[].faults[].body': "The `status` answer's body as text.",
+  'http_proxies[].faults[].delay':
+    'Wait before calling the upstream (`when: request`) or before answering (`when: response`): a duration, `{ min, max }` (uniform) or `{ median, sigma }` (lognormal). Never shorter than drawn.',
+  'http_proxies[].faults[].delay.min': 'The shortest delay.',
+  'http_proxies[].faults[].delay.max': 'The longest delay.',
+  'http_proxies[].faults[].delay.median': 'The median of a lognormal delay.',
+  'http_proxies[].faults[].delay.sigma': 'Its spread; 0.5 gives a p99 about 3× the median.',
+  'http_proxies[].faults[].abort':
+    '`reset`: the connection is reset (curl exits 56); `empty`: closed with no answer (curl exits 52); `hang`: never answered, until the client gives up.',
+  'http_proxies[].faults[].truncate':
+    "Cut the upstream's response body after this many bytes (`0` right after the head), then drop the connection: a client reading the body sees it cut short.",
+  'http_proxies[].faults[].throttle': "The upstream's response body at most this many bytes per second (`64KB`), in pieces of a twentieth of a second.",
+  'http_proxies[].faults[].header': "Change the upstream's response headers, e.g. a wrong content type.",
+  'http_proxies[].faults[].header.set': "Headers set (replacing the upstream's of that name).",
+  'http_proxies[].faults[].header.remove': 'Header names removed.',
+  'http_proxies[].faults[].rate_limit':
+    'Past this rate the proxy answers 429 with `Retry-After` (whole seconds) without calling the upstream; under it requests pass.',
+  'http_proxies[].faults[].rate_limit.rps': "Requests per second allowed (a bucket of one second's worth, refilled continuously).",
+  'http_proxies[].faults[].probability': 'The chance that it takes a matching request, drawn per request from its seed.',
+  'http_proxies[].faults[].times': 'It takes this many requests, then no more.',
+  'http_proxies[].faults[].seed': "Makes its draws the same on every run; default derived from the proxy's seed and the fault's place.",
 
   stages: 'The stages to run; each is optional.',
   'stages.unit': 'Your unit tests: a command.',

@@ -32,14 +32,15 @@ describe('examples/shop', () => {
   it('passes all four stages against the real PostgreSQL and Redis', async () => {
     const ran = await runShop('.tmp/e2e-shop');
     const report = await readJson(join(ROOT, '.tmp/e2e-shop/metrics.json'));
-    // PASS with 13/13 when the machine is fast enough for the shop's latency thresholds.
-    expectExampleVerdict(ran, report, '4/4', 13);
+    // PASS with 15/15 when the machine is fast enough for the shop's latency thresholds.
+    expectExampleVerdict(ran, report, '4/4', 15);
     expect(ran.stderr).toContain('report: .tmp/e2e-shop/ (metrics.json, junit.xml, summary.md, report.html)');
     expect(report.experiments.map((e: { name: string; ok: boolean }) => [e.name, e.ok])).toEqual([
       ['llm primary outage', true],
       ['llm rate limited', true],
       ['postgres connection drops', true],
       ['redis blackout', true],
+      ['inventory flaky', true],
       ['shop crash', true],
       ['cpu squeeze', true],
     ]);
@@ -52,6 +53,12 @@ describe('examples/shop', () => {
     expect(report.metrics.orders_lost).toMatchObject({ type: 'counter', count: 0 });
     expect(report.metrics.orders_duplicated).toMatchObject({ type: 'counter', count: 0 });
     expect(report.metrics.http_reqs.count).toBeGreaterThan(1000);
+    // The real inventory behind its HTTP proxy: 30% of the stock calls answered 503 (seeded), the rest passed through.
+    const flaky = report.experiments.find((e: { name: string }) => e.name === 'inventory flaky');
+    expect(flaky.fault).toMatchObject({ http_proxy: 'inventory', status: 503, probability: 0.3, seed: 7 });
+    expect(flaky.reach.faulted_at).toBe('http proxy inventory');
+    expect(flaky.reach.faulted_requests).toBeGreaterThan(10);
+    expect(report.metrics.http_proxy_inventory_upstream_duration.count).toBeGreaterThan(100);
   }, 120_000);
 
   it('fails without retries and failover, naming the broken thresholds and the failed tests', async () => {
@@ -62,6 +69,8 @@ describe('examples/shop', () => {
     expect(ran.stderr).toContain('✘ chaos.llm primary outage.fault.http_req_failed rate<0.02: actual 1, limit 0.02');
     expect(ran.stderr).toMatch(/✘ chaos\.llm rate limited\.fault\.http_req_failed rate<0\.02: actual 0\.\d+, limit 0\.02/);
     expect(ran.stderr).toMatch(/✘ chaos\.postgres connection drops\.fault\.http_req_failed rate<0\.05: actual 0\.\d+, limit 0\.05/);
+    // No retries of the inventory: the proxy's 503s reach the shop's clients.
+    expect(ran.stderr).toMatch(/✘ chaos\.inventory flaky\.fault\.http_req_failed rate<0\.05: actual 0\.\d+, limit 0\.05/);
     // No failover at the balancer: the crashed instance's share of requests fails.
     expect(ran.stderr).toMatch(/✘ chaos\.shop crash\.fault\.http_req_failed rate<0\.02: actual 0\.\d+, limit 0\.02/);
 

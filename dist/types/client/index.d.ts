@@ -10,12 +10,14 @@ import type { ProxySpec } from '../wire/proxy.js';
 import type { ServiceStatus } from '../wire/services.js';
 import type { Fault } from './fault.js';
 import { type ClientOptions } from './http.js';
+import { HttpProxyClient } from './http-proxy.js';
 import { MockClient } from './mock.js';
 import { ProxyClient, type ProxyInfo } from './proxy.js';
 import { ServiceClient } from './service.js';
 export { Fault } from './fault.js';
 export { ChaosGateApiError, type ClientOptions } from './http.js';
-export { MockClient, type JournalFilter } from './mock.js';
+export { MockClient, type JournalEntry, type JournalFilter } from './mock.js';
+export { HttpProxyClient, type HttpFaultInfo, type HttpFaultInput, type HttpProxyInfo, type RecordedMockInfo } from './http-proxy.js';
 export { ProxyClient, type ProxyChange, type ProxyInfo, type ProxySpec, type Stream, type ToxicAttributes, type ToxicInfo, type ToxicSpec, type ToxicType, } from './proxy.js';
 export { ServiceClient } from './service.js';
 export type { ServiceAction, ServiceState, ServiceStatus } from '../wire/services.js';
@@ -28,6 +30,8 @@ export declare class ChaosGate {
     proxy(name: string): ProxyClient;
     /** One mock by name: faults on and off, the request journal. */
     mock(name: string): MockClient;
+    /** One HTTP fault proxy by name: faults on a real dependency's answers, the journal, recording. */
+    httpProxy(name: string): HttpProxyClient;
     /** Reports metric lines (the CHAOS_GATE_METRICS format) to the running stage, e.g. `{ name: 'deadlocks', type: 'counter', value: 0 }`. */
     metric(...lines: {
         name: string;

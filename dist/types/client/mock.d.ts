@@ -7,8 +7,9 @@
  *   … exercise the system under test …
  *   expect(await llm.count({ route: 'chat' })).toBe(3);
  */
-import type { JournalFilter } from '../wire/mock.js';
 import type { ApiHttp } from './http.js';
+import { JournalClient } from './journal.js';
+export type { JournalEntry, JournalFilter } from './journal.js';
 /** A duration: `250ms`, `2s`, or a number of milliseconds. */
 export type Duration = string | number;
 export type MockFaultKind = 'reset' | 'empty' | 'malformed' | 'random_then_close' | 'hang';
@@ -94,32 +95,7 @@ export interface MockInfo {
     /** Requests received since the last reset. */
     requests: number;
 }
-/** One request the mock received, with what answered it. */
-export interface JournalEntry {
-    seq: number;
-    /** ISO time its answer was decided. */
-    at: string;
-    method: string;
-    path: string;
-    query: Record<string, string | string[]>;
-    headers: Record<string, string | string[]>;
-    /** The body, or its first 64 KiB when longer (then `body_sha256` is set). */
-    body: string;
-    /** The whole body's length in bytes. */
-    body_bytes: number;
-    /** The whole body's SHA-256 (hex) when `body` is only its first bytes; null otherwise. */
-    body_sha256: string | null;
-    /** The matched route's name; null when none matched (answered 404). */
-    route: string | null;
-    /** The status sent; null when a fault sent none. */
-    status: number | null;
-    fault: MockFaultKind | null;
-}
-export type { JournalFilter } from '../wire/mock.js';
-export declare class MockClient {
-    private readonly http;
-    readonly name: string;
-    private readonly base;
+export declare class MockClient extends JournalClient {
     constructor(http: ApiHttp, name: string);
     /** Routes with their match counts, active faults, URL. */
     info(): Promise<MockInfo>;
@@ -129,15 +105,6 @@ export declare class MockClient {
     removeFault(id: string): Promise<void>;
     /** Switches every injected fault off. */
     clearFaults(): Promise<void>;
-    /** Journal entries matching the filter, oldest first. */
-    requests(filter?: JournalFilter): Promise<JournalEntry[]>;
-    /** How many journal entries match the filter. */
-    count(filter?: JournalFilter): Promise<number>;
-    /** Waits until `count` entries match (up to `timeoutMs`, max 60000); rejects when fewer arrived. */
-    waitForRequests(count: number, filter?: JournalFilter, timeoutMs?: number): Promise<JournalEntry[]>;
-    /** The journal comes in pages (up to 1000 entries or 8 MB each): this page's entries and every following page's. */
-    private rest;
-    clearRequests(): Promise<void>;
     /** Injected faults off, sequences back to their first response, journal cleared. */
     reset(): Promise<void>;
 }

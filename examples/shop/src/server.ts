@@ -6,6 +6,7 @@
  *   GET  /orders/{id}     ──► Redis (fail-open cache) ──► PostgreSQL
  *   POST /assist          ──► LLM primary ──► LLM fallback (retries, circuit breaker, 429 backoff)
  *   GET  /products/{sku}  ──► Redis ──► LLM ──► a stale copy when no provider answers
+ *   GET  /stock/{sku}     ──► the inventory service, through an HTTP fault proxy (retries on 5xx)
  *   GET  /health
  *
  * Run: node examples/shop/src/server.ts (Node 24 runs TypeScript as it is). SHOP_RETRIES=0
@@ -18,6 +19,7 @@ import { Catalogue } from './catalogue.ts';
 import { httpProvider, LlmUnavailableError, ResilientLlm } from './llm.ts';
 import { DatabaseUnavailableError, Orders, type Order } from './orders.ts';
 import { settingsFromEnv } from './settings.ts';
+import { Inventory, InventoryUnavailableError } from './stock.ts';
 
 const settings = settingsFromEnv();
 const orders = new Orders(settings.databaseUrl, { retries: settings.retries });
@@ -27,6 +29,7 @@ const llm = new ResilientLlm(
   { retries: settings.retries, failover: settings.failover },
 );
 const catalogue = new Catalogue(llm, cache, { freshMs: settings.cacheFreshMs });
+const inventory = new Inventory(settings.inventoryUrl, { retries: settings.retries });
 
 const ORDER_CACHE_MS = 60_000;
 
@@ -76,12 +79,16 @@ async function route(req: IncomingMessage): Promise<Reply> {
     return { status: 200, body: await catalogue.describe(Number(match[1])) };
   }
 
+  if (method === 'GET' && (match = /^\/stock\/(\d{1,9})$/.exec(pathname))) {
+    return { status: 200, body: await inventory.stock(Number(match[1])) };
+  }
+
   return { status: 404, body: { error: `no route ${method} ${pathname}` } };
 }
 
 /** What a failure looks like to the client: a dependency that is down is a 503 with Retry-After. */
 function failure(error: unknown): Reply {
-  if (error instanceof DatabaseUnavailableError || error instanceof LlmUnavailableError) {
+  if (error instanceof DatabaseUnavailableError || error instanceof LlmUnavailableError || error instanceof InventoryUnavailableError) {
     return { status: 503, body: { error: error.message }, headers: { 'retry-after': '1' } };
   }
   if (error instanceof SyntaxError) return { status: 400, body: { error: `the body is not JSON: ${error.message}` } };

@@ -1,6 +1,7 @@
 /**
  * Everything the shop reads from its environment. The defaults are the addresses the example's
- * chaos-gate.yml gives it: PostgreSQL and Redis through chaos proxies, two mocked LLM providers.
+ * chaos-gate.yml gives it: PostgreSQL and Redis through chaos proxies, two mocked LLM providers,
+ * the inventory service through an HTTP fault proxy.
  *
  * SHOP_RETRIES=0 is the broken variant: no retries and no failover, the resilience switched off.
  */
@@ -11,6 +12,8 @@ export interface Settings {
   redisUrl: string;
   /** Providers in order of preference: the first is the primary, the rest are fallbacks. */
   llmUrls: string[];
+  /** The inventory service (through the HTTP fault proxy in the example's chaos-gate.yml). */
+  inventoryUrl: string;
   /** Retries after a failed try (0: try once). */
   retries: number;
   /** Whether a failed primary hands over to the fallback provider. */
@@ -26,6 +29,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:18101/test',
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:18102',
     llmUrls: [env.LLM_PRIMARY_URL ?? 'http://127.0.0.1:18103', env.LLM_FALLBACK_URL ?? 'http://127.0.0.1:18104'],
+    inventoryUrl: env.INVENTORY_URL ?? 'http://127.0.0.1:18109',
     retries,
     failover: retries > 0,
     cacheFreshMs: whole(env.SHOP_CACHE_FRESH_MS, 2000, 'SHOP_CACHE_FRESH_MS'),

@@ -1,0 +1,112 @@
+/**
+ * The HTTP proxy calls of the typed client: faults on a real dependency's answers, the exchange
+ * journal, and recording real exchanges into a mock.
+ *
+ *   const billing = gate.httpProxy('billing');
+ *   await using outage = await billing.fault({ request: { method: 'POST', path: '/charges' }, status: 503, probability: 0.3 });
+ *   … 30% of the charges answer 503; the rest reach the real service …
+ */
+import { Fault } from './fault.js';
+import type { ApiHttp } from './http.js';
+import { JournalClient } from './journal.js';
+import type { Duration } from './mock.js';
+type Matcher = string | number | boolean | {
+    regex: string;
+};
+/** A fault on an HTTP proxy (the body of POST /http/{name}/faults). */
+export interface HttpFaultInput {
+    /** Which requests it may take: method, path (`/charges/{id}` or `{ regex }`), query, headers. All when omitted. */
+    request?: {
+        method?: string;
+        path?: string | {
+            regex: string;
+        };
+        query?: Record<string, Matcher>;
+        headers?: Record<string, Matcher>;
+    };
+    /** Paths it never takes (health checks). */
+    exclude?: (string | {
+        regex: string;
+    })[];
+    /** Act before calling the upstream (default) or once it answered. */
+    when?: 'request' | 'response';
+    /** Answer this status (with `headers`, `json` or `body`) instead of the upstream's answer. */
+    status?: number;
+    headers?: Record<string, string | number>;
+    json?: unknown;
+    body?: string;
+    delay?: Duration | {
+        min: Duration;
+        max: Duration;
+    } | {
+        median: Duration;
+        sigma: number;
+    };
+    abort?: 'reset' | 'empty' | 'hang';
+    /** Cut the response body after this many bytes (`4KB` …), then drop the connection. */
+    truncate?: number | string;
+    /** The response body at most this many bytes per second (`64KB` …). */
+    throttle?: number | string;
+    header?: {
+        set?: Record<string, string | number>;
+        remove?: string[];
+    };
+    rate_limit?: {
+        rps: number;
+    };
+    probability?: number;
+    times?: number;
+    seed?: number;
+}
+export type HttpFaultInfo = HttpFaultInput & {
+    id: string;
+    /** `status`, `delay`, `abort`, … */
+    kind: string;
+    applied: number;
+    remaining: number | null;
+};
+export interface HttpProxyInfo {
+    name: string;
+    listen: string;
+    url: string;
+    upstream: string;
+    seed: number;
+    faults: HttpFaultInfo[];
+    requests: number;
+    recording: boolean;
+}
+/** A recording turned into a mock (what `chaos-gate record` writes). */
+export interface RecordedMockInfo {
+    mock: {
+        name: string;
+        listen: string;
+        routes: unknown[];
+    };
+    exchanges: number;
+    skipped: string[];
+    /** Binary bodies: file names when written, else base64 by file name. */
+    files: string[] | Record<string, string>;
+    written: string | null;
+}
+export declare class HttpProxyClient extends JournalClient {
+    constructor(http: ApiHttp, name: string);
+    info(): Promise<HttpProxyInfo>;
+    /** Switches a fault on; resolves with it (its `id` switches it off). */
+    addFault(fault: HttpFaultInput): Promise<HttpFaultInfo>;
+    /** Switches a fault on, as a Fault that reverts itself (`await using`, or `revert()`). */
+    fault(fault: HttpFaultInput): Promise<Fault>;
+    faults(): Promise<HttpFaultInfo[]>;
+    removeFault(id: string): Promise<void>;
+    clearFaults(): Promise<void>;
+    /** Run-time faults off, declared ones rewound, journal cleared. */
+    reset(): Promise<void>;
+    /** Keeps whole exchanges from now on, for a mock. */
+    startRecording(): Promise<void>;
+    /** Stops recording: the mock the exchanges make; `out` writes it as YAML where the API runs. */
+    stopRecording(options?: {
+        name?: string;
+        listen?: string;
+        out?: string;
+    }): Promise<RecordedMockInfo>;
+}
+export {};
