@@ -51,6 +51,17 @@ const PROBLEMS = {
   unresolvable: { codes: ['ENOTFOUND', 'EAI_AGAIN'], says: (a: string) => `host of ${a} does not resolve`, reason: 'the host does not resolve' },
 } satisfies Record<string, { codes: string[]; says: (address: string) => string; reason: string }>;
 
+/** `http://host:port` to reach a bound HTTP listener (a wildcard address as its loopback). */
+export function boundUrl({ address, family, port }: AddressInfo): string {
+  const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  return `http://${family === 'IPv6' && host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** The bound `host:port` (the real port when port 0 was asked for). */
+export function boundHostPort({ address, family, port }: AddressInfo): string {
+  return `${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+}
+
 export type ListenProblem = keyof typeof PROBLEMS;
 
 /** An address that could not be bound: `field: <address> is already in use`. Keeps the OS error's `code`. */

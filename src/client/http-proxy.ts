@@ -8,7 +8,7 @@
  */
 import { Fault } from './fault.js';
 import type { ApiHttp } from './http.js';
-import { JournalClient } from './journal.js';
+import { FaultTargetClient } from './fault-target.js';
 import type { Duration } from './mock.js';
 
 type Matcher = string | number | boolean | { regex: string };
@@ -68,18 +68,14 @@ export interface RecordedMockInfo {
   written: string | null;
 }
 
-export class HttpProxyClient extends JournalClient {
+/** `reset()`: run-time faults off, declared ones rewound, journal cleared. */
+export class HttpProxyClient extends FaultTargetClient<HttpFaultInput, HttpFaultInfo> {
   constructor(http: ApiHttp, name: string) {
     super(http, name, `/http/${encodeURIComponent(name)}`, 'http proxy');
   }
 
   info(): Promise<HttpProxyInfo> {
     return this.http.request<HttpProxyInfo>('GET', this.base);
-  }
-
-  /** Switches a fault on; resolves with it (its `id` switches it off). */
-  addFault(fault: HttpFaultInput): Promise<HttpFaultInfo> {
-    return this.http.request<HttpFaultInfo>('POST', `${this.base}/faults`, fault);
   }
 
   /** Switches a fault on, as a Fault that reverts itself (`await using`, or `revert()`). */
@@ -91,23 +87,6 @@ export class HttpProxyClient extends JournalClient {
         if (error.status !== 404) throw error;
       });
     });
-  }
-
-  faults(): Promise<HttpFaultInfo[]> {
-    return this.http.request<HttpFaultInfo[]>('GET', `${this.base}/faults`);
-  }
-
-  async removeFault(id: string): Promise<void> {
-    await this.http.request('DELETE', `${this.base}/faults/${encodeURIComponent(id)}`);
-  }
-
-  async clearFaults(): Promise<void> {
-    await this.http.request('DELETE', `${this.base}/faults`);
-  }
-
-  /** Run-time faults off, declared ones rewound, journal cleared. */
-  async reset(): Promise<void> {
-    await this.http.request('POST', `${this.base}/reset`);
   }
 
   /** Keeps whole exchanges from now on, for a mock. */

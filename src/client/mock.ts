@@ -8,9 +8,9 @@
  *   expect(await llm.count({ route: 'chat' })).toBe(3);
  */
 import type { ApiHttp } from './http.js';
-import { JournalClient } from './journal.js';
+import { FaultTargetClient } from './fault-target.js';
 
-export type { JournalEntry, JournalFilter } from './journal.js';
+export type { JournalEntry, JournalFilter } from './fault-target.js';
 
 /** A duration: `250ms`, `2s`, or a number of milliseconds. */
 export type Duration = string | number;
@@ -80,7 +80,8 @@ export interface MockInfo {
   requests: number;
 }
 
-export class MockClient extends JournalClient {
+/** `reset()`: injected faults off, sequences back to their first response, journal cleared. */
+export class MockClient extends FaultTargetClient<MockFaultInput, MockFaultInfo> {
   constructor(http: ApiHttp, name: string) {
     super(http, name, `/mocks/${encodeURIComponent(name)}`, 'mock');
   }
@@ -88,28 +89,5 @@ export class MockClient extends JournalClient {
   /** Routes with their match counts, active faults, URL. */
   info(): Promise<MockInfo> {
     return this.http.request<MockInfo>('GET', this.base);
-  }
-
-  /** Switches a fault on; resolves with it (its `id` switches it off). */
-  addFault(fault: MockFaultInput): Promise<MockFaultInfo> {
-    return this.http.request<MockFaultInfo>('POST', `${this.base}/faults`, fault);
-  }
-
-  faults(): Promise<MockFaultInfo[]> {
-    return this.http.request<MockFaultInfo[]>('GET', `${this.base}/faults`);
-  }
-
-  async removeFault(id: string): Promise<void> {
-    await this.http.request('DELETE', `${this.base}/faults/${encodeURIComponent(id)}`);
-  }
-
-  /** Switches every injected fault off. */
-  async clearFaults(): Promise<void> {
-    await this.http.request('DELETE', `${this.base}/faults`);
-  }
-
-  /** Injected faults off, sequences back to their first response, journal cleared. */
-  async reset(): Promise<void> {
-    await this.http.request('POST', `${this.base}/reset`);
   }
 }

@@ -25,7 +25,7 @@ import {
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
 import { isIP, type AddressInfo, type Socket } from 'node:net';
-import { listenOn } from '../address.js';
+import { boundHostPort, boundUrl, listenOn } from '../address.js';
 import { Journal, StreamedBody, JOURNAL_LIMITS, type JournalEntry } from '../mock/journal.js';
 import { MockRequest } from '../mock/request.js';
 import { Random } from '../random.js';
@@ -87,14 +87,11 @@ export class HttpProxy {
 
   /** Base URL, e.g. `http://127.0.0.1:18081` (what stages get as CHAOS_GATE_HTTP_PROXY_<NAME>). */
   get url(): string {
-    const { address, family, port } = this.boundAddress();
-    const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
-    return `http://${family === 'IPv6' && host.includes(':') ? `[${host}]` : host}:${port}`;
+    return boundUrl(this.boundAddress());
   }
 
   get address(): string {
-    const { address, family, port } = this.boundAddress();
-    return `${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+    return boundHostPort(this.boundAddress());
   }
 
   get faults(): readonly HttpProxyFault[] {

@@ -13,7 +13,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { listenOn } from '../address.js';
+import { boundHostPort, boundUrl, listenOn } from '../address.js';
 import { Content } from './content.js';
 import type { Dribble } from './dribble.js';
 import { UnknownRouteError } from './errors.js';
@@ -56,15 +56,12 @@ export class MockServer {
 
   /** Base URL, e.g. `http://127.0.0.1:18080` (what stages get as CHAOS_GATE_MOCK_<NAME>). */
   get url(): string {
-    const { address, family, port } = this.boundAddress();
-    const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
-    return `http://${family === 'IPv6' && host.includes(':') ? `[${host}]` : host}:${port}`;
+    return boundUrl(this.boundAddress());
   }
 
   /** The bound `host:port` (the real port when the definition asked for 0). */
   get address(): string {
-    const { address, family, port } = this.boundAddress();
-    return `${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+    return boundHostPort(this.boundAddress());
   }
 
   get routes(): readonly Route[] {

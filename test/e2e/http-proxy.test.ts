@@ -31,14 +31,9 @@ const CLIENT = `const base = process.env.CHAOS_GATE_HTTP_PROXY_PRICES;
   }
 })();`;
 
-describe('chaos-gate record and http_proxies in a run', () => {
-  it('records a real service into a mock file that a later run answers from', async () => {
-    const [control, app, proxy, mock] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const dir = await makeProject({
-      'service.js': SERVICE,
-      'client.js': CLIENT,
-      'chaos-gate.yml': `version: 1
-control: { listen: 127.0.0.1:${control} }
+/** The config's part both runs share: the prices service, and an HTTP proxy in front of it. */
+function pricesBehindProxy(control: number, app: number, proxy: number): string {
+  return `control: { listen: 127.0.0.1:${control} }
 http_proxies:
   - { name: prices, listen: 127.0.0.1:${proxy}, upstream: "http://127.0.0.1:${app}" }
 services:
@@ -46,7 +41,17 @@ services:
     run: exec node service.js
     env: { PORT: "${app}" }
     ready: { http: "http://127.0.0.1:${app}/health", timeout: 10s }
-`,
+`;
+}
+
+describe('chaos-gate record and http_proxies in a run', () => {
+  it('records a real service into a mock file that a later run answers from', async () => {
+    const [control, app, proxy, mock] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const dir = await makeProject({
+      'service.js': SERVICE,
+      'client.js': CLIENT,
+      'chaos-gate.yml': `version: 1
+${pricesBehindProxy(control, app, proxy)}`,
       'replay.yml': `version: 1
 control: { listen: 127.0.0.1:${control} }
 mocks:
@@ -75,15 +80,7 @@ stages:
     const dir = await makeProject({
       'service.js': SERVICE,
       'chaos-gate.yml': `version: 1
-control: { listen: 127.0.0.1:${control} }
-http_proxies:
-  - { name: prices, listen: 127.0.0.1:${proxy}, upstream: "http://127.0.0.1:${app}" }
-services:
-  - name: prices
-    run: exec node service.js
-    env: { PORT: "${app}" }
-    ready: { http: "http://127.0.0.1:${app}/health", timeout: 10s }
-stages:
+${pricesBehindProxy(control, app, proxy)}stages:
   chaos:
     experiments:
       - name: prices flaky

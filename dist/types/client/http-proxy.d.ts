@@ -8,7 +8,7 @@
  */
 import { Fault } from './fault.js';
 import type { ApiHttp } from './http.js';
-import { JournalClient } from './journal.js';
+import { FaultTargetClient } from './fault-target.js';
 import type { Duration } from './mock.js';
 type Matcher = string | number | boolean | {
     regex: string;
@@ -88,18 +88,12 @@ export interface RecordedMockInfo {
     files: string[] | Record<string, string>;
     written: string | null;
 }
-export declare class HttpProxyClient extends JournalClient {
+/** `reset()`: run-time faults off, declared ones rewound, journal cleared. */
+export declare class HttpProxyClient extends FaultTargetClient<HttpFaultInput, HttpFaultInfo> {
     constructor(http: ApiHttp, name: string);
     info(): Promise<HttpProxyInfo>;
-    /** Switches a fault on; resolves with it (its `id` switches it off). */
-    addFault(fault: HttpFaultInput): Promise<HttpFaultInfo>;
     /** Switches a fault on, as a Fault that reverts itself (`await using`, or `revert()`). */
     fault(fault: HttpFaultInput): Promise<Fault>;
-    faults(): Promise<HttpFaultInfo[]>;
-    removeFault(id: string): Promise<void>;
-    clearFaults(): Promise<void>;
-    /** Run-time faults off, declared ones rewound, journal cleared. */
-    reset(): Promise<void>;
     /** Keeps whole exchanges from now on, for a mock. */
     startRecording(): Promise<void>;
     /** Stops recording: the mock the exchanges make; `out` writes it as YAML where the API runs. */

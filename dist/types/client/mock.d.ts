@@ -8,8 +8,8 @@
  *   expect(await llm.count({ route: 'chat' })).toBe(3);
  */
 import type { ApiHttp } from './http.js';
-import { JournalClient } from './journal.js';
-export type { JournalEntry, JournalFilter } from './journal.js';
+import { FaultTargetClient } from './fault-target.js';
+export type { JournalEntry, JournalFilter } from './fault-target.js';
 /** A duration: `250ms`, `2s`, or a number of milliseconds. */
 export type Duration = string | number;
 export type MockFaultKind = 'reset' | 'empty' | 'malformed' | 'random_then_close' | 'hang';
@@ -95,16 +95,9 @@ export interface MockInfo {
     /** Requests received since the last reset. */
     requests: number;
 }
-export declare class MockClient extends JournalClient {
+/** `reset()`: injected faults off, sequences back to their first response, journal cleared. */
+export declare class MockClient extends FaultTargetClient<MockFaultInput, MockFaultInfo> {
     constructor(http: ApiHttp, name: string);
     /** Routes with their match counts, active faults, URL. */
     info(): Promise<MockInfo>;
-    /** Switches a fault on; resolves with it (its `id` switches it off). */
-    addFault(fault: MockFaultInput): Promise<MockFaultInfo>;
-    faults(): Promise<MockFaultInfo[]>;
-    removeFault(id: string): Promise<void>;
-    /** Switches every injected fault off. */
-    clearFaults(): Promise<void>;
-    /** Injected faults off, sequences back to their first response, journal cleared. */
-    reset(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /**
- * The request journal over the API, shared by mocks and HTTP proxies: list, count, wait for and
- * clear what they received.
+ * What mocks and HTTP proxies share over the API: faults on and off by id, reset, and the request
+ * journal (list, count, wait for and clear what they received).
  */
 import type { JournalFilter } from '../wire/mock.js';
 import type { ApiHttp } from './http.js';
@@ -33,12 +33,20 @@ export interface JournalEntry {
     response_bytes?: number;
     error?: string | null;
 }
-export declare class JournalClient {
+/** What a mock and an HTTP proxy share over the API: faults by id, reset, and the journal. */
+export declare class FaultTargetClient<FaultInput, FaultInfo> {
     protected readonly http: ApiHttp;
     readonly name: string;
     protected readonly base: string;
     private readonly kind;
     constructor(http: ApiHttp, name: string, base: string, kind: string);
+    /** Switches a fault on; resolves with it (its `id` switches it off). */
+    addFault(fault: FaultInput): Promise<FaultInfo>;
+    faults(): Promise<FaultInfo[]>;
+    removeFault(id: string): Promise<void>;
+    /** Switches every fault off. */
+    clearFaults(): Promise<void>;
+    reset(): Promise<void>;
     /** Journal entries matching the filter, oldest first. */
     requests(filter?: JournalFilter): Promise<JournalEntry[]>;
     /** How many journal entries match the filter. */

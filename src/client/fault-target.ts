@@ -1,6 +1,6 @@
 /**
- * The request journal over the API, shared by mocks and HTTP proxies: list, count, wait for and
- * clear what they received.
+ * What mocks and HTTP proxies share over the API: faults on and off by id, reset, and the request
+ * journal (list, count, wait for and clear what they received).
  */
 import type { JournalFilter } from '../wire/mock.js';
 import type { ApiHttp } from './http.js';
@@ -46,13 +46,36 @@ interface JournalPage {
   next: number | null;
 }
 
-export class JournalClient {
+/** What a mock and an HTTP proxy share over the API: faults by id, reset, and the journal. */
+export class FaultTargetClient<FaultInput, FaultInfo> {
   constructor(
     protected readonly http: ApiHttp,
     readonly name: string,
     protected readonly base: string,
     private readonly kind: string,
   ) {}
+
+  /** Switches a fault on; resolves with it (its `id` switches it off). */
+  addFault(fault: FaultInput): Promise<FaultInfo> {
+    return this.http.request<FaultInfo>('POST', `${this.base}/faults`, fault);
+  }
+
+  faults(): Promise<FaultInfo[]> {
+    return this.http.request<FaultInfo[]>('GET', `${this.base}/faults`);
+  }
+
+  async removeFault(id: string): Promise<void> {
+    await this.http.request('DELETE', `${this.base}/faults/${encodeURIComponent(id)}`);
+  }
+
+  /** Switches every fault off. */
+  async clearFaults(): Promise<void> {
+    await this.http.request('DELETE', `${this.base}/faults`);
+  }
+
+  async reset(): Promise<void> {
+    await this.http.request('POST', `${this.base}/reset`);
+  }
 
   /** Journal entries matching the filter, oldest first. */
   async requests(filter: JournalFilter = {}): Promise<JournalEntry[]> {
