@@ -1,0 +1,3 @@
+import { createRequire as __cgRequire } from 'node:module'; const require = __cgRequire(import.meta.url);
+import{g as a,h as b,i as c}from"./chunk-SMPUHHGH.js";import"./chunk-2HHADNDE.js";import"./chunk-QSHTS2RX.js";import"./chunk-MBDF52CM.js";import"./chunk-JFPBWFAH.js";import"./chunk-PG6ITUWZ.js";import"./chunk-CAUBB4KX.js";import"./chunk-T7D44CLA.js";import"./chunk-M427FFG5.js";import"./chunk-AISKMHMP.js";import"./chunk-QOQFIMFG.js";import"./chunk-L4NVGJ6X.js";import"./chunk-TJ3PY64H.js";import"./chunk-UCSSIVVO.js";import"./chunk-RCVK6FBJ.js";import"./chunk-KEUWERVB.js";export{b as lookUpBaseline,c as printVerdict,a as run};
+//# sourceMappingURL=run-VICRKW5O.js.map
