@@ -15,7 +15,8 @@
  * `wiremock` devDependency (its jar) on `java`; mountebank installed into .tmp/ at bench time.
  * Sanity checks are asserted here: the sink must receive every byte sent, and echoes must match.
  *
- * `npm run bench -- peers`; about 6 minutes. CHAOS_GATE_BENCH_QUICK=1 runs fewer rounds.
+ * `npm run bench -- peers`; about 6 minutes. CHAOS_GATE_BENCH_QUICK=1 runs fewer and shorter rounds,
+ * CHAOS_GATE_BENCH_VERBOSE=1 prints each round's duration.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -25,11 +26,12 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const QUICK = process.env.CHAOS_GATE_BENCH_QUICK === '1';
+const VERBOSE = process.env.CHAOS_GATE_BENCH_VERBOSE === '1';
 const MIB = 1024 * 1024;
 const TRANSFER = 512 * MIB;
 const THROUGHPUT_ROUNDS = QUICK ? 3 : 5;
 const RTT_MESSAGES = 20_000;
-const RTT_ROUNDS = 3;
+const RTT_ROUNDS = 5;
 const CONNECTS = 500;
 const LATENCY_MS = 100;
 const LATENCY_CONNECTIONS = 8;
@@ -88,7 +90,7 @@ async function alternate<T>(subjects: string[], rounds: number, measure: (subjec
     for (const subject of round % 2 === 0 ? subjects : [...subjects].reverse()) {
       const t0 = performance.now();
       results.get(subject)!.push(await measure(subject, round));
-      process.stderr.write(`  ${subject} round ${round + 1}/${rounds}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+      if (VERBOSE) process.stderr.write(`  ${subject} round ${round + 1}/${rounds}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     }
   }
   return results;
