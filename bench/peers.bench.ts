@@ -44,7 +44,8 @@ const START_ROUNDS = 21;
 const RUN_ROUNDS = 7;
 const WIREMOCK_WARMUP_S = 15;
 const WORK = resolve('.tmp/bench/peers');
-const CLI = resolve('dist/cli.js');
+/** CHAOS_GATE_BENCH_CLI: another build's cli.js (a base ref's dist/, for before and after). */
+const CLI = resolve(process.env.CHAOS_GATE_BENCH_CLI ?? 'dist/cli.js');
 const NODE = process.execPath;
 
 const ITEM = { id: 'sku-123', name: 'Walking shoe', price: 42.5, currency: 'EUR', in_stock: true };
@@ -703,7 +704,7 @@ function startupFigures(): void {
 
 mkdirSync(WORK, { recursive: true });
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build it first (npm run build)`);
-console.log(`machine: ${cpus().length} cores, loopback; Node ${process.version} for chaos-gate, the pipe proxy, autocannon and the targets`);
+console.log(`machine: ${cpus().length} cores, loopback; Node ${process.version} for chaos-gate (${CLI}), the pipe proxy, autocannon and the targets`);
 console.log('every subject runs as its own process; the targets (sink, echo, bare node:http) in one more');
 const targets = await startTargets();
 try {
