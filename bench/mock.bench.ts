@@ -238,7 +238,9 @@ async function freePort(): Promise<number> {
 /** Installs npm `wiremock` into .tmp/wiremock (once), runs its jar with the same stubs, and loads it. */
 async function benchWiremock(): Promise<{ version: string; startupMs: number; load: LoadResult }> {
   const prefix = resolve('.tmp/wiremock');
-  const build = join(prefix, 'node_modules/wiremock/build');
+  // The devDependency's jar when it is installed; else one installed into .tmp/ once.
+  const devDependency = resolve('node_modules/wiremock/build');
+  const build = existsSync(devDependency) ? devDependency : join(prefix, 'node_modules/wiremock/build');
   if (!existsSync(build)) {
     mkdirSync(prefix, { recursive: true });
     try {

@@ -5,8 +5,9 @@
  *   main thread: the proxy under test (and the control API for the responsiveness figure)
  *
  * Figures: 1 GiB throughput, 64-byte ping-pong RTT, the error of an injected 100 ms latency, and
- * control API answer times while faults are toggled under full traffic. Toxiproxy is a Go binary
- * that cannot be installed here, so it is named with the figures the issue measured, not run.
+ * control API answer times while faults are toggled under full traffic. The proxy shares its
+ * process with nothing but the control API here; chaos-gate as users run it (its own CLI process)
+ * beside Toxiproxy and a pipe proxy, each their own process, is peers.bench.ts.
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
@@ -63,8 +64,7 @@ async function main(): Promise<void> {
   ];
 
   console.log(`machine: ${(await import('node:os')).cpus().length} cores, loopback, Node ${process.version}; MB = 10^6 bytes`);
-  console.log('peer: Toxiproxy (Go) cannot be installed here (no internet, no Go toolchain), so it is not run;');
-  console.log('      the issue measured it on this machine at ~465 MB/s and ~100 µs RTT p50.\n');
+  console.log('in-process: the proxy on the main thread, the load on a worker; Toxiproxy and the CLI process are in the peers table\n');
 
   // Rounds interleaved, best of each: the machine is shared, and one round can be unlucky.
   const throughput = new Map<string, number>();

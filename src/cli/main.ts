@@ -4,26 +4,17 @@
  * 3 the environment could not start or chaos-gate itself failed (an internal error).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { loadConfig } from '../config/load.js';
 import { UsageError, UserFacingError } from '../errors.js';
-import { MetricsStore } from '../gate/store.js';
-import { Environment } from '../run/environment.js';
-import { readRunReport } from '../results/read.js';
 import type { RunReport } from '../results/types.js';
 import type { Log } from '../log.js';
-import { describePlan, selectStages } from '../run/plan.js';
-import { merge } from '../run/merge.js';
-import { run } from '../run/run.js';
-import { parseShard } from '../run/shard.js';
-import { checkSafety } from '../run/safety.js';
-import { ProcessGroups } from '../stages/spawn.js';
-import { init } from './init.js';
-import { record } from './record.js';
-import { parseDuration } from '../units/duration.js';
+import type { ProcessGroups } from '../stages/spawn.js';
 import { addFaultCommands } from './toxics.js';
 import { terminalLog } from './log.js';
+
+// Each command imports what it runs when it runs: `proxy list` need not load the config schemas,
+// the report renderers or the load engine, and a long-lived `serve` keeps a smaller heap (every
+// full GC walks it; a proxy under traffic triggers one per ~40 MB of socket buffers).
 
 declare const CHAOS_GATE_VERSION: string | undefined;
 
@@ -32,8 +23,9 @@ export async function main(argv: string[]): Promise<number> {
   const stop = stopOnSignals(log);
   // Stage and service groups are detached: if we exit at once (a second Ctrl-C), they go with us.
   // A watcher process kills them too if we are killed with -9 (see ProcessGroups).
-  const groups = new ProcessGroups(undefined, true);
-  process.once('exit', () => groups.killAll());
+  let created: ProcessGroups | undefined;
+  const groups = async () => (created ??= new (await import('../stages/spawn.js')).ProcessGroups(undefined, true));
+  process.once('exit', () => created?.killAll());
   let exitCode = 0;
   const program = new Command('chaos-gate')
     .description('Gate a change on resilience: chaos proxy, mocks, load and chaos stages, thresholds, report.')
@@ -52,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--dry-run', 'validate and print the plan; start nothing')
     .option('--shard <I/N>', "run this shard's share: experiments dealt out, load divided, CHAOS_GATE_SHARD for test runners")
     .action(async (opts: { config: string; stage: string[]; category: string[]; reportDir: string; baseline?: string; dryRun?: boolean; shard?: string }) => {
+      const [{ loadConfig }, { run }, { parseShard }] = await Promise.all([import('../config/load.js'), import('../run/run.js'), import('../run/shard.js')]);
       const baselineFile = opts.baseline;
       const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
       const outcome = await run(
@@ -63,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
           dryRun: opts.dryRun,
           shard,
           signal: stop,
-          groups,
+          groups: await groups(),
           baseline: baselineFile ? () => readBaseline(baselineFile) : undefined,
         },
         log,
@@ -79,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-r, --report-dir <dir>', 'where the merged report goes', 'chaos-gate-report')
     .option('--baseline <metrics.json>', 'compare with an earlier run')
     .action(async (dirs: string[], opts: { config: string; reportDir: string; baseline?: string }) => {
+      const [{ loadConfig }, { merge }] = await Promise.all([import('../config/load.js'), import('../run/merge.js')]);
       const baselineFile = opts.baseline;
       const baseline = baselineFile ? () => readBaseline(baselineFile) : undefined;
       const config = await loadConfig(resolve(opts.config));
@@ -90,6 +84,11 @@ export async function main(argv: string[]): Promise<number> {
     .description('check a config without starting anything')
     .option('-c, --config <file>', 'the config file', 'chaos-gate.yml')
     .action(async (opts: { config: string }) => {
+      const [{ loadConfig }, { checkSafety }, { describePlan, selectStages }] = await Promise.all([
+        import('../config/load.js'),
+        import('../run/safety.js'),
+        import('../run/plan.js'),
+      ]);
       const { file, config } = await loadConfig(resolve(opts.config));
       checkSafety(config);
       log.info(describePlan(config, selectStages(config)));
@@ -103,6 +102,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-f, --force', 'replace an existing file')
     .action(async (opts: { config: string; force?: boolean }) => {
       const file = resolve(opts.config);
+      const { init } = await import('./init.js');
       const { found } = await init(process.cwd(), file, opts.force === true);
       const seen = [
         found.unit && `tests (${found.unit})`,
@@ -120,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-c, --config <file>', 'the config file', 'chaos-gate.yml')
     .option('-r, --report-dir <dir>', 'where service logs go', 'chaos-gate-report')
     .action(async (opts: { config: string; reportDir: string }) => {
-      await serve(opts.config, resolve(opts.reportDir, 'logs'), log, stop, groups);
+      await serve(opts.config, resolve(opts.reportDir, 'logs'), log, stop, await groups());
     });
 
   program
@@ -136,12 +136,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('-r, --report-dir <dir>', 'where service logs go', 'chaos-gate-report')
     .action(
       async (opts: { httpProxy: string; out: string; config: string; run?: string; duration?: string; name?: string; listen?: string; reportDir: string }) => {
+        const [{ record }, { parseDuration }] = await Promise.all([import('./record.js'), import('../units/duration.js')]);
         const durationMs = opts.duration === undefined ? undefined : parseDuration(opts.duration);
         if (opts.duration !== undefined && durationMs === undefined)
           throw new UsageError(`--duration: expected a duration like 30s or 5m, got "${opts.duration}"`);
         if (opts.run !== undefined && durationMs !== undefined)
           throw new UsageError('--run and --duration: give one (recording ends with the command, or after the duration)');
-        exitCode = await record({ ...opts, durationMs }, log, stop, groups);
+        exitCode = await record({ ...opts, durationMs }, log, stop, await groups());
       },
     );
 
@@ -156,6 +157,13 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function serve(configFile: string, logDir: string, log: Log, signal: AbortSignal, groups: ProcessGroups): Promise<void> {
+  const [{ mkdir }, { loadConfig }, { checkSafety }, { MetricsStore }, { Environment }] = await Promise.all([
+    import('node:fs/promises'),
+    import('../config/load.js'),
+    import('../run/safety.js'),
+    import('../gate/store.js'),
+    import('../run/environment.js'),
+  ]);
   const { config } = await loadConfig(resolve(configFile));
   checkSafety(config);
   // Services write their logs here (run() makes its report dir; serve has none otherwise).
@@ -208,6 +216,7 @@ function exitCodeOf(error: unknown, log: Log): number {
 }
 
 async function readBaseline(file: string): Promise<RunReport> {
+  const { readRunReport } = await import('../results/read.js');
   try {
     return await readRunReport(file);
   } catch (error) {

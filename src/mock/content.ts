@@ -41,6 +41,12 @@ export class Content {
   private readonly head: string[];
   private readonly headerTemplates: [string, Template][] = [];
   private readonly bytes?: Buffer;
+  /**
+   * The fixed body as a latin1 string (one char per byte, so the same bytes on the wire): Node
+   * sends a string body in one write with the head, a Buffer in a writev of two, which cost the
+   * mock a fifth of its answers per second against bare node:http.
+   */
+  private readonly latin1?: string;
   private readonly template?: Template;
   private readonly sse?: SseStream;
   /** Nothing varies per request: one writeHead and one end. */
@@ -81,6 +87,8 @@ export class Content {
     }
     if (this.bytes && hasBody) this.head.push('content-length', String(this.bytes.length));
     this.fixed = this.bytes !== undefined && this.headerTemplates.length === 0;
+    // Small bodies only: past that, one copy into a string costs more than the second iovec.
+    if (this.fixed && this.bytes!.length <= 64 * 1024) this.latin1 = this.bytes!.toString('latin1');
   }
 
   /** A JSON answer built at run time (404, 429). */
@@ -92,7 +100,8 @@ export class Content {
   write(res: ServerResponse, request: MockRequest, slow?: Dribble): void {
     if (this.fixed && !slow) {
       res.writeHead(this.status, this.head);
-      res.end(this.bytes);
+      if (this.latin1 === undefined) res.end(this.bytes);
+      else res.end(this.latin1, 'latin1');
       return;
     }
     const head = [...this.head];

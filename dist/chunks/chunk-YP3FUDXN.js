@@ -1,0 +1,3 @@
+import { createRequire as __cgRequire } from 'node:module'; const require = __cgRequire(import.meta.url);
+var i={ms:1,s:1e3,m:6e4,h:36e5},s=/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/,m=/(\d+(?:\.\d+)?)(ms|s|m|h)/g,r=2**31-1;function d(t){return t>r?`expected at most 596h (${r} ms, the longest a timer can wait)`:void 0}function c(t){let n=t.trim();if(!s.test(n))return;let e=0;for(let[,o,u]of n.matchAll(m))e+=Number(o)*i[u];return e}function a(t){if(t<1e3)return`${Math.round(t)}ms`;if(t<6e4)return`${+(t/1e3).toFixed(2)}s`;let n=Math.floor(t/6e4),e=Math.round(t%6e4/1e3);return e?`${n}m${e}s`:`${n}m`}export{r as a,d as b,c,a as d};
+//# sourceMappingURL=chunk-YP3FUDXN.js.map
