@@ -4,6 +4,7 @@
  * streamed SSE, `Expect: 100-continue`, Upgrade, an https upstream with its CA file.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -31,6 +32,20 @@ async function proxyTo(handler: Parameters<typeof upstream>[0], extra?: Record<s
   const registry = new HttpProxyRegistry();
   registries.push(registry);
   return { up, proxy: await startHttpProxy(registry, up.url, extra) };
+}
+
+/** Each masked frame a client sent (payloads under 126 bytes), echoed back unmasked; null at a close frame. */
+function echoFrames(data: Buffer): Buffer | null {
+  const out: Buffer[] = [];
+  for (let at = 0; at < data.length;) {
+    if ((data[at] & 0x0f) === 8) return null;
+    const length = data[at + 1] & 0x7f;
+    const mask = data.subarray(at + 2, at + 6);
+    const payload = Buffer.from(data.subarray(at + 6, at + 6 + length).map((byte, i) => byte ^ mask[i % 4]));
+    out.push(Buffer.from([0x81, length]), payload);
+    at += 6 + length;
+  }
+  return Buffer.concat(out);
 }
 
 function curl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -232,6 +247,35 @@ describe('HTTP proxy pass-through', () => {
     socket.destroy();
     expect(sha256(Buffer.concat(chunks))).toBe(sha256(payload));
     expect(proxy.journal.list({ path: '/ws' })[0].status).toBe(101);
+  });
+
+  it("carries a real WebSocket conversation through untouched: Node's WebSocket client, an RFC 6455 echo server", async () => {
+    const { proxy, up } = await proxyTo(echo);
+    up.server.on('upgrade', (req, socket: Socket) => {
+      const accept = createHash('sha1')
+        .update(`${String(req.headers['sec-websocket-key'])}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+        .digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      // Text frames come back; a close frame (opcode 8) ends the connection.
+      socket.on('data', (data: Buffer) => {
+        const echoed = echoFrames(data);
+        if (echoed) socket.write(echoed);
+        else socket.end();
+      });
+    });
+    const ws = new WebSocket(`${proxy.url.replace('http', 'ws')}/chat`);
+    await new Promise((resolve) => ws.addEventListener('open', resolve, { once: true }));
+    const replies: string[] = [];
+    const done = new Promise<void>((resolve) =>
+      ws.addEventListener('message', (event) => {
+        replies.push(String(event.data));
+        if (replies.length === 3) resolve();
+      }),
+    );
+    for (const text of ['hello', 'über', 'x'.repeat(100)]) ws.send(text);
+    await done;
+    ws.close();
+    expect(replies).toEqual(['hello', 'über', 'x'.repeat(100)]);
   });
 
   it('reaches an https upstream with a self-signed certificate once given its ca_file, and says why it cannot without', async () => {
