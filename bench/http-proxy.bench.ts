@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const GIB = 1 << 30;
 
 const UPSTREAM = `
