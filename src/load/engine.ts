@@ -13,10 +13,9 @@
  * (no coordinated omission). A dying target yields failed samples, never an exception.
  */
 import * as hdr from 'hdr-histogram-js';
-import { connect } from 'node:net';
 import { formatDuration } from '../units/duration.js';
 import { Arrivals } from './arrivals.js';
-import { HttpConnection, type Origin } from './http-connection.js';
+import { HttpConnection, openSocket, type Origin } from './http-connection.js';
 import type { Progress } from './progress.js';
 import { classifyStatus, type ErrorClass, type Sample } from './sample.js';
 import type { Traffic } from './schema.js';
@@ -60,7 +59,7 @@ const MIN_TICK_GAP_MS = 0.25;
 
 /** Runs load for `options.durationMs`; resolves with counts once every request has ended. Never rejects for target failures. */
 export async function runLoad(traffic: Traffic, options: LoadOptions): Promise<LoadSummary> {
-  const targets = prepareTargets(traffic.targets);
+  const targets = prepareTargets(traffic.targets, { tls: traffic.tls, keepAlive: traffic.keep_alive });
   const probeStart = performance.now();
   const unreachable = await probe(targets, traffic.timeout, options.signal);
   if (unreachable !== undefined || options.signal?.aborted) {
@@ -76,7 +75,7 @@ async function probe(targets: PreparedTarget[], timeoutMs: number, signal: Abort
     origins.map(
       ([origin, url]) =>
         new Promise<string | undefined>((resolve) => {
-          const socket = connect({ host: origin.host, port: origin.port });
+          const { socket, ready } = openSocket(origin);
           const end = (problem: string | undefined) => {
             clearTimeout(timer);
             signal?.removeEventListener('abort', onAbort);
@@ -86,10 +85,14 @@ async function probe(targets: PreparedTarget[], timeoutMs: number, signal: Abort
           const onAbort = () => end(undefined);
           const timer = setTimeout(() => end(`no connection to ${origin.address} within ${formatDuration(timeoutMs)}`), timeoutMs);
           signal?.addEventListener('abort', onAbort, { once: true });
-          socket.once('connect', () => end(undefined));
+          socket.once(ready, () => end(undefined));
           socket.once('error', (error: NodeJS.ErrnoException) =>
             end(
-              error.code === 'ECONNREFUSED' ? `connection refused by ${origin.address}` : `cannot connect to ${origin.address}: ${error.code ?? error.message}`,
+              error.code === 'ECONNREFUSED'
+                ? `connection refused by ${origin.address}`
+                : origin.tls && /CERT|SELF_SIGNED|TLS|SSL/.test(error.code ?? '')
+                  ? `the certificate of ${origin.address} is not trusted (${error.code}); give load.tls.ca, or tls.insecure: true for a local self-signed one`
+                  : `cannot connect to ${origin.address}: ${error.code ?? error.message}`,
             ),
           );
         }),

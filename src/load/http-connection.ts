@@ -9,7 +9,8 @@
  * Timeouts are not kept here: the engine sweeps `deadline` across all connections, which is
  * cheaper than a timer per request.
  */
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { ResponseParseError, ResponseParser } from './response-parser.js';
 import { classifySocketError, type ErrorClass } from './sample.js';
 
@@ -22,17 +23,49 @@ export interface ConnectionEvents {
   closed(connection: HttpConnection): void;
 }
 
-/** A host:port and its idle keep-alive connections. */
+/** How an https origin is trusted: a CA bundle, or no check (`insecure`). */
+export interface OriginTls {
+  ca?: Buffer;
+  insecure: boolean;
+}
+
+/** A host:port (over TLS for https) and its idle keep-alive connections. */
 export class Origin {
   /** Connections free for the next request; dead ones are dropped when taken. */
   readonly idle: HttpConnection[] = [];
   constructor(
     readonly host: string,
     readonly port: number,
+    /** Set for an https origin. */
+    readonly tls?: OriginTls,
   ) {}
   get address(): string {
     return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
+}
+
+/**
+ * A socket to the origin, its reads handed to `onData` (none when omitted): plain TCP reads land in
+ * one buffer shared by every connection (each read is parsed before the next), which spares an
+ * allocation and a stream 'data' event per response; TLS has no such option, so its reads come as
+ * 'data' events. `ready` is the event after which requests go out: `connect`, or `secureConnect`.
+ */
+export function openSocket(origin: Origin, onData?: (chunk: Buffer) => void): { socket: Socket; ready: string } {
+  if (!origin.tls) {
+    const onread = onData && { buffer: READ_BUFFER, callback: (length: number) => (onData(READ_BUFFER.subarray(0, length)), true) };
+    return { socket: connect({ host: origin.host, port: origin.port, noDelay: true, ...(onread ? { onread } : {}) }), ready: 'connect' };
+  }
+  const socket = tlsConnect({
+    host: origin.host,
+    port: origin.port,
+    // SNI carries names only (RFC 6066).
+    ...(isIP(origin.host) ? {} : { servername: origin.host }),
+    ...(origin.tls.ca ? { ca: origin.tls.ca } : {}),
+    rejectUnauthorized: !origin.tls.insecure,
+  });
+  socket.setNoDelay(true);
+  if (onData) socket.on('data', onData);
+  return { socket, ready: 'secureConnect' };
 }
 
 export class HttpConnection {
@@ -54,10 +87,7 @@ export class HttpConnection {
     readonly origin: Origin,
     private readonly events: ConnectionEvents,
   ) {
-    // Reads land in one buffer shared by every connection (each read is parsed before the next),
-    // which spares an allocation and a stream 'data' event per response.
-    const onread = { buffer: READ_BUFFER, callback: (length: number) => this.onData(READ_BUFFER.subarray(0, length)) };
-    const socket = connect({ host: origin.host, port: origin.port, noDelay: true, onread });
+    const { socket } = openSocket(origin, (chunk) => this.onData(chunk));
     this.socket = socket;
     socket.on('error', (error: NodeJS.ErrnoException) => this.fail(classifySocketError(error)));
     socket.on('end', () => {

@@ -8,6 +8,8 @@
  *               { targets: [{ url, method, headers, body, weight }],
  *                 rate (req/s) XOR connections, ramp_up, timeout, max_in_flight, expect }
  */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { duration } from '../units/fields.js';
 
@@ -46,17 +48,29 @@ const rate = z.string({ error: `${RATE_HINT} (requests per second or per minute)
   return perSecond;
 });
 
-const url = z.string({ error: 'expected an http:// URL like http://127.0.0.1:8080/orders' }).superRefine((text, ctx) => {
+const url = z.string({ error: 'expected an http:// or https:// URL like http://127.0.0.1:8080/orders' }).superRefine((text, ctx) => {
   let parsed: URL;
   try {
     parsed = new URL(text);
   } catch {
-    ctx.addIssue({ code: 'custom', message: `expected an http:// URL like http://127.0.0.1:8080/orders, got "${text}"` });
+    ctx.addIssue({ code: 'custom', message: `expected an http:// or https:// URL like http://127.0.0.1:8080/orders, got "${text}"` });
     return;
   }
-  if (parsed.protocol !== 'http:') {
-    ctx.addIssue({ code: 'custom', message: `expected an http:// URL (the load generator speaks plain HTTP/1.1), got "${text}"` });
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    ctx.addIssue({ code: 'custom', message: `expected an http:// or https:// URL (the load generator speaks HTTP/1.1, over TLS for https), got "${text}"` });
   }
+});
+
+/** A PEM file of certificates to trust, relative to the working directory; it must exist now (it is read when the load starts). */
+const caFile = z.string({ error: 'expected the path of a PEM file' }).transform((file, ctx) => {
+  const path = resolve(file);
+  try {
+    if (statSync(path).isFile()) return path;
+  } catch {
+    // Named below.
+  }
+  ctx.addIssue({ code: 'custom', message: `expected an existing PEM file; ${path} is not one` });
+  return z.NEVER;
 });
 
 const method = z
@@ -113,6 +127,15 @@ const trafficFields = {
   timeout: duration.default(DEFAULT_TIMEOUT_MS),
   /** Open model: requests in flight at most; a request due beyond it is dropped (k6's dropped_iterations). */
   max_in_flight: positiveInt('requests in flight').optional(),
+  /** For https targets: certificates to trust (`ca`), or none checked at all (`insecure: true`, a local self-signed one). */
+  tls: z
+    .strictObject({
+      ca: caFile.optional(),
+      insecure: z.boolean({ error: 'expected true or false' }).default(false),
+    })
+    .optional(),
+  /** false: a new connection for every request (`connection: close`), as clients without pooling do. */
+  keep_alive: z.boolean({ error: 'expected true or false' }).default(true),
   /** What counts as a success; by default any status below 400. */
   expect: z
     .strictObject({
@@ -165,6 +188,9 @@ function checkTraffic<T extends RawTraffic>(raw: T, ctx: z.core.$RefinementCtx<T
     });
   }
   if (raw.timeout <= 0) ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'expected a timeout above 0, like 10s' });
+  if (raw.tls?.ca !== undefined && raw.tls.insecure) {
+    ctx.addIssue({ code: 'custom', path: ['tls', 'insecure'], message: 'expected `ca` (trust these certificates) or `insecure: true` (trust any), not both' });
+  }
   const targets = raw.target ? [raw.target] : (raw.targets ?? []);
   targets.forEach((target, i) => {
     if (target.json !== undefined && target.body !== undefined) {
@@ -197,6 +223,10 @@ export interface Traffic {
   max_in_flight: number;
   /** Statuses that count as success; undefined means any status below 400. */
   expect?: { status: number[] };
+  /** For https targets: a CA file to trust (absolute path), or no certificate check. */
+  tls?: { ca?: string; insecure: boolean };
+  /** false: `connection: close` on every request, so each opens its own connection. */
+  keep_alive: boolean;
 }
 
 function normalise(raw: RawTraffic): Traffic {
@@ -218,6 +248,8 @@ function normalise(raw: RawTraffic): Traffic {
     timeout: raw.timeout,
     max_in_flight: raw.max_in_flight ?? DEFAULT_MAX_IN_FLIGHT,
     expect: raw.expect,
+    tls: raw.tls,
+    keep_alive: raw.keep_alive,
   };
 }
 

@@ -2,6 +2,7 @@
  * Targets turned into what the hot path needs: the request's bytes written once, the origin whose
  * keep-alive connections it can reuse, and a weighted picker that is exact rather than random.
  */
+import { readFileSync } from 'node:fs';
 import { Origin } from './http-connection.js';
 import type { LoadTarget } from './schema.js';
 
@@ -15,27 +16,40 @@ export interface PreparedTarget {
   weight: number;
 }
 
-/** Builds each target's request bytes; targets on the same host:port share one Origin. */
-export function prepareTargets(targets: readonly LoadTarget[]): PreparedTarget[] {
+export interface PrepareOptions {
+  /** For https targets: a CA file to trust, or no check. */
+  tls?: { ca?: string; insecure: boolean };
+  /** false: every request says `connection: close`. */
+  keepAlive?: boolean;
+}
+
+/** Builds each target's request bytes; targets on the same scheme, host and port share one Origin. */
+export function prepareTargets(targets: readonly LoadTarget[], options: PrepareOptions = {}): PreparedTarget[] {
   const origins = new Map<string, Origin>();
+  // Read once for every https origin of the run.
+  const ca = options.tls?.ca === undefined ? undefined : readFileSync(options.tls.ca);
   return targets.map((target) => {
     const url = new URL(target.url);
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const port = Number(url.port || 80);
-    const key = `${host}:${port}`;
+    const https = url.protocol === 'https:';
+    const port = Number(url.port || (https ? 443 : 80));
+    const key = `${url.protocol}//${host}:${port}`;
     let origin = origins.get(key);
-    if (!origin) origins.set(key, (origin = new Origin(host, port)));
-    return { url: target.url, origin, bytes: requestBytes(target, url), head: target.method === 'HEAD', weight: target.weight };
+    if (!origin) origins.set(key, (origin = new Origin(host, port, https ? { ca, insecure: options.tls?.insecure ?? false } : undefined)));
+    const bytes = requestBytes(target, url, options.keepAlive ?? true);
+    return { url: target.url, origin, bytes, head: target.method === 'HEAD', weight: target.weight };
   });
 }
 
 const SENDS_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
-function requestBytes(target: LoadTarget, url: URL): Buffer {
+function requestBytes(target: LoadTarget, url: URL, keepAlive: boolean): Buffer {
   const given = new Set(Object.keys(target.headers).map((name) => name.toLowerCase()));
   const lines = [`${target.method} ${url.pathname}${url.search} HTTP/1.1`];
   if (!given.has('host')) lines.push(`host: ${url.host}`);
   if (!given.has('user-agent')) lines.push('user-agent: chaos-gate');
+  // The server closes after answering; the generator then opens a new connection for the next.
+  if (!keepAlive && !given.has('connection')) lines.push('connection: close');
   for (const [name, value] of Object.entries(target.headers)) lines.push(`${name}: ${value}`);
   const body = target.body === undefined ? undefined : Buffer.from(target.body);
   if (!given.has('content-length') && (body !== undefined || SENDS_BODY.has(target.method))) lines.push(`content-length: ${body?.length ?? 0}`);

@@ -223,7 +223,7 @@ export const DESCRIPTIONS: Record<string, string> = {
     'Load on your service for `duration`; records `http_reqs`, `http_req_failed`, `http_req_duration` and `dropped_iterations` in the `load` scope.',
   'stages.load.url': 'A URL to GET; shortcut for `target: { url }`. Give one of `url`, `target` or `targets`.',
   'stages.load.target': 'One request to send.',
-  'stages.load.target.url': 'An `http://` URL (the generator speaks plain HTTP/1.1).',
+  'stages.load.target.url': 'An `http://` or `https://` URL (the generator speaks HTTP/1.1, over TLS for https; see `tls`).',
   'stages.load.target.method': 'The HTTP method.',
   'stages.load.target.headers': 'Request headers.',
   'stages.load.target.json': 'A JSON body, sent with `content-type: application/json`.',
@@ -235,6 +235,12 @@ export const DESCRIPTIONS: Record<string, string> = {
   'stages.load.connections': 'Closed model: this many connections, each sending its next request when the last one is answered.',
   'stages.load.ramp_up': 'The rate (or connections) grows linearly from 0 over this long.',
   'stages.load.timeout': 'A request unanswered after this long fails as a timeout.',
+  'stages.load.tls': "For `https://` targets: which certificates to trust. Without it, the system's CAs.",
+  'stages.load.tls.ca':
+    'A PEM file of certificates to trust (a local self-signed one, a private CA), relative to the working directory. An untrusted certificate stops the load before it starts, named.',
+  'stages.load.tls.insecure': 'Trust any certificate (no check): for a local self-signed one when its file is not at hand.',
+  'stages.load.keep_alive':
+    '`false`: every request says `connection: close` and goes on a new connection (a TLS handshake each, for https), as clients without a pool do.',
   'stages.load.max_in_flight':
     'Open model: requests in flight at most (default 1000); one due beyond it is dropped and counted in `dropped_iterations`, as k6 does.',
   'stages.load.expect': 'What counts as a success.',

@@ -21,6 +21,8 @@ describe('trafficSchema', () => {
       timeout: 10_000,
       max_in_flight: 1000,
       expect: undefined,
+      tls: undefined,
+      keep_alive: true,
     });
   });
 
@@ -50,10 +52,12 @@ describe('trafficSchema', () => {
 describe('loadStageSchema bad input', () => {
   it('names a bad URL', () => {
     expect(problem({ url: 'localhost:8080', rate: '5/s', duration: '1s' })).toBe(
-      'url: expected an http:// URL (the load generator speaks plain HTTP/1.1), got "localhost:8080"',
+      'url: expected an http:// or https:// URL (the load generator speaks HTTP/1.1, over TLS for https), got "localhost:8080"',
     );
-    expect(problem({ url: 'not a url', rate: '5/s', duration: '1s' })).toBe('url: expected an http:// URL like http://127.0.0.1:8080/orders, got "not a url"');
-    expect(problem({ target: { url: 'https://example.com/' }, rate: '5/s', duration: '1s' })).toMatch(/^target\.url: expected an http:\/\/ URL/);
+    expect(problem({ url: 'not a url', rate: '5/s', duration: '1s' })).toBe(
+      'url: expected an http:// or https:// URL like http://127.0.0.1:8080/orders, got "not a url"',
+    );
+    expect(problem({ target: { url: 'ftp://example.com/' }, rate: '5/s', duration: '1s' })).toMatch(/^target\.url: expected an http:\/\/ or https:\/\/ URL/);
   });
 
   it('rejects a rate of 0 or a rate that is not one', () => {
