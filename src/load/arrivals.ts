@@ -1,36 +1,97 @@
 /**
- * The open model's timetable: when request i is due. The rate ramps linearly from 0 to full
- * over `rampUpMs`, then holds (k6's ramping-arrival-rate), so the number due by time t is
+ * The open model's timetable: when request i is due. The rate moves linearly within each stage
+ * (k6's ramping-arrival-rate), starting from 0, and holds the last stage's target after it; a plain
+ * `rate` with `ramp_up` is one stage from 0 to the rate. Over a stage of D ms from rate a to b
+ * (requests per ms), the number due τ ms into it is
  *
- *   N(t) = r·t²/(2R)          while t < R        (r: requests per ms, R: ramp-up in ms)
- *   N(t) = r·R/2 + r·(t − R)  after
+ *   N(τ) = N₀ + a·τ + (b − a)·τ²/(2D)
  *
- * and request i is due at the t where N(t) = i. Times are fixed in advance: a slow response
+ * and request i is due at the τ where N(τ) = i. Times are fixed in advance: a slow response
  * never moves a later request (no coordinated omission).
  */
-export class Arrivals {
-  private readonly perMs: number;
-  /** Requests due during the ramp. */
-  private readonly rampCount: number;
 
-  /** `ratePerSecond` at full rate; `rampUpMs` 0 starts at full rate. */
-  constructor(
-    ratePerSecond: number,
-    private readonly rampUpMs: number,
-  ) {
-    this.perMs = ratePerSecond / 1000;
-    this.rampCount = (this.perMs * rampUpMs) / 2;
+/** One stage: over `durationMs`, the rate moves linearly to `target` requests per second. */
+export interface RateStage {
+  durationMs: number;
+  target: number;
+}
+
+interface Segment {
+  /** Ms after the start when it begins. */
+  start: number;
+  duration: number;
+  /** Requests per ms at its start and end. */
+  from: number;
+  to: number;
+  /** Requests due before it begins. */
+  before: number;
+}
+
+export class Arrivals {
+  private readonly segments: Segment[] = [];
+  /** Requests per ms after the last stage, and when that hold begins. */
+  private readonly holdRate: number;
+  private readonly holdStart: number;
+  private readonly holdBefore: number;
+
+  /** `ratePerSecond` reached over `rampUpMs` from 0 (0 starts at full rate), then held. */
+  constructor(ratePerSecond: number, rampUpMs: number);
+  constructor(stages: RateStage[]);
+  constructor(first: number | RateStage[], rampUpMs = 0) {
+    const stages = typeof first === 'number' ? (rampUpMs > 0 ? [{ durationMs: rampUpMs, target: first }] : []) : first;
+    let start = 0;
+    let before = 0;
+    let rate = typeof first === 'number' && rampUpMs === 0 ? first / 1000 : 0;
+    for (const stage of stages) {
+      const to = stage.target / 1000;
+      if (stage.durationMs > 0) {
+        this.segments.push({ start, duration: stage.durationMs, from: rate, to, before });
+        before += ((rate + to) / 2) * stage.durationMs;
+        start += stage.durationMs;
+      }
+      rate = to;
+    }
+    this.holdRate = rate;
+    this.holdStart = start;
+    this.holdBefore = before;
   }
 
-  /** Ms after the start when request `i` (from 0) is due. */
+  /** Ms after the start when request `i` (from 0) is due; Infinity when none is due any more. */
   at(i: number): number {
-    if (i < this.rampCount) return Math.sqrt((2 * this.rampUpMs * i) / this.perMs);
-    return this.rampUpMs + (i - this.rampCount) / this.perMs;
+    for (const s of this.segments) {
+      const count = ((s.from + s.to) / 2) * s.duration;
+      if (i >= s.before + count) continue;
+      const n = i - s.before;
+      const a = (s.to - s.from) / (2 * s.duration);
+      // a·τ² + from·τ − n = 0, the root in [0, D]; a linear rate when a is 0.
+      const tau = a === 0 ? n / s.from : (-s.from + Math.sqrt(s.from * s.from + 4 * a * n)) / (2 * a);
+      return s.start + Math.min(s.duration, Math.max(0, tau));
+    }
+    if (this.holdRate <= 0) return Infinity;
+    return this.holdStart + (i - this.holdBefore) / this.holdRate;
   }
 
   /** How many requests are due before `ms` after the start. */
   countBefore(ms: number): number {
-    const due = ms < this.rampUpMs ? (this.perMs * ms * ms) / (2 * this.rampUpMs) : this.rampCount + this.perMs * (ms - this.rampUpMs);
+    let due = this.holdBefore + Math.max(0, ms - this.holdStart) * this.holdRate;
+    for (const s of this.segments) {
+      if (ms >= s.start + s.duration) continue;
+      const tau = Math.max(0, ms - s.start);
+      due = s.before + s.from * tau + ((s.to - s.from) * tau * tau) / (2 * s.duration);
+      break;
+    }
     return Math.ceil(due - 1e-9);
   }
+}
+
+/** The target at `ms` of stages that move linearly from 0 (the closed model's connections), holding the last after them. */
+export function stageTarget(stages: readonly RateStage[], ms: number): number {
+  let start = 0;
+  let from = 0;
+  for (const stage of stages) {
+    if (ms < start + stage.durationMs) return from + ((stage.target - from) * (ms - start)) / stage.durationMs;
+    start += stage.durationMs;
+    from = stage.target;
+  }
+  return from;
 }

@@ -14,7 +14,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { formatDuration } from '../units/duration.js';
-import { Arrivals } from './arrivals.js';
+import { Arrivals, stageTarget } from './arrivals.js';
 import { HttpConnection, openSocket, type Origin } from './http-connection.js';
 import type { Progress } from './progress.js';
 import { classifyStatus, type ErrorClass, type Sample } from './sample.js';
@@ -54,6 +54,8 @@ export interface LoadSummary {
 }
 
 const PROGRESS_EVERY_MS = 1000;
+/** How often the closed model's loops are matched to their stage's target. */
+const STEER_EVERY_MS = 10;
 /** Each wake-up costs tens of µs; at high rates, send requests in batches at most this far apart (ms). */
 const MIN_TICK_GAP_MS = 0.25;
 
@@ -126,6 +128,9 @@ class LoadRun {
     useWebAssembly: false,
   });
   private recentRequests = 0;
+  /** Closed model with stages: loops wanted now, and those running. */
+  private wanted = Infinity;
+  private readonly looping = new Set<number>();
   private lastReport = 0;
 
   // The open model's timetable: request `next` is due `nextAt` ms after t0.
@@ -142,7 +147,7 @@ class LoadRun {
   ) {
     this.picker = new TargetPicker(targets);
     this.expected = traffic.expect?.status;
-    this.arrivals = traffic.rate === undefined ? undefined : new Arrivals(traffic.rate, traffic.ramp_up);
+    this.arrivals = traffic.rate === undefined ? undefined : traffic.stages ? new Arrivals(traffic.stages) : new Arrivals(traffic.rate, traffic.ramp_up);
     this.total = this.arrivals?.countBefore(options.durationMs) ?? 0;
     this.nextAt = this.arrivals?.at(0) ?? 0;
   }
@@ -194,8 +199,28 @@ class LoadRun {
     else this.stopSending();
   }
 
-  /** N loops, started evenly over ramp_up, each sending its next request when the last one ends. */
+  /**
+   * N loops, started evenly over ramp_up, each sending its next request when the last one ends.
+   * With stages, the loops wanted follow their targets: checked every 10 ms, a loop starts when the
+   * target passes its number and retires after its request when the target falls below it.
+   */
   private runClosed(connections: number): void {
+    const stages = this.traffic.stages;
+    if (stages) {
+      const steer = () => {
+        if (!this.sending) return;
+        this.wanted = Math.round(stageTarget(stages, performance.now() - this.t0));
+        for (let loop = 0; loop < this.wanted; loop++) {
+          if (this.looping.has(loop)) continue;
+          this.looping.add(loop);
+          this.send(performance.now(), loop);
+        }
+      };
+      steer();
+      this.every(STEER_EVERY_MS, steer);
+      this.after(this.options.durationMs, () => this.stopSending());
+      return;
+    }
     for (let loop = 0; loop < connections; loop++) {
       const delay = (loop / connections) * this.traffic.ramp_up;
       if (delay === 0) this.send(performance.now(), loop);
@@ -237,7 +262,8 @@ class LoadRun {
     if (this.finished) return;
     if (connection.alive) connection.origin.idle.push(connection);
     if (this.sending) {
-      if (connection.loop >= 0) this.send(now, connection.loop);
+      if (connection.loop >= this.wanted) this.looping.delete(connection.loop);
+      else if (connection.loop >= 0) this.send(now, connection.loop);
     } else if (this.inFlight === 0) this.finish();
   }
 

@@ -26,26 +26,48 @@ const RATE_HINT = 'expected a rate like 200/s or 30/m';
  */
 export const MAX_RATE = 50_000;
 
-/** `200/s` or `30/m` → requests per second. */
-const rate = z.string({ error: `${RATE_HINT} (requests per second or per minute)` }).transform((text, ctx) => {
-  const match = RATE.exec(text.trim());
-  if (!match) {
-    ctx.addIssue({ code: 'custom', message: `${RATE_HINT}, got "${text}"` });
-    return z.NEVER;
-  }
-  const perSecond = Number(match[1]) / (match[2] === 'm' ? 60 : 1);
-  if (!(perSecond > 0)) {
-    ctx.addIssue({ code: 'custom', message: `expected a rate above 0, like 200/s, got "${text}"` });
-    return z.NEVER;
-  }
-  if (perSecond > MAX_RATE) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected at most ${MAX_RATE}/s, what one load generator can schedule, got "${text}"; split the load across shards for more`,
-    });
-    return z.NEVER;
-  }
-  return perSecond;
+/** `200/s` or `30/m` → requests per second; `0/s` only as a stage's target (a ramp down to nothing). */
+const rateOf = (allowZero: boolean) =>
+  z.string({ error: `${RATE_HINT} (requests per second or per minute)` }).transform((text, ctx) => {
+    const match = RATE.exec(text.trim());
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: `${RATE_HINT}, got "${text}"` });
+      return z.NEVER;
+    }
+    const perSecond = Number(match[1]) / (match[2] === 'm' ? 60 : 1);
+    if (!(perSecond > 0) && !(allowZero && perSecond === 0)) {
+      ctx.addIssue({ code: 'custom', message: `expected a rate above 0, like 200/s, got "${text}"` });
+      return z.NEVER;
+    }
+    if (perSecond > MAX_RATE) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected at most ${MAX_RATE}/s, what one load generator can schedule, got "${text}"; split the load across shards for more`,
+      });
+      return z.NEVER;
+    }
+    return perSecond;
+  });
+
+const rate = rateOf(false);
+
+/**
+ * A stage of a ramp: over `duration`, move linearly to `target`, a rate (`200/s`, the open model)
+ * or a number of connections (the closed model), from 0 or the stage before.
+ */
+const stageSchema = z.strictObject({
+  duration,
+  target: z.union(
+    [
+      z
+        .number({ error: 'expected a number of connections' })
+        .int('expected a whole number of connections')
+        .min(0, 'expected 0 or more connections')
+        .transform((connections) => ({ connections })),
+      rateOf(true).transform((perSecond) => ({ rate: perSecond })),
+    ],
+    { error: 'expected a rate like 200/s (open model) or a number of connections like 50 (closed model)' },
+  ),
 });
 
 const url = z.string({ error: 'expected an http:// or https:// URL like http://127.0.0.1:8080/orders' }).superRefine((text, ctx) => {
@@ -123,6 +145,8 @@ const trafficFields = {
   connections: positiveInt('connections').optional(),
   /** Rate or connections grow linearly from 0 over this long. */
   ramp_up: duration.default(0),
+  /** Ramps in stages instead of `rate`/`connections`: each moves linearly to its target (k6's ramping-arrival-rate and ramping-vus). */
+  stages: z.array(stageSchema, { error: 'expected a list of stages: { duration: 30s, target: 200/s }' }).min(1, 'expected at least one stage').optional(),
   /** A request unanswered after this long fails as a timeout. */
   timeout: duration.default(DEFAULT_TIMEOUT_MS),
   /** Open model: requests in flight at most; a request due beyond it is dropped (k6's dropped_iterations). */
@@ -170,7 +194,22 @@ function checkTraffic<T extends RawTraffic>(raw: T, ctx: z.core.$RefinementCtx<T
           : 'expected `url`, `target: { url, method, … }` or `targets: [ … ]`',
     });
   }
-  if ((raw.rate === undefined) === (raw.connections === undefined)) {
+  if (raw.stages !== undefined) {
+    const given = (['rate', 'connections'] as const).find((key) => raw[key] !== undefined) ?? (raw.ramp_up > 0 ? 'ramp_up' : undefined);
+    if (given) ctx.addIssue({ code: 'custom', path: [given], message: `\`stages\` sets the load over time; leave out \`${given}\`` });
+    const kinds = raw.stages.map((stage) => ('rate' in stage.target ? 'rate' : 'connections'));
+    const mixed = kinds.findIndex((kind) => kind !== kinds[0]);
+    if (mixed >= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', mixed, 'target'],
+        message: `expected ${kinds[0] === 'rate' ? 'a rate like 200/s' : 'a number of connections'}, as the first stage's target: one model for all stages`,
+      });
+    }
+    if (raw.stages.every((stage) => Object.values(stage.target)[0] === 0)) {
+      ctx.addIssue({ code: 'custom', path: ['stages'], message: 'expected a stage with a target above 0' });
+    }
+  } else if ((raw.rate === undefined) === (raw.connections === undefined)) {
     ctx.addIssue({
       code: 'custom',
       path: raw.rate !== undefined ? ['connections'] : [],
@@ -180,7 +219,7 @@ function checkTraffic<T extends RawTraffic>(raw: T, ctx: z.core.$RefinementCtx<T
           : 'expected `rate: 200/s` (open model: a fixed arrival rate) or `connections: 50` (closed model)',
     });
   }
-  if (raw.max_in_flight !== undefined && raw.connections !== undefined) {
+  if (raw.max_in_flight !== undefined && (raw.connections !== undefined || (raw.stages && 'connections' in raw.stages[0].target))) {
     ctx.addIssue({
       code: 'custom',
       path: ['max_in_flight'],
@@ -213,10 +252,12 @@ export interface LoadTarget {
 /** The traffic to drive, normalised: one list of targets, rate in requests per second, times in ms. */
 export interface Traffic {
   targets: LoadTarget[];
-  /** Open model: requests per second at full rate. */
+  /** Open model: requests per second at full rate (with `stages`, their highest target). */
   rate?: number;
-  /** Closed model: concurrent connections at full load. */
+  /** Closed model: concurrent connections at full load (with `stages`, their highest target). */
   connections?: number;
+  /** The ramp in stages, targets in the model's unit (requests per second, or connections). */
+  stages?: { durationMs: number; target: number }[];
   ramp_up: number;
   timeout: number;
   /** Open model only: requests in flight at most (default 1000). */
@@ -240,10 +281,14 @@ function normalise(raw: RawTraffic): Traffic {
     } else if (body !== undefined) target.body = body;
     return target;
   });
+  const stages = raw.stages?.map((stage) => ({ durationMs: stage.duration, target: Object.values(stage.target)[0] }));
+  const open = raw.stages ? 'rate' in raw.stages[0].target : raw.rate !== undefined;
+  const peak = stages ? Math.max(...stages.map((s) => s.target)) : undefined;
   return {
     targets,
-    rate: raw.rate,
-    connections: raw.connections,
+    rate: peak === undefined ? raw.rate : open ? peak : undefined,
+    connections: peak === undefined ? raw.connections : open ? undefined : peak,
+    ...(stages ? { stages } : {}),
     ramp_up: raw.ramp_up,
     timeout: raw.timeout,
     max_in_flight: raw.max_in_flight ?? DEFAULT_MAX_IN_FLIGHT,
@@ -256,10 +301,18 @@ function normalise(raw: RawTraffic): Traffic {
 /** Load traffic without a duration (an experiment's `load:`, timed by its phases). */
 export const trafficSchema = z.strictObject(trafficFields).superRefine(checkTraffic).transform(normalise);
 
-/** `stages.load`: traffic for a fixed `duration`. */
+/** `stages.load`: traffic for a fixed `duration` (with `stages`, their total unless given). */
 export const loadStageSchema = z
-  .strictObject({ ...trafficFields, duration })
-  .superRefine(checkTraffic)
-  .transform(({ duration: ms, ...raw }) => ({ ...normalise(raw), duration: ms }));
+  .strictObject({ ...trafficFields, duration: duration.optional() })
+  .superRefine((raw, ctx) => {
+    checkTraffic(raw, ctx);
+    const total = raw.stages?.reduce((sum, stage) => sum + stage.duration, 0);
+    if (raw.duration === undefined && total === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'expected a duration like 30s (or `stages`, which set it)' });
+    } else if (raw.duration !== undefined && total !== undefined && raw.duration < total) {
+      ctx.addIssue({ code: 'custom', path: ['duration'], message: `expected at least the stages' total (${total} ms), or leave it out` });
+    }
+  })
+  .transform(({ duration: ms, ...raw }) => ({ ...normalise(raw), duration: ms ?? raw.stages!.reduce((sum, stage) => sum + stage.duration, 0) }));
 
 export type LoadStageConfig = z.output<typeof loadStageSchema>;

@@ -30,6 +30,16 @@ export function shardConfig(config: Config, shard: Shard): Config {
       ...stages.load,
       ...(stages.load.rate !== undefined ? { rate: stages.load.rate / shard.total } : {}),
       ...(stages.load.connections !== undefined ? { connections: Math.max(1, Math.round(stages.load.connections / shard.total)) } : {}),
+      // A ramp's targets are divided the same way: requests per second exactly, connections rounded.
+      ...(stages.load.stages !== undefined
+        ? {
+            stages: stages.load.stages.map((stage) => ({
+              ...stage,
+              target:
+                stages.load!.rate !== undefined ? stage.target / shard.total : stage.target === 0 ? 0 : Math.max(1, Math.round(stage.target / shard.total)),
+            })),
+          }
+        : {}),
     };
   }
   if (stages.chaos?.experiments) {

@@ -19,7 +19,12 @@ export interface LoadStageResult {
 
 export async function runLoadStage(load: LoadStageConfig, ctx: StageContext & { runStart: number }): Promise<LoadStageResult> {
   const recorder = new LoadRecorder(ctx.metrics, ctx.runStart);
-  const model = load.rate !== undefined ? `${load.rate}/s` : `${load.connections} connections`;
+  const unit = load.rate !== undefined ? '/s' : ' connections';
+  const model = load.stages
+    ? `stages ${load.stages.map((s) => `→ ${s.target}${unit} over ${formatDuration(s.durationMs)}`).join(', ')}`
+    : load.rate !== undefined
+      ? `${load.rate}/s`
+      : `${load.connections} connections`;
   ctx.log.info(`load: ${model} for ${formatDuration(load.duration)} → ${load.targets.map((t) => `${t.method} ${t.url}`).join(', ')}`);
   const summary = await runLoad(load, {
     durationMs: load.duration,

@@ -234,6 +234,11 @@ export const DESCRIPTIONS: Record<string, string> = {
     'Open model: requests start at this rate (`200/s`, `30/m`) whatever the responses do, as real users arrive. Give `rate` or `connections`.',
   'stages.load.connections': 'Closed model: this many connections, each sending its next request when the last one is answered.',
   'stages.load.ramp_up': 'The rate (or connections) grows linearly from 0 over this long.',
+  'stages.load.stages':
+    "A ramp in stages instead of `rate`/`connections`/`ramp_up` (k6's ramping-arrival-rate and ramping-vus): from 0, each stage moves linearly to its target over its duration, and the last target holds after them. The load stage's `duration` defaults to their total.",
+  'stages.load.stages[].duration': 'How long this stage takes to reach its target.',
+  'stages.load.stages[].target':
+    'A rate (`200/s`, `0/s` to ramp down to nothing: the open model) or a number of connections (`50`: the closed model); every stage uses the same model.',
   'stages.load.timeout': 'A request unanswered after this long fails as a timeout.',
   'stages.load.tls': "For `https://` targets: which certificates to trust. Without it, the system's CAs.",
   'stages.load.tls.ca':
@@ -245,7 +250,8 @@ export const DESCRIPTIONS: Record<string, string> = {
     'Open model: requests in flight at most (default 1000); one due beyond it is dropped and counted in `dropped_iterations`, as k6 does.',
   'stages.load.expect': 'What counts as a success.',
   'stages.load.expect.status': 'The statuses that count as success; by default any status below 400.',
-  'stages.load.duration': 'How long the load stage runs.',
+  'stages.load.duration':
+    'How long the load stage runs: required without `stages`; with them their total unless given (and then at least that, the last target holding after them).',
   'stages.chaos': 'Chaos: a test command that drives faults through the control API, experiments, or both (the command runs first).',
   'stages.chaos.experiments': 'Fault windows under load, run one after another.',
   'stages.chaos.experiments[].name': 'Names the experiment in the report and in metric addresses: `chaos.<name>.fault.http_req_failed`.',

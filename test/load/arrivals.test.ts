@@ -33,3 +33,33 @@ describe('TargetPicker', () => {
     expect(picks).toBe('aabaaaba');
   });
 });
+
+describe('Arrivals in stages', () => {
+  it('follows each stage linearly from the last target, and holds the last one after them', () => {
+    // 0 → 200/s over 1 s (100 due), held 1 s (200), down to 50/s over 1 s (125), then 50/s.
+    const arrivals = new Arrivals([
+      { durationMs: 1000, target: 200 },
+      { durationMs: 1000, target: 200 },
+      { durationMs: 1000, target: 50 },
+    ]);
+    expect([1000, 2000, 3000, 4000].map((ms) => arrivals.countBefore(ms))).toEqual([100, 300, 425, 475]);
+    // The timetable agrees with the counts, never goes back, and lands on each stage's boundary.
+    for (const [i, ms] of [
+      [100, 1000],
+      [300, 2000],
+      [425, 3000],
+    ])
+      expect(arrivals.at(i)).toBeCloseTo(ms, 6);
+    for (let i = 1; i < 475; i++) expect(arrivals.at(i)).toBeGreaterThan(arrivals.at(i - 1));
+    for (let i = 1; i < 475; i++) expect(arrivals.countBefore(arrivals.at(i) + 1e-6)).toBe(i + 1);
+  });
+
+  it('stops when the last stage ramps down to 0', () => {
+    const arrivals = new Arrivals([
+      { durationMs: 1000, target: 100 },
+      { durationMs: 1000, target: 0 },
+    ]);
+    expect(arrivals.countBefore(5000)).toBe(100);
+    expect(arrivals.at(100)).toBe(Infinity);
+  });
+});

@@ -68,7 +68,7 @@ describe('loadStageSchema bad input', () => {
 
   it('rejects a duration without a unit, and a missing duration', () => {
     expect(problem({ url, rate: '5/s', duration: '30' })).toBe('duration: expected a duration like 250ms, 30s or 10m, got "30"');
-    expect(problem({ url, rate: '5/s' })).toBe('duration: expected a duration like 250ms, 30s or 10m');
+    expect(problem({ url, rate: '5/s' })).toBe('duration: expected a duration like 30s (or `stages`, which set it)');
     expect(problem({ url, rate: '5/s', duration: '1s', timeout: '0s' })).toBe('timeout: expected a timeout above 0, like 10s');
   });
 

@@ -1,3 +1,0 @@
-import { createRequire as __cgRequire } from 'node:module'; const require = __cgRequire(import.meta.url);
-import{b as r}from"./chunk-T7D44CLA.js";function c(o){let t=/^(\d+)\/(\d+)$/.exec(o.trim()),e=Number(t?.[1]),n=Number(t?.[2]);if(!t||n<1||e<1||e>n)throw new r(`expected I/N with 1 ≤ I ≤ N, e.g. 2/4, got "${o}"`);return{index:e,total:n}}function s(o,t){let e={...o.stages};return e.load&&(e.load={...e.load,...e.load.rate!==void 0?{rate:e.load.rate/t.total}:{},...e.load.connections!==void 0?{connections:Math.max(1,Math.round(e.load.connections/t.total))}:{}}),e.chaos?.experiments&&(e.chaos={...e.chaos,experiments:e.chaos.experiments.filter((n,a)=>a%t.total===t.index-1)}),{...o,stages:e}}export{c as a,s as b};
-//# sourceMappingURL=chunk-JFPBWFAH.js.map

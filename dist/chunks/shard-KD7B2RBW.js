@@ -1,3 +1,0 @@
-import { createRequire as __cgRequire } from 'node:module'; const require = __cgRequire(import.meta.url);
-import{a,b}from"./chunk-JFPBWFAH.js";import"./chunk-T7D44CLA.js";import"./chunk-KEUWERVB.js";export{a as parseShard,b as shardConfig};
-//# sourceMappingURL=shard-KD7B2RBW.js.map
