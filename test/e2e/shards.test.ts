@@ -48,6 +48,18 @@ proxies: [{ name: p, listen: "127.0.0.1:0", upstream: "127.0.0.1:1" }]
     expect(shards.map((s) => s.stages.chaos!.experiments!.map((e) => e.name))).toEqual([['e1', 'e5'], ['e2'], ['e3'], ['e4']]);
   });
 
+  it("divides a ramp's targets: rates exactly, connections rounded (never to none)", () => {
+    const ramp = (targets: string) =>
+      parseConfig(`version: 1\nstages:\n  load: { url: "http://127.0.0.1:1/x", stages: [${targets}] }\n`, 'chaos-gate.yml').config;
+    const open = shardConfig(ramp('{ duration: 1s, target: 400/s }, { duration: 1s, target: 0/s }'), { index: 2, total: 4 });
+    expect(open.stages.load!.stages).toEqual([
+      { durationMs: 1000, target: 100 },
+      { durationMs: 1000, target: 0 },
+    ]);
+    const closed = shardConfig(ramp('{ duration: 1s, target: 10 }, { duration: 1s, target: 2 }'), { index: 1, total: 4 });
+    expect(closed.stages.load!.stages!.map((s) => s.target)).toEqual([3, 1]);
+  });
+
   it('merge gives the p99 of the union of the samples, and judges thresholds once', async () => {
     const union = new MetricSet();
     const shards = [1, 2, 3, 4].map(() => new MetricSet());
