@@ -14,11 +14,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MockRegistry } from '../src/mock/registry.js';
 import { mockSchema } from '../src/mock/schema.js';
+import { freePort } from './free-port.js';
 
 const CONNECTIONS = 50;
 const WARMUP_S = 1;
@@ -225,14 +225,6 @@ async function firstAnswer(url: string, timeoutMs: number): Promise<void> {
     await new Promise((done) => setTimeout(done, 2));
   }
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
 }
 
 /** Installs npm `wiremock` into .tmp/wiremock (once), runs its jar with the same stubs, and loads it. */

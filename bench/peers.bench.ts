@@ -21,9 +21,10 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from './free-port.js';
 
 const QUICK = process.env.CHAOS_GATE_BENCH_QUICK === '1';
 const VERBOSE = process.env.CHAOS_GATE_BENCH_VERBOSE === '1';
@@ -145,14 +146,6 @@ function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 30_000)
       reject(new Error(`exited ${code} before ${pattern}; output: ${text.slice(-500)}`));
     });
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
 }
 
 async function http(method: string, url: string, body?: unknown): Promise<unknown> {

@@ -3,7 +3,7 @@
  * ways (undici, fetch and curl as clients), methods, query, headers (hop-by-hop ones dropped),
  * streamed SSE, `Expect: 100-continue`, Upgrade, an https upstream with its CA file.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { Readable } from 'node:stream';
 import { request as undiciRequest } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpProxyRegistry } from '../../src/http-proxy/registry.js';
+import { selfSignedCertificate } from '../helpers/tls.js';
 import { echo, pattern, sha256, startHttpProxy, upstream } from './helpers.js';
 
 const registries: HttpProxyRegistry[] = [];
@@ -279,29 +280,8 @@ describe('HTTP proxy pass-through', () => {
   });
 
   it('reaches an https upstream with a self-signed certificate once given its ca_file, and says why it cannot without', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cg-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, echo);
+    const { dir, key, cert } = selfSignedCertificate();
+    const server = createHttpsServer({ key, cert }, echo);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     closers.push(() => {
       server.closeAllConnections();

@@ -3,15 +3,13 @@
  * through `tls.ca` or `tls.insecure`, named before anything is sent when it is not trusted; and a
  * new connection for every request when `keep_alive: false`.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad } from '../../src/load/engine.js';
 import { trafficSchema } from '../../src/load/schema.js';
+import { selfSignedCertificate } from '../helpers/tls.js';
 import { httpServer } from './servers.js';
 
 let dir: string;
@@ -21,29 +19,9 @@ let requests = 0;
 let connections = 0;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cg-load-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => {
+  const certificate = selfSignedCertificate();
+  dir = certificate.dir;
+  server = createServer({ key: certificate.key, cert: certificate.cert }, (_req, res) => {
     requests++;
     res.end('ok');
   });
