@@ -51,6 +51,12 @@ const PROBLEMS = {
   unresolvable: { codes: ['ENOTFOUND', 'EAI_AGAIN'], says: (a: string) => `host of ${a} does not resolve`, reason: 'the host does not resolve' },
 } satisfies Record<string, { codes: string[]; says: (address: string) => string; reason: string }>;
 
+/** `https://billing.internal/v1` → `billing.internal:443`: an HTTP(S) URL's host:port, its scheme's port when none is written. */
+export function urlHostPort(url: string): string {
+  const { hostname, port, protocol } = new URL(url);
+  return `${hostname}:${port || (protocol === 'https:' ? 443 : 80)}`;
+}
+
 /** `http://host:port` to reach a bound HTTP listener (a wildcard address as its loopback). */
 export function boundUrl({ address, family, port }: AddressInfo): string {
   const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;

@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { MetricsStore } from '../gate/store.js';
-import { writeRecordedMock } from '../http-proxy/recording-file.js';
+import { bodiesDir, writeRecordedMock } from '../http-proxy/recording-file.js';
 import type { Log } from '../log.js';
 import { Environment } from '../run/environment.js';
 import { checkSafety } from '../run/safety.js';
@@ -54,7 +54,7 @@ export async function record(options: RecordOptions, log: Log, signal: AbortSign
     else await waitFor(options.durationMs, signal, log);
     const recording = proxy.stopRecording()!;
     const out = resolve(options.out);
-    const bodies = `${out.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '')}.bodies`;
+    const bodies = bodiesDir(out);
     const recorded = recording.toMock(options.name ?? proxy.name, options.listen ?? '127.0.0.1:0', bodies);
     await writeRecordedMock(recorded, out, `http proxy "${proxy.name}" (${proxy.definition.upstream})`);
     log.info(

@@ -5,7 +5,7 @@
  *   registry throws NotFoundError ──► toApiError ──► 404 {"error": "proxy not found", "status": 404}
  */
 import { ListenError } from '../address.js';
-import { HttpProxyExistsError, UnknownHttpProxyError, UpstreamRefusedError as HttpUpstreamRefusedError } from '../http-proxy/registry.js';
+import { HttpProxyExistsError, UnknownHttpProxyError } from '../http-proxy/registry.js';
 import { MockExistsError, UnknownMockError, UnknownRouteError } from '../mock/errors.js';
 import { AlreadyExistsError, InvalidProxyInputError, NotFoundError, ResetIncompleteError, UpstreamRefusedError } from '../proxy/errors.js';
 
@@ -56,7 +56,6 @@ const STATUSES: Mapping<Error>[] = [
   map({ error: UnknownRouteError, status: 400, field: 'route' }),
   map({ error: UnknownHttpProxyError, status: 404 }),
   map({ error: HttpProxyExistsError, status: 409 }),
-  map({ error: HttpUpstreamRefusedError, status: 403 }),
   map({ error: ListenError, status: (error: ListenError) => (error.problem === 'in_use' ? 409 : 400) }),
 ];
 

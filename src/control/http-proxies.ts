@@ -17,7 +17,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { HttpProxyFault } from '../http-proxy/faults.js';
-import { writeRecordedMock } from '../http-proxy/recording-file.js';
+import { bodiesDir, writeRecordedMock } from '../http-proxy/recording-file.js';
 import type { HttpProxyRegistry } from '../http-proxy/registry.js';
 import { httpFaultSchema, httpProxySchema } from '../http-proxy/schema.js';
 import type { HttpProxy } from '../http-proxy/server.js';
@@ -112,12 +112,6 @@ export function httpProxyRoutes(router: Router, proxies: HttpProxyRegistry, chec
       },
     };
   });
-}
-
-/** `mocks/billing.yml` → `billing.bodies` (relative to the mock's file, as body_file reads it). */
-export function bodiesDir(out: string): string {
-  const base = out.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '');
-  return `${base}.bodies`;
 }
 
 export function httpProxyView(proxy: HttpProxy) {

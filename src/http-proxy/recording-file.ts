@@ -4,6 +4,11 @@ import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { RecordedMock } from './recording.js';
 
+/** `mocks/billing.yml` → `billing.bodies`: where its binary bodies go, relative to the mock's file (as body_file reads it). */
+export function bodiesDir(out: string): string {
+  return `${out.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '')}.bodies`;
+}
+
 export async function writeRecordedMock(recorded: RecordedMock, out: string, from: string): Promise<void> {
   await mkdir(dirname(out), { recursive: true });
   for (const [file, bytes] of recorded.files) {

@@ -100,8 +100,6 @@ export class Recording {
   private readonly skipped: string[] = [];
   private dropped = 0;
 
-  constructor(readonly proxy: string) {}
-
   start(): RecordedExchange {
     return new RecordedExchange();
   }

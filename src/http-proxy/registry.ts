@@ -3,7 +3,9 @@
  * the control API and experiments (faults on and off through here, each removed after
  * safety.fault_ttl), all closed at the end of the run.
  */
+import { urlHostPort } from '../address.js';
 import { FaultExpiry } from '../fault-expiry.js';
+import { UpstreamRefusedError } from '../proxy/errors.js';
 import type { JournalEntry } from '../mock/journal.js';
 import type { HttpFault, HttpProxyDefinition } from './schema.js';
 import { HttpProxy } from './server.js';
@@ -32,11 +34,6 @@ export interface HttpProxyRegistryOptions {
   observe?: (proxy: string, entry: JournalEntry) => void;
 }
 
-/** An upstream refused by the safety rules: 403. */
-export class UpstreamRefusedError extends Error {
-  override name = 'UpstreamRefusedError';
-}
-
 export class HttpProxyRegistry {
   private readonly proxies = new Map<string, HttpProxy>();
   private readonly expiry: FaultExpiry;
@@ -47,9 +44,8 @@ export class HttpProxyRegistry {
 
   async create(definition: HttpProxyDefinition): Promise<HttpProxy> {
     if (this.proxies.has(definition.name)) throw new HttpProxyExistsError(definition.name);
-    const url = new URL(definition.upstream);
-    const refused = this.options.refuseUpstream?.(`${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`);
-    if (refused) throw new UpstreamRefusedError(`upstream: ${refused}`);
+    const refused = this.options.refuseUpstream?.(urlHostPort(definition.upstream));
+    if (refused) throw new UpstreamRefusedError('upstream', refused);
     const proxy = new HttpProxy(definition, this.options.observe);
     this.proxies.set(definition.name, proxy);
     try {

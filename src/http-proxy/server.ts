@@ -27,7 +27,7 @@ import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions as Ht
 import { isIP, type AddressInfo, type Socket } from 'node:net';
 import { boundHostPort, boundUrl, listenOn } from '../address.js';
 import { Journal, StreamedBody, JOURNAL_LIMITS, type JournalEntry } from '../mock/journal.js';
-import { MockRequest } from '../mock/request.js';
+import { MockRequest, splitTarget } from '../mock/request.js';
 import { Random } from '../random.js';
 import { HttpProxyFault, HttpProxyFaults, type FaultAction } from './faults.js';
 import { Recording, type RecordedExchange } from './recording.js';
@@ -57,6 +57,9 @@ export class HttpProxy {
   /** The upstream's path prefix, without a trailing slash (`''` for none). */
   private readonly basePath: string;
   private readonly ca?: Buffer;
+  /** The upstream's host without IPv6 brackets, and the SNI name for it (none for an address: RFC 6066). */
+  private readonly hostname: string;
+  private readonly servername?: string;
   private faultsAdded = 0;
   private declared = new Set<string>();
   private recording?: Recording;
@@ -70,6 +73,8 @@ export class HttpProxy {
     this.name = definition.name;
     this.upstream = new URL(definition.upstream);
     this.basePath = this.upstream.pathname.replace(/\/+$/, '');
+    this.hostname = this.upstream.hostname.replace(/^\[|\]$/g, '');
+    if (!isIP(this.hostname)) this.servername = this.hostname;
     const tls = this.upstream.protocol === 'https:';
     if (definition.ca_file) this.ca = readFileSync(definition.ca_file);
     const options = { keepAlive: true, ...(this.ca ? { ca: this.ca } : {}) };
@@ -129,7 +134,7 @@ export class HttpProxy {
 
   /** Starts keeping whole exchanges for a mock; a running recording starts over. */
   startRecording(): void {
-    this.recording = new Recording(this.name);
+    this.recording = new Recording();
   }
 
   get isRecording(): boolean {
@@ -151,17 +156,15 @@ export class HttpProxy {
   }
 
   private requestOptions(req: IncomingMessage, headers: string[], agent: HttpAgent | false): HttpsRequestOptions {
-    const hostname = this.upstream.hostname.replace(/^\[|\]$/g, '');
     return {
       protocol: this.upstream.protocol,
-      hostname,
+      hostname: this.hostname,
       port: this.upstream.port || undefined,
       method: req.method,
       path: this.basePath + (req.url ?? '/'),
       headers,
       agent,
-      // SNI carries names only (RFC 6066): none for an address.
-      ...(isIP(hostname) ? {} : { servername: hostname }),
+      ...(this.servername ? { servername: this.servername } : {}),
       ...(agent === false && this.ca ? { ca: this.ca } : {}),
     };
   }
@@ -239,7 +242,7 @@ export class HttpProxy {
   private respondNow(exchange: Exchange, answer: IncomingMessage): void {
     const { req, res, action } = exchange;
     if (res.destroyed) return;
-    if (action && fault(action) && fault(action)!.when === 'response' && (action.answer || action.abort)) {
+    if (action?.fault.definition.when === 'response' && (action.answer || action.abort)) {
       // The upstream was called; its answer is thrown away.
       answer.resume();
       this.act(exchange);
@@ -300,15 +303,14 @@ export class HttpProxy {
   private tunnel(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const at = Date.now();
     const start = performance.now();
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
+    const { path, query } = splitTarget(req.url);
     const record = (status: number | undefined, error?: string) =>
       this.journal.push({
         at,
         request: {
           method: req.method ?? 'GET',
-          path: q === -1 ? url : url.slice(0, q),
-          rawQuery: q === -1 ? '' : url.slice(q + 1),
+          path,
+          rawQuery: query,
           headers: req.headers,
           body: '',
           bodyBytes: 0,
@@ -364,10 +366,6 @@ function atDeadline(due: number, run: () => void, res: ServerResponse): void {
   check();
 }
 
-function fault(action: FaultAction): HttpFault | undefined {
-  return action.fault.definition;
-}
-
 /** One request on its way through, and what the journal will say of it. */
 class Exchange {
   readonly request: MockRequest;
@@ -386,9 +384,8 @@ class Exchange {
     readonly res: ServerResponse,
     readonly at: number,
   ) {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    this.request = new MockRequest(req.method ?? 'GET', q === -1 ? url : url.slice(0, q), q === -1 ? '' : url.slice(q + 1), req.headers, '');
+    const { path, query } = splitTarget(req.url);
+    this.request = new MockRequest(req.method ?? 'GET', path, query, req.headers, '');
   }
 }
 

@@ -4,6 +4,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 const NOT_PARSED = Symbol('not parsed');
 
+/** A request target (`/v1/items?page=2`) as its path and its query without `?`. */
+export function splitTarget(target = '/'): { path: string; query: string } {
+  const q = target.indexOf('?');
+  return q === -1 ? { path: target, query: '' } : { path: target.slice(0, q), query: target.slice(q + 1) };
+}
+
 export class MockRequest {
   /** Path parameters of the matched route (`{id}` or a regex's named groups). */
   params: Readonly<Record<string, string>> = NO_PARAMS;

@@ -23,7 +23,7 @@ import { Journal } from './journal.js';
 import { notFound } from './not-found.js';
 import { Random } from '../random.js';
 import { Reply } from './reply.js';
-import { MockRequest } from './request.js';
+import { MockRequest, splitTarget } from './request.js';
 import { Route } from './route.js';
 import { RouteTable } from './route-table.js';
 import type { MockDefinition, MockFault } from './schema.js';
@@ -121,10 +121,7 @@ export class MockServer {
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    const query = q === -1 ? '' : url.slice(q + 1);
+    const { path, query } = splitTarget(req.url);
     const length = req.headers['content-length'];
     if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) {
       this.answer(req, res, new MockRequest(req.method ?? 'GET', path, query, req.headers, ''));

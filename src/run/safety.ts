@@ -4,7 +4,7 @@
  * neither listed in `safety.allow_hosts` nor allowed by `safety.allow_remote`.
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import { isLoopbackHost, splitHostPort } from '../address.js';
+import { isLoopbackHost, splitHostPort, urlHostPort } from '../address.js';
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 
@@ -23,12 +23,6 @@ export function checkSafety(config: Config, env: NodeJS.ProcessEnv = process.env
     const list = remote.map((p) => `${p.name} → ${p.upstream}`).join(', ');
     throw new UsageError(`refusing to run: proxy upstreams outside this machine (${list}); ${REMOTE_HINT}`);
   }
-}
-
-/** `https://billing.internal/v1` → `billing.internal:443`. */
-export function urlHostPort(url: string): string {
-  const { hostname, port, protocol } = new URL(url);
-  return `${hostname}:${port || (protocol === 'https:' ? 443 : 80)}`;
 }
 
 /** What to do about an upstream refused as remote. */

@@ -1,3 +1,0 @@
-import { createRequire as __cgRequire } from 'node:module'; const require = __cgRequire(import.meta.url);
-import{a}from"./chunk-FNICTWGD.js";import"./chunk-J67XXXAB.js";import"./chunk-FI62MAQD.js";import"./chunk-BY5SL24G.js";import"./chunk-QTNTXNDX.js";import"./chunk-QJXMEGDD.js";import"./chunk-LAVCI66P.js";import"./chunk-2PC4X5JC.js";import"./chunk-H3I54ITI.js";import"./chunk-EYY2VX5K.js";import"./chunk-KRPOB5RS.js";import"./chunk-HAUR2OD3.js";import"./chunk-T7D44CLA.js";import"./chunk-YP3FUDXN.js";import"./chunk-ZDLJSWO2.js";import"./chunk-RCVK6FBJ.js";import"./chunk-M427FFG5.js";import"./chunk-AISKMHMP.js";import"./chunk-KEUWERVB.js";export{a as merge};
-//# sourceMappingURL=merge-WHUUPUSA.js.map
