@@ -397,32 +397,31 @@ async function applyFault(fault: FaultConfig, name: string, e: ExperimentConfig,
     };
   }
   if (fault.kind === 'http_proxy') {
-    const httpProxies = targets.httpProxies;
-    if (!httpProxies) throw new Error('no http proxies to fault');
-    const id = httpProxies.addFault(fault.httpProxy, fault.fault);
-    return async () => {
-      const taken = httpProxies.faultTaken(fault.httpProxy, id);
-      if (taken !== undefined) {
-        reach.faulted_requests = (reach.faulted_requests ?? 0) + taken;
-        reach.faulted_at = joinTargets(reach.faulted_at, `http proxy ${fault.httpProxy}`);
-      }
-      try {
-        httpProxies.removeFault(fault.httpProxy, id);
-      } catch {
-        // Already removed by a reset.
-      }
-    };
+    if (!targets.httpProxies) throw new Error('no http proxies to fault');
+    return requestFault(targets.httpProxies, fault.httpProxy, fault.fault, `http proxy ${fault.httpProxy}`, reach);
   }
-  const id = targets.mocks.addFault(fault.mock, fault.fault);
+  return requestFault(targets.mocks, fault.mock, fault.fault, `mock ${fault.mock}`, reach);
+}
+
+/** Where faults take whole requests (a mock, an HTTP proxy): on by id, counted, off. */
+interface RequestFaults<F> {
+  addFault(owner: string, fault: F): string;
+  faultTaken(owner: string, id: string): number | undefined;
+  removeFault(owner: string, id: string): boolean;
+}
+
+/** Switches a request fault on; its revert adds the requests it took to the reach, and switches it off. */
+function requestFault<F>(registry: RequestFaults<F>, owner: string, fault: F, at: string, reach: TargetReach): () => Promise<void> {
+  const id = registry.addFault(owner, fault);
   return async () => {
     // Read before removing: the count goes with the fault.
-    const taken = targets.mocks.faultTaken(fault.mock, id);
+    const taken = registry.faultTaken(owner, id);
     if (taken !== undefined) {
       reach.faulted_requests = (reach.faulted_requests ?? 0) + taken;
-      reach.faulted_at = joinTargets(reach.faulted_at, `mock ${fault.mock}`);
+      reach.faulted_at = joinTargets(reach.faulted_at, at);
     }
     try {
-      targets.mocks.removeFault(fault.mock, id);
+      registry.removeFault(owner, id);
     } catch {
       // Already removed by a reset.
     }
