@@ -10,11 +10,9 @@
  * upstream's answer (`truncate`, `throttle`, `header`); `delay` goes with either. `when: request`
  * acts before the upstream is called, `when: response` after it answered.
  */
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { checkContent, delaySchema, headersSchema, pathText, rateLimitSchema, regexMatcher, requestSchema, seed, statusCode, times } from '../mock/schema.js';
-import { hostPort, name, probability, size } from '../units/fields.js';
+import { hostPort, name, pemFile, probability, size } from '../units/fields.js';
 
 export const ABORTS = ['reset', 'empty', 'hang'] as const;
 export type AbortKind = (typeof ABORTS)[number];
@@ -86,19 +84,6 @@ export const httpFaultSchema = z
     }
   });
 
-/** A CA bundle for an upstream's self-signed certificate, resolved from `baseDir`; it must exist now. */
-const caFile = (baseDir: string) =>
-  z.string({ error: 'expected a file path' }).transform((file, ctx) => {
-    const path = resolve(baseDir, file);
-    try {
-      if (statSync(path).isFile()) return path;
-    } catch {
-      // Named below.
-    }
-    ctx.addIssue({ code: 'custom', message: `expected an existing PEM file; ${path} is not one` });
-    return z.NEVER;
-  });
-
 const upstreamUrl = z.string({ error: 'expected a URL such as http://127.0.0.1:8080 or https://billing.internal' }).superRefine((text, ctx) => {
   let url: URL;
   try {
@@ -121,7 +106,7 @@ export const httpProxySchema = (baseDir: string) =>
     /** The real dependency: `http://host:port` or `https://host`, optionally with a path prefix. */
     upstream: upstreamUrl,
     /** PEM certificates to trust for an https upstream (a self-signed one, a private CA). */
-    ca_file: caFile(baseDir).optional(),
+    ca_file: pemFile(baseDir).optional(),
     /** Faults on from the start (the API adds more at run time). */
     faults: z.array(httpFaultSchema, { error: 'expected a list of faults' }).default([]),
     /** Seeds every fault's draws that has no seed of its own. */

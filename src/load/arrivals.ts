@@ -38,10 +38,11 @@ export class Arrivals {
   constructor(ratePerSecond: number, rampUpMs: number);
   constructor(stages: RateStage[]);
   constructor(first: number | RateStage[], rampUpMs = 0) {
-    const stages = typeof first === 'number' ? (rampUpMs > 0 ? [{ durationMs: rampUpMs, target: first }] : []) : first;
+    // A stage of 0 ms is a step: the rate jumps to its target (a `rate` without `ramp_up`).
+    const stages = typeof first === 'number' ? [{ durationMs: rampUpMs, target: first }] : first;
     let start = 0;
     let before = 0;
-    let rate = typeof first === 'number' && rampUpMs === 0 ? first / 1000 : 0;
+    let rate = 0;
     for (const stage of stages) {
       const to = stage.target / 1000;
       if (stage.durationMs > 0) {

@@ -8,10 +8,8 @@
  *               { targets: [{ url, method, headers, body, weight }],
  *                 rate (req/s) XOR connections, ramp_up, timeout, max_in_flight, expect }
  */
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
-import { duration } from '../units/fields.js';
+import { duration, pemFile } from '../units/fields.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Enough for a 1 s stall at 1,000/s to be measured rather than dropped. */
@@ -83,18 +81,6 @@ const url = z.string({ error: 'expected an http:// or https:// URL like http://1
   }
 });
 
-/** A PEM file of certificates to trust, relative to the working directory; it must exist now (it is read when the load starts). */
-const caFile = z.string({ error: 'expected the path of a PEM file' }).transform((file, ctx) => {
-  const path = resolve(file);
-  try {
-    if (statSync(path).isFile()) return path;
-  } catch {
-    // Named below.
-  }
-  ctx.addIssue({ code: 'custom', message: `expected an existing PEM file; ${path} is not one` });
-  return z.NEVER;
-});
-
 const method = z
   .string({ error: 'expected an HTTP method like GET or POST' })
   .regex(/^[A-Za-z]+$/, 'expected an HTTP method like GET or POST')
@@ -154,7 +140,8 @@ const trafficFields = {
   /** For https targets: certificates to trust (`ca`), or none checked at all (`insecure: true`, a local self-signed one). */
   tls: z
     .strictObject({
-      ca: caFile.optional(),
+      /** Relative to the working directory, as `run:` commands are. */
+      ca: pemFile().optional(),
       insecure: z.boolean({ error: 'expected true or false' }).default(false),
     })
     .optional(),

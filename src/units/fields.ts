@@ -2,6 +2,8 @@
  * Zod field types shared by every part of chaos-gate.yml (and the control API bodies), each
  * with a message that says what was expected.
  */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { splitHostPort } from '../address.js';
 import { MAX_TIMER_MS, parseDuration, timerRangeProblem } from './duration.js';
@@ -39,6 +41,22 @@ export const hostPort = z.string({ error: 'expected host:port, e.g. 127.0.0.1:15
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
   }
 });
+
+/**
+ * A PEM file (certificates to trust), made absolute from `baseDir`, or from the working directory
+ * when parsed without one; it must exist now (it is read when used).
+ */
+export const pemFile = (baseDir?: string) =>
+  z.string({ error: 'expected the path of a PEM file' }).transform((file, ctx) => {
+    const path = baseDir === undefined ? resolve(file) : resolve(baseDir, file);
+    try {
+      if (statSync(path).isFile()) return path;
+    } catch {
+      // Named below.
+    }
+    ctx.addIssue({ code: 'custom', message: `expected an existing PEM file; ${path} is not one` });
+    return z.NEVER;
+  });
 
 /** A name usable in env variable names and URLs: letters, digits, `-` and `_`. */
 export const name = z.string({ error: 'expected a name' }).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, ".", "-" and "_"');

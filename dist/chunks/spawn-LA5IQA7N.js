@@ -1,3 +1,0 @@
-import { createRequire as __cgRequire } from 'node:module'; const require = __cgRequire(import.meta.url);
-import{c as a,d as b}from"./chunk-X7DFZZKP.js";import"./chunk-G56BWBM6.js";import"./chunk-Y3G7RSNG.js";import"./chunk-YP3FUDXN.js";import"./chunk-RCVK6FBJ.js";import"./chunk-KEUWERVB.js";export{a as ProcessGroups,b as startCommand};
-//# sourceMappingURL=spawn-LA5IQA7N.js.map
