@@ -89,7 +89,7 @@ async function runExperiment(
     boundary: ctx.store.scope(`${scope}.boundary`),
   };
   const recoveryMax = e.recovery ?? (e.recover_within !== undefined ? Math.max(2 * e.recover_within, 2 * WINDOW_MS) : DEFAULT_RECOVERY_MS);
-  const recorder = new LoadRecorder(sets.steady, ctx.runStart);
+  const recorder = LoadRecorder.for(e.load, sets.steady, ctx.runStart, ctx.thresholds);
   let recording: keyof typeof sets = 'steady';
   // Ends the load cleanly (requests in flight drained); the run's own signal abandons them.
   const stopLoad = new AbortController();
@@ -115,6 +115,7 @@ async function runExperiment(
     },
     onDropped: recorder.dropped,
     onProgress: (p) => ctx.log.progress(formatProgress(p)),
+    ...recorder.flowHooks((message) => ctx.log.warn(`experiment "${e.name}": the flow failed: ${message}`)),
   });
 
   /** Each injection's recovery time; undefined for one that did not recover (no repeat follows it). */
@@ -171,7 +172,8 @@ async function runExperiment(
     }
   } finally {
     stopLoad.abort();
-    await load;
+    const { error } = await load;
+    if (error) ctx.log.warn(`experiment "${e.name}": no load: ${error}`);
     ctx.log.progress(undefined);
     series = recorder.points();
   }
@@ -201,6 +203,8 @@ async function runExperiment(
   };
   if (e.recover_within !== undefined) report.recover_within_ms = e.recover_within;
   if (e.steps) report.steps = stepStarts;
+  const { checks } = recorder.checks();
+  if (checks.length > 0) report.checks = checks;
   if (reconnects) {
     report.reconnects = reconnects;
     if (reconnects.some((r) => r.closed > 0 && r.reconnect_time_ms === null)) report.ok = false;

@@ -2,6 +2,8 @@
 import { isLoopbackHost, splitHostPort } from '../address.js';
 import { builtinType } from '../gate/builtin-metrics.js';
 import { mismatch } from '../gate/expression.js';
+import { parseAddress } from '../gate/metric-address.js';
+import { compileFlow } from '../flow/compile.js';
 import { PHASES, STAGE_ORDER, type StageName } from '../results/types.js';
 import { closest } from './closest.js';
 import type { Problem } from './interpolate.js';
@@ -115,7 +117,7 @@ export function checkConsistency(config: Config): Problem[] {
 
   // A threshold on a scope this config cannot produce would never be judged: say so now.
   for (const address of Object.keys(config.thresholds)) {
-    const wrong = unproducible(address, config);
+    const wrong = unproducible(address, config) ?? unfiltered(address, config);
     if (wrong) problems.push({ path: ['thresholds', address], message: wrong });
   }
 
@@ -157,8 +159,9 @@ export function envName(name: string): string {
  * `chaos.<experiment>.<phase>.<metric>`; experiment names may hold dots, so they are matched whole.
  */
 function unproducible(address: string, config: Config): string | undefined {
-  const dot = address.lastIndexOf('.');
-  const [scope, name] = dot < 0 ? ['', address] : [address.slice(0, dot), address.slice(dot + 1)];
+  const bare = address.replace(/\{[^{}]*\}$/, '');
+  const dot = bare.lastIndexOf('.');
+  const [scope, name] = dot < 0 ? ['', bare] : [bare.slice(0, dot), bare.slice(dot + 1)];
   const experiments = (config.stages.chaos?.experiments ?? []).map((e) => e.name);
   const stages = STAGE_ORDER.filter((s) => config.stages[s] !== undefined);
   if (scope !== '') {
@@ -188,6 +191,43 @@ function unproducible(address: string, config: Config): string | undefined {
   if (name === 'recovery_time' && experiments.length === 0) return 'recovery_time is measured by chaos experiments, and this config has none';
   if (name === 'recovery_time' && scope !== '' && !scope.startsWith('chaos'))
     return `recovery_time is measured by chaos experiments, not in the ${scope} stage`;
+  return undefined;
+}
+
+/**
+ * Why a tag filter can match nothing: a tag chaos-gate does not set, a `name` no request has, a
+ * check no flow makes, an experiment that does not exist. Module flows name their requests and
+ * checks as they run, so with one, names and checks are not checked here.
+ */
+function unfiltered(address: string, config: Config): string | undefined {
+  let parsed;
+  try {
+    parsed = parseAddress(address);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const loads = [config.stages.load, ...(config.stages.chaos?.experiments ?? []).map((e) => e.load)].filter((l) => l !== undefined);
+  const flows = loads.flatMap((l) => l.flows ?? []);
+  if (parsed.name === 'checks' && flows.length === 0) return 'checks are what flow steps `expect`, and no load here has a flow';
+  if (parsed.tags.length === 0 || flows.some((f) => f.kind === 'module')) return undefined;
+  const names = new Set<string>();
+  const checks = new Set<string>();
+  for (const load of loads) for (const t of load.targets) names.add(t.name ?? `${t.method} ${new URL(t.url).pathname}${new URL(t.url).search}`);
+  for (const flow of flows) {
+    if (flow.kind !== 'steps') continue;
+    for (const step of compileFlow(flow).steps) {
+      names.add(step.name);
+      for (const check of [...step.checks.map((c) => c.name), ...step.captures.map((c) => c.check)]) checks.add(check);
+    }
+  }
+  const experiments = (config.stages.chaos?.experiments ?? []).map((e) => e.name);
+  for (const [key, value] of parsed.tags) {
+    const known = key === 'name' ? [...names] : key === 'check' ? [...checks] : key === 'experiment' ? experiments : undefined;
+    if (known && !known.includes(value)) {
+      const what = key === 'name' ? 'no request is named' : key === 'check' ? 'no flow step checks' : 'no experiment';
+      return `${what} "${value}" (${key === 'name' ? 'names' : key === 'check' ? 'checks' : 'experiments'}: ${known.map((k) => `"${k}"`).join(', ') || 'none'})${hint(value, known)}`;
+    }
+  }
   return undefined;
 }
 

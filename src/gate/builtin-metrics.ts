@@ -10,6 +10,10 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricType>> = {
   http_req_failed: 'rate',
   http_req_duration: 'trend',
   dropped_iterations: 'counter',
+  iterations: 'counter',
+  iteration_duration: 'trend',
+  checks: 'rate',
+  flow_errors: 'counter',
   errors_timeout: 'counter',
   errors_reset: 'counter',
   errors_refused: 'counter',
@@ -23,6 +27,7 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricType>> = {
 
 /** The type of the metric a threshold address names (`chaos.<experiment>.fault.http_req_failed`), when it is a built-in one. */
 export function builtinType(address: string): MetricType | undefined {
-  const name = address.slice(address.lastIndexOf('.') + 1);
+  const bare = address.replace(/\{[^{}]*\}$/, '');
+  const name = bare.slice(bare.lastIndexOf('.') + 1);
   return Object.hasOwn(BUILTIN_METRICS, name) ? BUILTIN_METRICS[name] : undefined;
 }

@@ -4,7 +4,7 @@
  * percentiles), stages take their worst outcome, experiments and fault windows are collected.
  * Thresholds are judged once, afterwards, on the merged metrics.
  */
-import type { MetricSummaries, RunReport, SeriesPoint, StageReport, StageStatus } from '../results/types.js';
+import type { CheckReport, MetricSummaries, RunReport, SeriesPoint, StageReport, StageStatus } from '../results/types.js';
 import { STAGE_ORDER } from '../results/types.js';
 import { MetricSet } from './metrics.js';
 
@@ -56,9 +56,26 @@ function mergeStage(shards: (readonly [number, StageReport])[]): StageReport {
   }
   const failures = all.flatMap((s) => s.failures ?? []);
   if (failures.length > 0) merged.failures = failures.slice(0, 50);
+  const checks = mergeChecks(all.map((s) => s.checks ?? []));
+  if (checks.length > 0) merged.checks = checks;
   const reasons = shards.filter(([, s]) => s.reason).map(([i, s]) => `shard ${i}: ${s.reason}`);
   if (reasons.length > 0) merged.reason = reasons.join('; ');
   return merged;
+}
+
+/** Checks of the same name add their counts; the first shard's failing answer is kept. */
+function mergeChecks(lists: CheckReport[][]): CheckReport[] {
+  const byName = new Map<string, CheckReport>();
+  for (const check of lists.flat()) {
+    const seen = byName.get(check.name);
+    if (!seen) byName.set(check.name, { ...check });
+    else {
+      seen.passes += check.passes;
+      seen.fails += check.fails;
+      seen.example ??= check.example;
+    }
+  }
+  return [...byName.values()];
 }
 
 function mergeSummaries(list: MetricSummaries[], durationMs: number): MetricSummaries {

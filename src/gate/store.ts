@@ -3,6 +3,7 @@
  * `chaos`) or an experiment phase (`chaos.<experiment>.fault`). Reading a scope merges it with
  * everything below it, so `chaos` includes its experiments and `` (the whole run) includes all.
  */
+import { parseAddress, SCOPE_TAGS, taggedName } from './metric-address.js';
 import { MetricSet, Trend, type Metric } from './metrics.js';
 
 export class MetricsStore {
@@ -32,10 +33,30 @@ export class MetricsStore {
    * `load.http_req_duration`, `chaos.<experiment>.fault.http_req_failed`.
    */
   lookup(address: string): Metric | undefined {
-    const dot = address.lastIndexOf('.');
-    const [scope, name] = dot < 0 ? ['', address] : [address.slice(0, dot), address.slice(dot + 1)];
+    let parsed;
+    try {
+      parsed = parseAddress(address);
+    } catch {
+      return undefined; // a bad filter is named when the config loads
+    }
+    const { scope, name, tags } = parsed;
+    const key = taggedName(
+      name,
+      tags.filter(([k]) => !(SCOPE_TAGS as readonly string[]).includes(k)),
+    );
+    const phase = tags.find(([k]) => k === 'phase')?.[1];
+    const experiment = tags.find(([k]) => k === 'experiment')?.[1];
     // Only the one metric is merged: a run with 1,200 thresholds merged every histogram 1,200 times.
-    return this.collect(scope, name).metrics.get(name);
+    if (phase === undefined && experiment === undefined) return this.collect(scope, key).metrics.get(key);
+    // `phase` and `experiment` name scopes: chaos.<experiment>.<phase>.
+    const merged = new MetricSet();
+    for (const [path, set] of this.scopes) {
+      const under = scope === '' || path === scope || path.startsWith(`${scope}.`);
+      const inExperiment = experiment === undefined || path === `chaos.${experiment}` || path.startsWith(`chaos.${experiment}.`);
+      const inPhase = phase === undefined || (path.startsWith('chaos.') && path.endsWith(`.${phase}`));
+      if (under && inExperiment && inPhase) merged.merge(set, key);
+    }
+    return merged.metrics.get(key);
   }
 
   /** Records one value into a scope, adding to a trend across the run (e.g. recovery_time). */

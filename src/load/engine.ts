@@ -15,15 +15,18 @@
 import * as hdr from 'hdr-histogram-js';
 import { formatDuration } from '../units/duration.js';
 import { Arrivals, stageTarget } from './arrivals.js';
+import type { Answer, FlowHost, FlowRequest, Iteration } from '../flow/iteration.js';
+import type { CheckExample } from '../results/types.js';
+import { FlowWorkload, prepareFlows } from './flows.js';
 import { HttpConnection, openSocket, type Origin } from './http-connection.js';
 import type { Progress } from './progress.js';
 import { classifyStatus, type ErrorClass, type Sample } from './sample.js';
 import type { Traffic } from './schema.js';
-import { prepareTargets, TargetPicker, type PreparedTarget } from './target.js';
+import { Origins, prepareTargets, TargetPicker, type PreparedTarget } from './target.js';
 import { Ticker } from './ticker.js';
 
 export interface LoadOptions {
-  /** How long to start requests, ms. Requests still in flight then are awaited (each bounded by its timeout). */
+  /** How long to start requests (with flows: iterations), ms. Requests still in flight then are awaited (each bounded by its timeout); flow iterations under way finish their steps within one timeout. */
   durationMs: number;
   /** Aborting stops at once: nothing new starts, requests in flight are abandoned unrecorded. */
   signal?: AbortSignal;
@@ -36,6 +39,12 @@ export interface LoadOptions {
   onDropped?: (due: number) => void;
   /** About once a second. */
   onProgress?: (progress: Progress) => void;
+  /** Flows: one check (an `expect`, a capture, a module's `ctx.check`) judged; `example` describes a failing answer. */
+  onCheck?: (name: string, ok: boolean, example: (() => CheckExample) | undefined) => void;
+  /** Flows: an iteration ended by itself (`failed`: before its last step), after `durationMs`. Not called for those cut by the end of the load. */
+  onIteration?: (durationMs: number, failed: boolean) => void;
+  /** Flows: a module flow threw or yielded something that is not a request. */
+  onFlowError?: (message: string) => void;
 }
 
 export interface LoadSummary {
@@ -51,6 +60,8 @@ export interface LoadSummary {
   aborted: boolean;
   /** Why nothing was sent: a target could not be reached at the start (`connection refused by 127.0.0.1:8080`). */
   unreachable?: string;
+  /** Why nothing was sent: a flow module could not be used. */
+  error?: string;
 }
 
 const PROGRESS_EVERY_MS = 1000;
@@ -61,18 +72,28 @@ const MIN_TICK_GAP_MS = 0.25;
 
 /** Runs load for `options.durationMs`; resolves with counts once every request has ended. Never rejects for target failures. */
 export async function runLoad(traffic: Traffic, options: LoadOptions): Promise<LoadSummary> {
-  const targets = prepareTargets(traffic.targets, { tls: traffic.tls, keepAlive: traffic.keep_alive });
+  const origins = new Origins({ tls: traffic.tls, keepAlive: traffic.keep_alive });
+  const targets = prepareTargets(traffic.targets, { tls: traffic.tls, keepAlive: traffic.keep_alive }, origins);
   const probeStart = performance.now();
-  const unreachable = await probe(targets, traffic.timeout, options.signal);
-  if (unreachable !== undefined || options.signal?.aborted) {
-    return { t0: probeStart, elapsedMs: 0, requests: 0, failures: 0, dropped: 0, aborted: options.signal?.aborted === true, unreachable };
+  const nothing = { t0: probeStart, elapsedMs: 0, requests: 0, failures: 0, dropped: 0 };
+  let workload: FlowWorkload | undefined;
+  if (traffic.flows) {
+    try {
+      workload = new FlowWorkload(await prepareFlows(traffic.flows), origins, traffic.keep_alive);
+    } catch (error) {
+      return { ...nothing, aborted: false, error: (error as Error).message };
+    }
   }
-  return new LoadRun(traffic, targets, options).run();
+  const probed = workload ? workload.knownOrigins() : [...new Map(targets.map((t) => [t.origin, t.url])).entries()];
+  const unreachable = await probe(probed, traffic.timeout, options.signal);
+  if (unreachable !== undefined || options.signal?.aborted) {
+    return { ...nothing, aborted: options.signal?.aborted === true, unreachable };
+  }
+  return new LoadRun(traffic, targets, workload, options).run();
 }
 
 /** Connects once to every target's host:port: a target that refuses at the start is a clear cause, not a run of failures. */
-async function probe(targets: PreparedTarget[], timeoutMs: number, signal: AbortSignal | undefined): Promise<string | undefined> {
-  const origins = [...new Map(targets.map((t) => [t.origin, t.url])).entries()];
+async function probe(origins: [Origin, string][], timeoutMs: number, signal: AbortSignal | undefined): Promise<string | undefined> {
   const problems = await Promise.all(
     origins.map(
       ([origin, url]) =>
@@ -103,7 +124,16 @@ async function probe(targets: PreparedTarget[], timeoutMs: number, signal: Abort
   return problems.find((p) => p !== undefined);
 }
 
-class LoadRun {
+/** Which flow request a connection carries. */
+interface FlowSend {
+  iteration: Iteration;
+  request: FlowRequest;
+}
+
+const NO_HEADERS = new Map<string, string>();
+const NO_BODY = Buffer.alloc(0);
+
+class LoadRun implements FlowHost {
   private readonly picker: TargetPicker<PreparedTarget>;
   /** Every open connection, for the timeout sweep and for closing them all at the end. */
   private readonly live = new Set<HttpConnection>();
@@ -143,6 +173,8 @@ class LoadRun {
   constructor(
     private readonly traffic: Traffic,
     targets: PreparedTarget[],
+    /** Set when the load runs flows instead of fixed targets. */
+    private readonly workload: FlowWorkload | undefined,
     private readonly options: LoadOptions,
   ) {
     this.picker = new TargetPicker(targets);
@@ -193,7 +225,7 @@ class LoadRun {
       if (this.inFlight >= this.traffic.max_in_flight) {
         this.dropped += 1;
         this.options.onDropped?.(due);
-      } else this.send(due, -1);
+      } else this.begin(due, -1);
     }
     if (this.next < this.total) this.ticker!.wakeAt(Math.max(this.t0 + this.nextAt, performance.now() + MIN_TICK_GAP_MS));
     else this.stopSending();
@@ -213,7 +245,7 @@ class LoadRun {
         for (let loop = 0; loop < this.wanted; loop++) {
           if (this.looping.has(loop)) continue;
           this.looping.add(loop);
-          this.send(performance.now(), loop);
+          this.begin(performance.now(), loop);
         }
       };
       steer();
@@ -223,15 +255,25 @@ class LoadRun {
     }
     for (let loop = 0; loop < connections; loop++) {
       const delay = (loop / connections) * this.traffic.ramp_up;
-      if (delay === 0) this.send(performance.now(), loop);
-      else this.after(delay, () => this.sending && this.send(performance.now(), loop));
+      if (delay === 0) this.begin(performance.now(), loop);
+      else this.after(delay, () => this.sending && this.begin(performance.now(), loop));
     }
     this.after(this.options.durationMs, () => this.stopSending());
   }
 
-  private send(due: number, loop: number): void {
+  /** Starts an iteration: one request to the next fixed target, or a flow. */
+  private begin(due: number, loop: number): void {
+    if (!this.workload) return this.sendTarget(due, loop);
+    this.inFlight += 1;
+    const iteration = this.workload.begin(loop, this);
+    iteration.firstDue = due;
+    iteration.start();
+  }
+
+  private sendTarget(due: number, loop: number): void {
     const target = this.picker.next();
     const connection = takeIdle(target.origin) ?? this.open(target.origin);
+    connection.owner = target;
     connection.start = due;
     connection.loop = loop;
     connection.deadline = due + this.traffic.timeout;
@@ -246,24 +288,107 @@ class LoadRun {
   }
 
   private done(connection: HttpConnection, status: number, error: ErrorClass | undefined): void {
+    if (this.workload) return this.flowDone(connection, status, error);
     const now = performance.now();
     this.inFlight -= 1;
     const errorClass = error ?? classifyStatus(status, this.expected);
     const latencyMs = now - connection.start;
     const ok = errorClass === undefined;
+    this.count(ok, latencyMs);
+    const { tags } = connection.owner as PreparedTarget;
+    this.options.onSample({ start: connection.start, latencyMs, status: error === undefined ? status : undefined, ok, errorClass, tags });
+
+    if (this.finished) return;
+    if (connection.alive) connection.origin.idle.push(connection);
+    if (this.sending) {
+      if (connection.loop >= this.wanted) this.looping.delete(connection.loop);
+      else if (connection.loop >= 0) this.sendTarget(now, connection.loop);
+    } else if (this.inFlight === 0) this.finish();
+  }
+
+  private count(ok: boolean, latencyMs: number): void {
     this.requests += 1;
     if (!ok) this.failures += 1;
     if (this.options.onProgress) {
       this.recentRequests += 1;
       this.recent.recordValue(Math.max(1, Math.round(latencyMs * 1000)));
     }
-    this.options.onSample({ start: connection.start, latencyMs, status: error === undefined ? status : undefined, ok, errorClass });
+  }
 
+  // FlowHost: a flow iteration's requests go out on the same connections and timers as fixed ones.
+
+  send(iteration: Iteration, request: FlowRequest): void {
+    // Once the load is over, iterations under way still finish (k6's graceful stop), within the load's timeout.
+    if (this.finished) return;
+    const { origin, host } = this.workload!.originOf(request.origin);
+    const connection = takeIdle(origin) ?? this.open(origin);
+    const start = iteration.firstDue ?? performance.now();
+    iteration.firstDue = undefined;
+    connection.owner = { iteration, request } satisfies FlowSend;
+    connection.start = start;
+    connection.loop = -1;
+    connection.deadline = start + (request.timeoutMs ?? this.traffic.timeout);
+    connection.send(this.workload!.bytes(request, host), request.method === 'HEAD', request.collect);
+  }
+
+  end(iteration: Iteration, failed: boolean): void {
+    this.iterationOver(iteration, failed ? 'failed' : 'done');
+  }
+
+  after(ms: number, fn: () => void): void {
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        if (!this.finished) fn();
+      },
+      Math.max(0, ms),
+    );
+    this.timers.add(timer);
+  }
+
+  check(name: string, ok: boolean, example: (() => CheckExample) | undefined): void {
+    this.options.onCheck?.(name, ok, example);
+  }
+
+  error(_iteration: Iteration, message: string): void {
+    this.options.onFlowError?.(message);
+  }
+
+  private flowDone(connection: HttpConnection, status: number, error: ErrorClass | undefined): void {
+    const now = performance.now();
+    const { iteration, request } = connection.owner as FlowSend;
+    connection.owner = undefined;
+    const errorClass = error ?? classifyStatus(status, this.expected);
+    const latencyMs = now - connection.start;
+    const ok = errorClass === undefined;
+    this.count(ok, latencyMs);
+    const tags = { name: request.name, method: request.method, step: String(request.number), flow: iteration.flow };
+    this.options.onSample({ start: connection.start, latencyMs, status: error === undefined ? status : undefined, ok, errorClass, tags });
     if (this.finished) return;
     if (connection.alive) connection.origin.idle.push(connection);
+    const { parser } = connection;
+    const answer: Answer =
+      error !== undefined
+        ? { error, latencyMs }
+        : {
+            response: request.collect
+              ? { status, headers: parser.headers, body: parser.body(), truncated: parser.truncated }
+              : { status, headers: NO_HEADERS, body: NO_BODY, truncated: false },
+            latencyMs,
+          };
+    iteration.answered(answer);
+  }
+
+  private iterationOver(iteration: Iteration, how: 'done' | 'failed'): void {
+    this.inFlight -= 1;
+    this.options.onIteration?.(performance.now() - iteration.started, how === 'failed');
+    if (this.finished) return;
+    const closed = this.traffic.rate === undefined;
+    if (!closed) this.workload!.release(iteration.vu);
     if (this.sending) {
-      if (connection.loop >= this.wanted) this.looping.delete(connection.loop);
-      else if (connection.loop >= 0) this.send(now, connection.loop);
+      if (!closed) return;
+      if (iteration.vu >= this.wanted) this.looping.delete(iteration.vu);
+      else this.begin(performance.now(), iteration.vu);
     } else if (this.inFlight === 0) this.finish();
   }
 
@@ -295,6 +420,8 @@ class LoadRun {
     if (!this.sending) return;
     this.sending = false;
     if (this.inFlight === 0) this.finish();
+    // Flow iterations under way get one timeout to finish their steps; then they are cut.
+    else if (this.workload) this.after(this.traffic.timeout, () => this.finish());
   }
 
   private abort(): void {
@@ -322,17 +449,6 @@ class LoadRun {
       aborted: this.aborted,
     };
     void (this.ticker?.stop() ?? Promise.resolve()).then(() => this.resolve(summary));
-  }
-
-  private after(ms: number, fn: () => void): void {
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(timer);
-        fn();
-      },
-      Math.max(0, ms),
-    );
-    this.timers.add(timer);
   }
 
   private every(ms: number, fn: () => void): void {

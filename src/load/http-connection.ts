@@ -80,7 +80,10 @@ export class HttpConnection {
   start = 0;
   /** Which closed-model connection loop owns the request in flight; -1 for the open model. */
   loop = -1;
-  private readonly parser = new ResponseParser();
+  /** The fixed target, or the flow iteration, whose request is in flight; kept for the engine. */
+  owner: unknown = undefined;
+  /** Reads the answers; after a `collect` request, its headers and body. */
+  readonly parser = new ResponseParser();
 
   constructor(
     /** The host:port it is connected to; it returns to this origin's idle list between requests. */
@@ -102,10 +105,10 @@ export class HttpConnection {
     });
   }
 
-  /** Writes a request (queued by the socket until it connects); `headRequest` when it is a HEAD. */
-  send(bytes: Buffer, headRequest: boolean): void {
+  /** Writes a request (queued by the socket until it connects); `headRequest` when it is a HEAD; `collect` to keep the answer's headers and body. */
+  send(bytes: Buffer, headRequest: boolean, collect = false): void {
     this.busy = true;
-    this.parser.reset(headRequest);
+    this.parser.reset(headRequest, collect);
     this.socket.write(bytes);
   }
 

@@ -6,12 +6,22 @@
  *          ──► SecondSeries (per-second requests, failures, p50, p99 for the charts)
  *   dropped ──► dropped_iterations (counter)
  *
+ * Tagged loads (flows, or several targets) also keep each endpoint's metrics under
+ * `http_req_duration{name:…}` (and reqs, failed), plus the sub-metrics thresholds filter by
+ * (`{status:500}`, `{method:POST,name:checkout}`). Flows add k6's `checks` (a rate of passes, and
+ * `checks{check:…}` per check), `iterations` and `iteration_duration`; the checks' counts and one
+ * failing answer each are kept for the summary.
+ *
  * The MetricSet can be swapped mid-run (`into`), so the chaos runner can split one load into
  * steady / fault / recovery phases; the series runs on across swaps.
  */
 import type { Counter, MetricSet, Rate, Trend } from '../gate/metrics.js';
-import type { SeriesPoint } from '../results/types.js';
-import type { ErrorClass, Sample } from './sample.js';
+import { tagFilters, taggedName, type TagFilter } from '../gate/metric-address.js';
+import type { ThresholdConfig } from '../gate/schema.js';
+import type { LoadOptions } from './engine.js';
+import type { Traffic } from './schema.js';
+import type { CheckExample, CheckReport, SeriesPoint } from '../results/types.js';
+import type { ErrorClass, RequestTags, Sample } from './sample.js';
 import { SecondSeries } from './series.js';
 
 const ERROR_COUNTERS: Record<ErrorClass, string> = {
@@ -24,8 +34,29 @@ const ERROR_COUNTERS: Record<ErrorClass, string> = {
   other: 'errors_other',
 };
 
+export interface RecorderOptions {
+  /** Keep each endpoint's metrics (`{name:…}`): the load has flows or several targets. */
+  byName?: boolean;
+  /** Sub-metrics thresholds ask for. */
+  filters?: TagFilter[];
+}
+
+/** At most this many checks keep counts and an example: a module naming checks by id cannot grow the report. */
+const MAX_CHECKS = 200;
+
+interface Endpoint {
+  reqs: Counter;
+  failed: Rate;
+  duration: Trend;
+}
+
 export class LoadRecorder {
   private set: MetricSet;
+  private readonly byName: boolean;
+  private readonly filters: TagFilter[];
+  private endpoints = new Map<string, Endpoint>();
+  private readonly checkReports = new Map<string, CheckReport>();
+  private checksDropped = 0;
   private readonly series: SecondSeries;
   // Metrics are created on the first sample, so a load that sent nothing reads as "no data", not as 0% failed.
   private reqs: Counter | undefined;
@@ -33,15 +64,37 @@ export class LoadRecorder {
   private duration: Trend | undefined;
 
   /** `runStart`: performance.now() ms the series' `t` counts from (the run's start, not the load's). */
-  constructor(set: MetricSet, runStart: number) {
+  constructor(set: MetricSet, runStart: number, options: RecorderOptions = {}) {
     this.set = set;
     this.series = new SecondSeries(runStart);
+    this.byName = options.byName ?? false;
+    this.filters = options.filters ?? [];
+  }
+
+  /** A recorder for this traffic: endpoints kept when it has flows or several targets, and the sub-metrics `thresholds` filter by. */
+  static for(traffic: Traffic, set: MetricSet, runStart: number, thresholds?: Record<string, ThresholdConfig[]>): LoadRecorder {
+    return new LoadRecorder(set, runStart, { byName: traffic.flows !== undefined || traffic.targets.length > 1, filters: tagFilters(thresholds) });
+  }
+
+  /** The engine's callbacks for flows: checks, iterations, module errors (the first logged by `onError`). */
+  flowHooks(onError: (message: string) => void): Pick<LoadOptions, 'onCheck' | 'onIteration' | 'onFlowError'> {
+    let logged = false;
+    return {
+      onCheck: this.check,
+      onIteration: this.iteration,
+      onFlowError: (message) => {
+        this.flowError();
+        if (!logged) onError(message);
+        logged = true;
+      },
+    };
   }
 
   /** Records into `set` from now on. */
   into(set: MetricSet): void {
     this.set = set;
     this.reqs = this.failed = this.duration = undefined;
+    this.endpoints = new Map();
   }
 
   /** Records one request; pass it as the engine's `onSample`. */
@@ -51,7 +104,68 @@ export class LoadRecorder {
     (this.duration ??= this.set.trend('http_req_duration')).add(sample.latencyMs);
     if (sample.errorClass !== undefined) this.set.counter(ERROR_COUNTERS[sample.errorClass]).add(1);
     this.series.add(sample.start, sample.latencyMs, sample.ok);
+    if (sample.tags === undefined) return;
+    if (this.byName) {
+      const endpoint = this.endpoints.get(sample.tags.name) ?? this.endpoint(sample.tags.name);
+      endpoint.reqs.add(1);
+      endpoint.failed.add(!sample.ok);
+      endpoint.duration.add(sample.latencyMs);
+    }
+    for (const filter of this.filters) if (matches(filter, sample)) this.recordInto(filter, sample);
   };
+
+  private endpoint(name: string): Endpoint {
+    const tags = [['name', name]] as const;
+    const endpoint = {
+      reqs: this.set.counter(taggedName('http_reqs', tags)),
+      failed: this.set.rate(taggedName('http_req_failed', tags)),
+      duration: this.set.trend(taggedName('http_req_duration', tags)),
+    };
+    this.endpoints.set(name, endpoint);
+    return endpoint;
+  }
+
+  private recordInto(filter: TagFilter, sample: Sample): void {
+    if (filter.metric === 'http_reqs') this.set.counter(filter.key).add(1);
+    else if (filter.metric === 'http_req_failed') this.set.rate(filter.key).add(!sample.ok);
+    else if (filter.metric === 'http_req_duration') this.set.trend(filter.key).add(sample.latencyMs);
+  }
+
+  /** Records one check; pass it as the engine's `onCheck`. */
+  readonly check = (name: string, ok: boolean, example: (() => CheckExample) | undefined): void => {
+    this.set.rate('checks').add(ok);
+    let report = this.checkReports.get(name);
+    if (report === undefined) {
+      if (this.checkReports.size >= MAX_CHECKS) {
+        this.checksDropped += 1;
+        return;
+      }
+      report = { name, passes: 0, fails: 0 };
+      this.checkReports.set(name, report);
+    }
+    this.set.rate(taggedName('checks', [['check', name]])).add(ok);
+    if (ok) report.passes += 1;
+    else {
+      report.fails += 1;
+      if (report.example === undefined && example) report.example = example();
+    }
+  };
+
+  /** Records an iteration that ended by itself; pass it as the engine's `onIteration`. */
+  readonly iteration = (durationMs: number): void => {
+    this.set.counter('iterations').add(1);
+    this.set.trend('iteration_duration').add(durationMs);
+  };
+
+  /** Records a module flow's error; pass it as the engine's `onFlowError`. */
+  readonly flowError = (): void => {
+    this.set.counter('flow_errors').add(1);
+  };
+
+  /** Every check judged so far, in the order first seen; `dropped` counts judgements of checks past the first 200 names. */
+  checks(): { checks: CheckReport[]; dropped: number } {
+    return { checks: [...this.checkReports.values()], dropped: this.checksDropped };
+  }
 
   /** Records a request the open model could not send (max_in_flight reached); pass it as `onDropped`. */
   readonly dropped = (): void => {
@@ -62,4 +176,17 @@ export class LoadRecorder {
   points(): SeriesPoint[] {
     return this.series.points();
   }
+}
+
+const TAG_OF: Record<string, (tags: RequestTags, sample: Sample) => string | undefined> = {
+  name: (tags) => tags.name,
+  method: (tags) => tags.method,
+  step: (tags) => tags.step,
+  flow: (tags) => tags.flow,
+  status: (_, sample) => String(sample.status ?? 0), // k6 tags a request without an answer status 0
+};
+
+function matches(filter: TagFilter, sample: Sample): boolean {
+  for (const [key, value] of filter.tags) if (TAG_OF[key]?.(sample.tags!, sample) !== value) return false;
+  return true;
 }

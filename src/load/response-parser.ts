@@ -1,6 +1,8 @@
 /**
  * An incremental HTTP/1.1 response reader, just enough for a load generator: the status, whether
- * the connection stays open, and where the response ends. Bodies are skipped, never buffered.
+ * the connection stays open, and where the response ends. Bodies are skipped, never buffered,
+ * unless a flow step reads the answer (`collect`): then its headers and the first MAX_BODY_BYTES
+ * of its body are kept.
  *
  *   head ──► (Content-Length bytes | chunks … 0-chunk, trailers | bytes until close) ──► done
  *
@@ -20,6 +22,8 @@ const CRLF = Buffer.from('\r\n');
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const MAX_HEAD = 64 * 1024;
 const MAX_LINE = 4096;
+/** The most of one body a flow step keeps for its captures and checks; past it the answer is `truncated`. */
+export const MAX_BODY_BYTES = 256 * 1024;
 
 export class ResponseParseError extends Error {
   override name = 'ResponseParseError';
@@ -38,9 +42,23 @@ export class ResponseParser {
   private remaining = 0;
   /** A chunk-size or trailer line split across reads. */
   private line = '';
+  /** Keep the headers and body (a flow step reads them). */
+  private collect = false;
+  /** With collect: the headers (lower-case names), the body's pieces and whether it was cut. */
+  headers = new Map<string, string>();
+  private parts: Buffer[] = [];
+  private kept = 0;
+  truncated = false;
 
-  /** Readies the parser for the next response; `headRequest` when it answers a HEAD (no body follows). */
-  reset(headRequest: boolean): void {
+  /** Readies the parser for the next response; `headRequest` when it answers a HEAD (no body follows); `collect` to keep headers and body. */
+  reset(headRequest: boolean, collect = false): void {
+    this.collect = collect;
+    if (collect) {
+      this.headers = new Map();
+      this.parts = [];
+      this.kept = 0;
+      this.truncated = false;
+    }
     this.status = 0;
     this.keepAlive = true;
     this.state = HEAD;
@@ -76,6 +94,7 @@ export class ResponseParser {
         }
         case LENGTH: {
           const take = Math.min(this.remaining, buf.length - i);
+          if (this.collect) this.keep(buf, i, take);
           this.remaining -= take;
           i += take;
           if (this.remaining > 0) return false;
@@ -94,6 +113,7 @@ export class ResponseParser {
         }
         case CHUNK_DATA: {
           const take = Math.min(this.remaining, buf.length - i);
+          if (this.collect) this.keep(buf, i, take);
           this.remaining -= take;
           i += take;
           if (this.remaining > 0) return false;
@@ -112,11 +132,27 @@ export class ResponseParser {
           break;
         }
         case UNTIL_CLOSE:
+          if (this.collect) this.keep(buf, i, buf.length - i);
           return false;
         case DONE:
           return true;
       }
     }
+  }
+
+  /** With collect: the body kept (at most MAX_BODY_BYTES). */
+  body(): Buffer {
+    return this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+  }
+
+  /** Copies body bytes (reads share one buffer) up to MAX_BODY_BYTES. */
+  private keep(buf: Buffer, from: number, length: number): void {
+    const room = MAX_BODY_BYTES - this.kept;
+    if (length > room) this.truncated = true;
+    const take = Math.min(room, length);
+    if (take <= 0) return;
+    this.parts.push(Buffer.from(buf.subarray(from, from + take)));
+    this.kept += take;
   }
 
   /** The peer closed the connection: true when that completes a response read until close. */
@@ -144,6 +180,12 @@ export class ResponseParser {
       if (lineEnd < 0 || lineEnd > end) lineEnd = end;
       const colon = buf.indexOf(0x3a, at);
       const nameLength = colon - at;
+      if (this.collect && colon > at && colon < lineEnd) {
+        const name = buf.toString('latin1', at, colon).trim().toLowerCase();
+        const value = buf.toString('latin1', colon + 1, lineEnd).trim();
+        const before = this.headers.get(name);
+        this.headers.set(name, before === undefined ? value : `${before}, ${value}`);
+      }
       // Only three headers matter; compare names by length first to skip the rest cheaply.
       if (colon > at && colon < lineEnd && (nameLength === 14 || nameLength === 17 || nameLength === 10)) {
         const name = buf.toString('latin1', at, colon).toLowerCase();
@@ -169,7 +211,7 @@ export class ResponseParser {
       if (status === 101) {
         this.keepAlive = false;
         this.state = DONE;
-      }
+      } else if (this.collect) this.headers = new Map();
       return; // an interim response: the real head follows
     }
     if (this.noBody || status === 204 || status === 304) this.state = DONE;

@@ -5,6 +5,16 @@
 
 export type ErrorClass = 'timeout' | 'reset' | 'refused' | 'status_5xx' | 'status_429' | 'status_4xx' | 'other';
 
+/** What a request is, for tag-filtered metrics (k6's tags): `http_req_duration{name:checkout}`. */
+export interface RequestTags {
+  /** The endpoint: a step's or target's name, by default its method and URL path. */
+  name: string;
+  method: string;
+  /** A flow step's number, from 1. */
+  step?: string;
+  flow?: string;
+}
+
 export interface Sample {
   /** When the request was due, ms on the performance.now() clock (for the open model the intended start, not the actual). */
   start: number;
@@ -15,6 +25,7 @@ export interface Sample {
   ok: boolean;
   /** Why it failed; absent when ok. */
   errorClass?: ErrorClass;
+  tags?: RequestTags;
 }
 
 /** The failure class of a response status, or undefined when it counts as success. */

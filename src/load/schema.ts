@@ -10,6 +10,8 @@
  */
 import { z } from 'zod';
 import { duration, pemFile } from '../units/fields.js';
+import { flowSchema } from '../flow/schema.js';
+import type { FlowConfig } from '../flow/compile.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Enough for a 1 s stall at 1,000/s to be measured rather than dropped. */
@@ -102,6 +104,12 @@ const positiveInt = (what: string) =>
     .min(1, `expected a whole number of ${what}, at least 1`);
 
 const targetFields = {
+  /** The `name` tag of its requests (thresholds: `http_req_duration{name:…}`); by default its method and path. */
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[^{},]+$/, 'expected a name without { } or ,')
+    .optional(),
   url,
   method: method.default('GET'),
   headers: headers.default({}),
@@ -125,7 +133,11 @@ const trafficFields = {
     .array(weightedTargetSchema, { error: 'expected a list of targets, each { url, method, weight, … }' })
     .min(1, 'expected at least one target')
     .optional(),
-  /** Open model: requests start at this rate whatever the responses do. */
+  /** What each iteration does, step by step (captures, checks, think time), instead of fixed targets. */
+  flow: flowSchema.optional(),
+  /** Several flows, each iteration running one of them by weight. */
+  flows: z.array(flowSchema, { error: 'expected a list of flows, each { name, weight, steps }' }).min(1, 'expected at least one flow').optional(),
+  /** Open model: requests start at this rate whatever the responses do (with flows: iterations). */
   rate: rate.optional(),
   /** Closed model: this many connections, each sending its next request when the last one ends. */
   connections: positiveInt('connections').optional(),
@@ -170,15 +182,25 @@ type RawTraffic = z.output<z.ZodObject<typeof trafficFields>>;
 
 /** Checks that need several keys; each issue points at the key to change. */
 function checkTraffic<T extends RawTraffic>(raw: T, ctx: z.core.$RefinementCtx<T>): void {
-  const given = (['url', 'target', 'targets'] as const).filter((key) => raw[key] !== undefined);
+  const given = (['url', 'target', 'targets', 'flow', 'flows'] as const).filter((key) => raw[key] !== undefined);
   if (given.length !== 1) {
     ctx.addIssue({
       code: 'custom',
       path: given.length > 1 ? [given[1]] : [],
       message:
         given.length > 1
-          ? `expected one of \`url\`, \`target\` or \`targets\`, not both \`${given[0]}\` and \`${given[1]}\``
-          : 'expected `url`, `target: { url, method, … }` or `targets: [ … ]`',
+          ? `expected one of \`url\`, \`target\`, \`targets\`, \`flow\` or \`flows\`, not both \`${given[0]}\` and \`${given[1]}\``
+          : 'expected `url`, `target: { url, method, … }`, `targets: [ … ]` or `flow: { steps: [ … ] }`',
+    });
+  }
+  const flows = raw.flow ? [raw.flow] : (raw.flows ?? []);
+  const names = flows.map((f) => f.name);
+  const twice = names.findIndex((n, i) => names.indexOf(n) !== i);
+  if (raw.flows && twice >= 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['flows', twice, 'name'],
+      message: `another flow is named "${names[twice]}"; give each a name of its own (the \`flow\` tag)`,
     });
   }
   if (raw.stages !== undefined) {
@@ -227,6 +249,8 @@ function checkTraffic<T extends RawTraffic>(raw: T, ctx: z.core.$RefinementCtx<T
 }
 
 export interface LoadTarget {
+  /** The `name` tag; by default method and path. */
+  name?: string;
   url: string;
   method: string;
   headers: Record<string, string>;
@@ -238,7 +262,10 @@ export interface LoadTarget {
 
 /** The traffic to drive, normalised: one list of targets, rate in requests per second, times in ms. */
 export interface Traffic {
+  /** Fixed requests; empty when the load runs `flows`. */
   targets: LoadTarget[];
+  /** What each iteration does, when the load is written as flows. */
+  flows?: FlowConfig[];
   /** Open model: requests per second at full rate (with `stages`, their highest target). */
   rate?: number;
   /** Closed model: concurrent connections at full load (with `stages`, their highest target). */
@@ -258,10 +285,11 @@ export interface Traffic {
 }
 
 function normalise(raw: RawTraffic): Traffic {
-  const written = raw.url !== undefined ? [{ url: raw.url, method: 'GET', headers: {} }] : raw.target ? [raw.target] : raw.targets!;
+  const written = raw.url !== undefined ? [{ url: raw.url, method: 'GET', headers: {} }] : raw.target ? [raw.target] : (raw.targets ?? []);
   const targets = written.map((t): LoadTarget => {
     const { json, body, weight } = t as typeof t & { json?: unknown; body?: string; weight?: number };
     const target: LoadTarget = { url: t.url, method: t.method, headers: { ...t.headers }, weight: weight ?? 1 };
+    if ('name' in t && t.name !== undefined) target.name = t.name;
     if (json !== undefined) {
       target.body = JSON.stringify(json);
       if (!Object.keys(target.headers).some((h) => h.toLowerCase() === 'content-type')) target.headers['content-type'] = 'application/json';
@@ -271,8 +299,10 @@ function normalise(raw: RawTraffic): Traffic {
   const stages = raw.stages?.map((stage) => ({ durationMs: stage.duration, target: Object.values(stage.target)[0] }));
   const open = raw.stages ? 'rate' in raw.stages[0].target : raw.rate !== undefined;
   const peak = stages ? Math.max(...stages.map((s) => s.target)) : undefined;
+  const flows = raw.flow ? [raw.flow] : raw.flows;
   return {
     targets,
+    ...(flows ? { flows } : {}),
     rate: peak === undefined ? raw.rate : open ? peak : undefined,
     connections: peak === undefined ? raw.connections : open ? undefined : peak,
     ...(stages ? { stages } : {}),
@@ -303,3 +333,10 @@ export const loadStageSchema = z
   .transform(({ duration: ms, ...raw }) => ({ ...normalise(raw), duration: ms ?? raw.stages!.reduce((sum, stage) => sum + stage.duration, 0) }));
 
 export type LoadStageConfig = z.output<typeof loadStageSchema>;
+
+/** For the log: `flow "order" (3 steps), flow "browse" (module ./browse.mjs)`. */
+export function describeFlows(flows: readonly FlowConfig[]): string {
+  return flows
+    .map((f) => (f.kind === 'steps' ? `flow "${f.name}" (${f.steps.length} step${f.steps.length === 1 ? '' : 's'})` : `flow "${f.name}" (module ${f.module})`))
+    .join(', ');
+}

@@ -10,6 +10,7 @@
  */
 import { bucketSeries, latencyLimits, successLimits } from './chart-data.js';
 import { computeDeltas } from './deltas.js';
+import { checkRows, ENDPOINT_HEADERS, endpointCells, endpointRows, exampleText } from './endpoints.js';
 import { actualText, describeFault, describeMetric, describeRecovery, ms, num, percent, testCells } from './format.js';
 import { escapeHtml as e } from './html-escape.js';
 import { svgChart } from './svg-chart.js';
@@ -31,6 +32,8 @@ export function renderHtml(report: RunReport, baseline?: RunReport): string {
     thresholdsSection(report, baseline),
     stagesSection(report),
     experimentsSection(report),
+    endpointsSection(report),
+    checksSection(report),
     baseline ? deltasSection(report, baseline) : '',
     metricsSection(report),
   ].filter(Boolean);
@@ -179,6 +182,41 @@ function experimentsSection(report: RunReport): string {
       ['', 'experiment', 'fault', 'recovered in', 'limit', 'steady', 'during fault', 'after', 'reached'],
       rows,
       report.experiments.map((x) => (x.ok ? 'ok' : 'broken')),
+    ),
+  );
+}
+
+function endpointsSection(report: RunReport): string {
+  const rows = endpointRows(report);
+  if (rows.length === 0) return '';
+  return section(
+    'endpoints',
+    'Endpoints',
+    table(
+      ENDPOINT_HEADERS,
+      rows.map((row) => endpointCells(row).map((cell) => e(cell))),
+    ),
+  );
+}
+
+function checksSection(report: RunReport): string {
+  const checks = checkRows(report);
+  if (checks.length === 0) return '';
+  const rows = checks.map((c) => [
+    status(c.fails === 0),
+    e(c.where),
+    e(c.name),
+    String(c.passes),
+    String(c.fails),
+    c.example ? `<code>${e(exampleText(c))}</code>` : '',
+  ]);
+  return section(
+    'checks',
+    'Checks',
+    table(
+      ['', 'where', 'check', 'passed', 'failed', 'a failing answer'],
+      rows,
+      checks.map((c) => (c.fails > 0 ? 'broken' : 'ok')),
     ),
   );
 }

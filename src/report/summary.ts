@@ -2,7 +2,7 @@
  * summary.md: the markdown a reviewer reads in the PR comment and the job summary.
  *
  *   verdict ─ broken thresholds ─ all thresholds ─ stages, failed tests ─ experiments
- *           ─ deltas against the baseline ─ charts ─ every metric (when there is room)
+ *           ─ endpoints, checks ─ deltas against the baseline ─ charts ─ every metric (when there is room)
  *
  * It must fit a budget (65,536 for a comment, 1 MiB for the job summary). Detail is dropped in
  * a fixed order until it fits — the metrics table, passing threshold rows, the charts, failure
@@ -10,6 +10,7 @@
  * whole, so a cut never leaves a broken table or an open code fence.
  */
 import { computeDeltas } from './deltas.js';
+import { checkRows, ENDPOINT_HEADERS, endpointCells, endpointRows, exampleText } from './endpoints.js';
 import { actualText, describeFault, describeMetric, describeRecovery, ms, num, successText, testCells } from './format.js';
 import { codeBlock, table, text } from './markdown.js';
 import { mermaidCharts } from './mermaid.js';
@@ -136,6 +137,25 @@ function compose(report: RunReport, options: SummaryOptions, detail: Detail, bud
     const vacuous = report.experiments.filter((e) => e.vacuous);
     const warning = vacuous.length > 0 ? `\n\n${vacuousWarning(vacuous)}` : '';
     sections.push(section('Experiments', experimentTable(shown) + warning, more(report.experiments, shown)));
+  }
+
+  const endpoints = endpointRows(report);
+  if (endpoints.length > 0) {
+    const shown = take(endpoints, 'endpoints');
+    const rows = shown.map((row) => endpointCells(row).map((cell) => text(cell)));
+    sections.push(section('Endpoints', table(ENDPOINT_HEADERS, rows, ['l', 'l', 'r', 'r', 'r']), more(endpoints, shown)));
+  }
+  const checks = checkRows(report);
+  if (checks.length > 0) {
+    const failing = checks.filter((c) => c.fails > 0);
+    const shown = take(detail.passing ? checks : failing, detail.passing ? 'checks' : 'failing checks');
+    if (!detail.passing && checks.length > failing.length) cuts.push(`${checks.length - failing.length} passing checks`);
+    const rows = shown.map((c) => [c.fails > 0 ? '❌' : '✅', text(c.where), text(c.name), String(c.passes), String(c.fails), text(exampleText(c), 160)]);
+    if (rows.length > 0) {
+      sections.push(
+        section('Checks', table(['', 'where', 'check', 'passed', 'failed', 'a failing answer'], rows, ['l', 'l', 'l', 'r', 'r', 'l']), more(checks, shown)),
+      );
+    }
   }
 
   if (options.baseline) {
@@ -356,7 +376,16 @@ function metricTable(metrics: (readonly [string, MetricSummary])[]): string {
 function longestList(report: RunReport, baseline: RunReport | undefined): number {
   const failures = STAGE_ORDER.reduce((n, s) => n + (report.stages[s]?.failures?.length ?? 0), 0);
   const deltas = baseline ? computeDeltas(report, baseline).length : 0;
-  return Math.max(report.errors.length, report.thresholds.length, failures, report.experiments.length, deltas, Object.keys(report.metrics).length);
+  return Math.max(
+    report.errors.length,
+    report.thresholds.length,
+    failures,
+    report.experiments.length,
+    deltas,
+    Object.keys(report.metrics).length,
+    endpointRows(report).length,
+    checkRows(report).length,
+  );
 }
 
 /** The last resort for a tiny budget: the verdict and where to find the rest. */

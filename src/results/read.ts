@@ -17,6 +17,17 @@ const metrics = z.record(z.string(), z.looseObject({ type: z.enum(['counter', 'g
 const count = z.number().int().nonnegative();
 const phase = z.object({ success_rate: z.number().nullable(), requests: count, metrics });
 
+const checks = z
+  .array(
+    z.object({
+      name: z.string(),
+      passes: count,
+      fails: count,
+      example: z.object({ step: z.string(), status: z.union([z.number(), z.string()]), body: z.string() }).optional(),
+    }),
+  )
+  .optional();
+
 const runReport = z.object({
   version: z.literal(1),
   chaos_gate_version: z.string().optional(),
@@ -36,6 +47,7 @@ const runReport = z.object({
       tests_note: z.string().optional(),
       log: z.string().optional(),
       metrics,
+      checks,
     }),
   ),
   metrics,
@@ -67,6 +79,7 @@ const runReport = z.object({
       steps: z.array(z.object({ step: count, at_ms: z.number(), start: z.number() })).optional(),
       reconnects: z.array(z.object({ proxy: z.string(), closed: count, back: count, reconnect_time_ms: z.number().nullable() })).optional(),
       phases: z.object({ steady: phase, fault: phase, recovery: phase, boundary: phase.optional() }),
+      checks,
     }),
   ),
   thresholds: z.array(

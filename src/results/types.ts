@@ -46,6 +46,24 @@ export interface JunitCase {
   line?: number;
 }
 
+/** A failed check's answer, kept once per check so the summary can show what came back. */
+export interface CheckExample {
+  /** The step's name. */
+  step: string;
+  /** The status, or what the connection did (`timeout`, `reset`). */
+  status: number | string;
+  /** The start of the body (512 bytes at most, `…` when cut). */
+  body: string;
+}
+
+/** A flow's `expect` (or capture) over a stage or experiment: k6's `checks`, with one failing answer. */
+export interface CheckReport {
+  name: string;
+  passes: number;
+  fails: number;
+  example?: CheckExample;
+}
+
 export interface StageReport {
   status: StageStatus;
   /** null when the command did not exit on its own (killed on timeout, cancelled) or there is no command. */
@@ -61,6 +79,8 @@ export interface StageReport {
   log?: string;
   /** Metrics recorded while this stage ran. */
   metrics: MetricSummaries;
+  /** The load's flow checks, in the order first judged. */
+  checks?: CheckReport[];
 }
 
 /** An experiment's phases, as scopes of its metrics: `chaos.<experiment>.fault.http_req_failed`. */
@@ -119,6 +139,8 @@ export interface ExperimentReport {
   /** Each reconnect storm: connections closed, how many came back, and how long that took (null: not all within `within`). */
   reconnects?: { proxy: string; closed: number; back: number; reconnect_time_ms: number | null }[];
   phases: { steady: PhaseReport; fault: PhaseReport; recovery: PhaseReport; boundary?: PhaseReport };
+  /** The load's flow checks over the whole experiment. */
+  checks?: CheckReport[];
 }
 
 /** One second of traffic (load stage and experiments), for the charts. */

@@ -228,7 +228,7 @@ async function runStage(stage: StageName, config: Config, environment: Environme
   throwIfInjected('stage');
   let report: Omit<StageReport, 'metrics'>;
   if (stage === 'load') {
-    const result = await runLoadStage(config.stages.load!, { ...ctx, runStart: state.t0 });
+    const result = await runLoadStage(config.stages.load!, { ...ctx, runStart: state.t0, thresholds: config.thresholds });
     report = result.report;
     state.series.push(...result.series);
   } else {

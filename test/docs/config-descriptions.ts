@@ -60,6 +60,7 @@ export const ALIASES: [string, string][] = [
   ['stages.chaos.experiments[].load.', 'stages.load.'],
   ['stages.chaos.', 'stages.unit.'],
   ['stages.load.targets[].', 'stages.load.target.'],
+  ['stages.load.flows[].', 'stages.load.flow.'],
   ['mocks[].routes[].delay.', 'mocks[].routes[].respond[].delay.'],
   ['mocks[].routes[].dribble.', 'mocks[].routes[].respond[].dribble.'],
   ['fault.', 'proxies[].toxics[].'],
@@ -228,7 +229,50 @@ export const DESCRIPTIONS: Record<string, string> = {
   'stages.load.target.headers': 'Request headers.',
   'stages.load.target.json': 'A JSON body, sent with `content-type: application/json`.',
   'stages.load.target.body': 'A text body (or use `json`).',
+  'stages.load.target.name': 'The `name` tag of its requests, for per-endpoint thresholds (`http_req_duration{name:…}`); by default its method and path.',
   'stages.load.targets': 'Several requests, mixed by `weight`.',
+  'stages.load.flow':
+    'What each iteration does, step by step: requests whose answers are captured into `{{variables}}` for later steps and checked by `expect` (see docs/load-flows.md). Instead of `url`/`target`/`targets`; `rate` then starts iterations.',
+  'stages.load.flow.name': 'The `flow` tag of its requests; `flow` by default.',
+  'stages.load.flow.weight': "With `flows`: this flow's share of the iterations, relative to the other weights.",
+  'stages.load.flow.data': 'Rows dealt one per iteration; their columns are variables (`{{sku}}`).',
+  'stages.load.flow.data.file':
+    'A CSV file with a header row, or a JSON array of objects; relative to the working directory, read once when the config loads (64 MiB at most).',
+  'stages.load.flow.data.order': '`sequential` (row 1, 2, … and round again) or `random` (drawn from the seed).',
+  'stages.load.flow.seed':
+    'Seeds `{{random_int}}`, random data rows and think ranges, per iteration: the same seed sends the same values (`{{uuid}}` is random in every run).',
+  'stages.load.flow.steps': 'The requests of one iteration, in order.',
+  'stages.load.flow.steps[].name':
+    'The `name` tag of its requests (`http_req_duration{name:create order}`) and the prefix of its checks; by default its method and path, `{{x}}` shown as `:x`.',
+  'stages.load.flow.steps[].method': 'The HTTP method.',
+  'stages.load.flow.steps[].url':
+    'An `http://` or `https://` URL; its path and query may hold `{{variables}}` and built-ins (`{{uuid}}`, `{{seq}}`, `{{random_int 1 100}}`, `{{now}}`, `{{vu}}`, `{{iteration}}`), its host may not.',
+  'stages.load.flow.steps[].headers': 'Request headers; values may hold `{{…}}`.',
+  'stages.load.flow.steps[].json':
+    'A JSON body; strings may hold `{{…}}`, and a string that is one whole `{{…}}` keeps its value type (a number stays a number).',
+  'stages.load.flow.steps[].body': 'A text body, with `{{…}}` (or use `json`).',
+  'stages.load.flow.steps[].capture': 'Variables taken from the answer, for later steps. A capture that finds nothing fails as a check and ends the iteration.',
+  'stages.load.flow.steps[].capture.<name>': 'Where the variable comes from: `json`, `header` or `regex`.',
+  'stages.load.flow.steps[].capture.<name>.json': 'A JSONPath into the body: `$.id`, `$.order.items[0].sku`.',
+  'stages.load.flow.steps[].capture.<name>.header': 'A response header.',
+  'stages.load.flow.steps[].capture.<name>.regex': 'A regular expression over the body.',
+  'stages.load.flow.steps[].capture.<name>.group': 'Which group of the regex to take (0: the whole match).',
+  'stages.load.flow.steps[].expect':
+    "Checks on the answer, one per item (k6's `check`): counted in the `checks` rate and `checks{check:<name>}`, and listed in the summary with one failing answer each. They do not fail the request.",
+  'stages.load.flow.steps[].expect[].name': "The check's name, for `checks{check:…}`; by default the step's name and what it checks.",
+  'stages.load.flow.steps[].expect[].status': 'The status, or a list of statuses, the answer must have.',
+  'stages.load.flow.steps[].expect[].json': 'A JSONPath into the body, with `equals` or `exists`.',
+  'stages.load.flow.steps[].expect[].header': 'A response header, with `equals`, `contains` or `exists`.',
+  'stages.load.flow.steps[].expect[].equals': 'The value it must have (text may hold `{{…}}`; a number equals its text).',
+  'stages.load.flow.steps[].expect[].exists': '`true`: it must be there; `false`: it must not.',
+  'stages.load.flow.steps[].expect[].contains': 'Text the body (or the header) must contain.',
+  'stages.load.flow.steps[].think': 'A pause after the answer, before the next step: a time, or `{ min, max }` drawn from the seed.',
+  'stages.load.flow.steps[].think.min': 'The shortest pause.',
+  'stages.load.flow.steps[].think.max': 'The longest pause.',
+  'stages.load.flow.steps[].timeout': "This step's timeout, instead of the load's `timeout`.",
+  'stages.load.flow.module':
+    'A JavaScript module exporting `async function* flow(ctx)`, for what YAML cannot say: each `yield { url, method, headers, json }` sends a request and evaluates to its answer (see docs/load-flows.md). Instead of `steps`.',
+  'stages.load.flows': 'Several flows; each iteration runs one of them, mixed by `weight` (exactly, not at random).',
   'stages.load.targets[].weight': "This target's share of the requests, relative to the other weights.",
   'stages.load.rate':
     'Open model: requests start at this rate (`200/s`, `30/m`) whatever the responses do, as real users arrive. Give `rate` or `connections`.',

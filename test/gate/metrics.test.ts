@@ -65,10 +65,16 @@ describe('built-in metrics keep their types', () => {
     const classes: ErrorClass[] = ['timeout', 'reset', 'refused', 'status_5xx', 'status_429', 'status_4xx', 'other'];
     for (const errorClass of classes) recorder.record({ start: 1, latencyMs: 5, ok: false, errorClass });
     recorder.dropped();
+    // A flow's check, iteration and module error.
+    recorder.check('created', true, undefined);
+    recorder.iteration(12);
+    recorder.flowError();
     set.trend('recovery_time').add(1); // recorded by each experiment (chaos/experiments.ts)
     set.trend('reconnect_time').add(1); // recorded by an experiment with a reconnect storm
-    const recorded = Object.fromEntries([...set.metrics].map(([name, metric]) => [name, metric.type]));
+    // Sub-metrics (`checks{check:created}`) are the same metrics, filtered by a tag.
+    const recorded = Object.fromEntries([...set.metrics].filter(([name]) => !name.includes('{')).map(([name, metric]) => [name, metric.type]));
     expect(recorded).toEqual(BUILTIN_METRICS);
+    expect(set.rate('checks{check:created}').hits).toBe(1);
   });
 
   it("refuses a user's line that gives a built-in name another type, so a threshold checked at load stays right", () => {

@@ -77,9 +77,9 @@ describe('loadStageSchema bad input', () => {
     expect(problem({ url, rate: '5/s', connections: 2, duration: '1s' })).toBe(
       'connections: expected either `rate` (open model) or `connections` (closed model), not both',
     );
-    expect(problem({ rate: '5/s', duration: '1s' })).toBe(': expected `url`, `target: { url, method, … }` or `targets: [ … ]`');
+    expect(problem({ rate: '5/s', duration: '1s' })).toBe(': expected `url`, `target: { url, method, … }`, `targets: [ … ]` or `flow: { steps: [ … ] }`');
     expect(problem({ url, target: { url }, rate: '5/s', duration: '1s' })).toBe(
-      'target: expected one of `url`, `target` or `targets`, not both `url` and `target`',
+      'target: expected one of `url`, `target`, `targets`, `flow` or `flows`, not both `url` and `target`',
     );
     expect(problem({ url, connections: 2, max_in_flight: 10, duration: '1s' })).toMatch(/^max_in_flight: applies to the open model/);
     expect(problem({ url, connections: 0, duration: '1s' })).toBe('connections: expected a whole number of connections, at least 1');

@@ -1,3 +1,0 @@
-import { createRequire as __cgRequire } from 'node:module'; const require = __cgRequire(import.meta.url);
-import{g as a,h as b,i as c}from"./chunk-6XQC74ET.js";import"./chunk-YX3XR57Q.js";import"./chunk-VUXCGU6W.js";import"./chunk-6VYTA6EP.js";import"./chunk-5DFFQF77.js";import"./chunk-LAVCI66P.js";import"./chunk-2PC4X5JC.js";import"./chunk-MF23XJHG.js";import"./chunk-V3Z3PO2J.js";import"./chunk-Y3G7RSNG.js";import"./chunk-HAUR2OD3.js";import"./chunk-T7D44CLA.js";import"./chunk-YP3FUDXN.js";import"./chunk-RCVK6FBJ.js";import"./chunk-M427FFG5.js";import"./chunk-AISKMHMP.js";import"./chunk-KEUWERVB.js";export{b as lookUpBaseline,c as printVerdict,a as run};
-//# sourceMappingURL=run-6DLA2JAF.js.map
