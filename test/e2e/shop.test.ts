@@ -59,6 +59,18 @@ describe('examples/shop', () => {
     expect(flaky.reach.faulted_at).toBe('http proxy inventory');
     expect(flaky.reach.faulted_requests).toBeGreaterThan(10);
     expect(report.metrics.http_proxy_inventory_upstream_duration.count).toBeGreaterThan(100);
+    // The load's flows: every order read back by the id its creation answered, per endpoint.
+    expect(report.stages.load.checks.map((c: { name: string; fails: number }) => [c.name, c.fails])).toEqual([
+      ['order created', 0],
+      ['create order: capture order_id', 0],
+      ['read order: status 200', 0],
+      ['order read back', 0],
+      ['product: status 200', 0],
+      ['assist: status 200', 0],
+    ]);
+    expect(report.stages.load.metrics['http_reqs{name:read order}'].count).toBe(report.stages.load.metrics['http_reqs{name:create order}'].count);
+    const drops = report.experiments.find((e: { name: string }) => e.name === 'postgres connection drops');
+    expect(drops.phases.fault.metrics['http_reqs{name:create order}'].count).toBeGreaterThan(20);
   }, 120_000);
 
   it('fails without retries and failover, naming the broken thresholds and the failed tests', async () => {

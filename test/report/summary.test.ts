@@ -183,3 +183,43 @@ describe('the summary budget', () => {
     expect(markdownProblems(md)).toEqual([]);
   });
 });
+
+describe('endpoints and checks', () => {
+  /** A run whose load had flows: two endpoints, a check that failed with an example, and an experiment per endpoint. */
+  function flowRun() {
+    const run = passingRun();
+    const named = (name: string, count: number, failed: number, p95: number) => ({
+      [`http_reqs{name:${name}}`]: { type: 'counter' as const, count, rate: count / 30 },
+      [`http_req_failed{name:${name}}`]: { type: 'rate' as const, rate: failed / count, hits: failed, total: count },
+      [`http_req_duration{name:${name}}`]: { type: 'trend' as const, count, p95 },
+    });
+    run.stages.load!.metrics = { ...named('create order', 300, 3, 41.5), ...named('read order', 297, 0, 12.25) };
+    run.stages.load!.checks = [
+      { name: 'order created', passes: 297, fails: 3, example: { step: 'create order', status: 503, body: '{"error":"the order database is not answering"}' } },
+      { name: 'order read back', passes: 297, fails: 0 },
+    ];
+    const experiment = run.experiments[0];
+    experiment.phases.steady.metrics = named('create order', 100, 0, 10);
+    experiment.phases.fault.metrics = named('create order', 50, 10, 250);
+    experiment.phases.recovery.metrics = named('create order', 100, 1, 11);
+    return run;
+  }
+
+  it('shows a table per endpoint (experiments: steady → fault → after) and every check with a failing answer', () => {
+    const md = renderSummary(flowRun());
+    const endpoints = md.slice(md.indexOf('### Endpoints'), md.indexOf('### Checks'));
+    expect(endpoints).toContain('| load | create order | 300 | 99% | 41.5 ms |');
+    expect(endpoints).toContain('| load | read order | 297 | 100% | 12.3 ms |');
+    expect(endpoints).toContain('| postgres connection loss | create order | 250 | 100% → 80% → 99% | 10 ms → 250 ms |');
+    const checks = md.slice(md.indexOf('### Checks'));
+    expect(checks).toContain('| ❌ | load | order created | 297 | 3 | 503 {"error":"the order database is not answering"} |');
+    expect(checks).toContain('| ✅ | load | order read back | 297 | 0 |  |');
+    expect(markdownProblems(md)).toEqual([]);
+  });
+
+  it('has neither table for a load without tags', () => {
+    const md = renderSummary(passingRun());
+    expect(md).not.toContain('### Endpoints');
+    expect(md).not.toContain('### Checks');
+  });
+});
