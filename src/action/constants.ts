@@ -9,6 +9,7 @@ export const Inputs = {
   artifactName: 'artifact-name',
   workingDirectory: 'working-directory',
   shard: 'shard',
+  out: 'out',
   mode: 'mode',
   failOn: 'fail-on',
   retentionDays: 'retention-days',

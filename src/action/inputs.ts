@@ -1,8 +1,10 @@
 /** Typed readers of the action's inputs; each names the input in its error. */
 import * as core from '@actions/core';
+import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseShard, type Shard } from '../run/shard.js';
 import { Inputs } from './constants.js';
+import { parseOutSpecs, type OutSpec } from '../out/spec.js';
 
 export const COMMENT_MODES = ['always', 'on-failure', 'changes', 'never'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
@@ -18,6 +20,8 @@ export interface ActionInputs {
   /** Unset: as the config's report.artifact says. */
   artifactName?: string;
   workingDirectory: string;
+  /** `--out` specs: the load's metrics while the run goes. */
+  out: OutSpec[];
   /** `2/4`: run this shard's share and upload `<artifact-name>-shard-2`, without a comment. */
   shard?: Shard;
   /** run: the gate; merge: shard reports into one; comment: a workflow_run's comment for the run that triggered it (a fork's pull request). */
@@ -41,6 +45,8 @@ export function readInputs(): ActionInputs {
     artifactName: core.getInput(Inputs.artifactName) || undefined,
     workingDirectory: core.getInput(Inputs.workingDirectory) || '.',
     shard: core.getInput(Inputs.shard) ? parseShard(core.getInput(Inputs.shard)) : undefined,
+    // A json=FILE is relative to where the stages run, as the report dir is.
+    out: parseOutSpecs(getList(Inputs.out), resolve(core.getInput(Inputs.workingDirectory) || '.')),
     mode: getMode(),
     failOn: getFailOn(),
     retentionDays: getRetentionDays(),

@@ -68,6 +68,7 @@ export async function runAction(): Promise<void> {
               stages: inputs.stages,
               categories: inputs.categories,
               shard: inputs.shard,
+              out: inputs.out,
               signal: stop.signal,
               groups,
               baseline,

@@ -13,7 +13,7 @@ import type { MetricSet } from '../gate/metrics.js';
 import type { MetricsStore } from '../gate/store.js';
 import { runLoad } from '../load/engine.js';
 import { formatProgress } from '../load/progress.js';
-import { LoadRecorder } from '../load/recorder.js';
+import { LoadRecorder, type PointSink } from '../load/recorder.js';
 import type { Log } from '../log.js';
 import { describeHttpFault } from '../http-proxy/faults.js';
 import type { HttpProxyRegistry } from '../http-proxy/registry.js';
@@ -51,8 +51,10 @@ export interface ExperimentContext {
   signal: AbortSignal;
   /** Run only experiments tagged with one of these (all when empty). */
   categories?: string[];
-  /** The run's thresholds, for `on_inconclusive: extend`. */
+  /** The run's thresholds, for `on_inconclusive: extend` and the sub-metrics they filter by. */
   thresholds?: Record<string, ThresholdConfig[]>;
+  /** `--out`: where the experiments' requests go while they run. */
+  out?: PointSink;
 }
 
 /** What the experiments that ran give the report: a verdict each, their traffic and their fault windows. */
@@ -89,7 +91,8 @@ async function runExperiment(
     boundary: ctx.store.scope(`${scope}.boundary`),
   };
   const recoveryMax = e.recovery ?? (e.recover_within !== undefined ? Math.max(2 * e.recover_within, 2 * WINDOW_MS) : DEFAULT_RECOVERY_MS);
-  const recorder = LoadRecorder.for(e.load, sets.steady, ctx.runStart, ctx.thresholds);
+  const outTags = (phase: string) => ({ stage: 'chaos', experiment: e.name, phase });
+  const recorder = LoadRecorder.for(e.load, sets.steady, ctx.runStart, ctx.thresholds, { sink: ctx.out, tags: outTags('steady') });
   let recording: keyof typeof sets = 'steady';
   // Ends the load cleanly (requests in flight drained); the run's own signal abandons them.
   const stopLoad = new AbortController();
@@ -109,7 +112,7 @@ async function runExperiment(
     stop: stopLoad.signal,
     onSample: (sample) => {
       const phase = phaseOf(sample, bounds);
-      if (phase !== recording) recorder.into(sets[(recording = phase)]);
+      if (phase !== recording) recorder.into(sets[(recording = phase)], outTags(phase));
       recorder.record(sample);
       tracker?.add(sample);
     },

@@ -43,26 +43,49 @@ export async function main(argv: string[]): Promise<number> {
     .option('--baseline <metrics.json>', 'compare with an earlier run: deltas and thresholds such as p(99)<baseline*1.2')
     .option('--dry-run', 'validate and print the plan; start nothing')
     .option('--shard <I/N>', "run this shard's share: experiments dealt out, load divided, CHAOS_GATE_SHARD for test runners")
-    .action(async (opts: { config: string; stage: string[]; category: string[]; reportDir: string; baseline?: string; dryRun?: boolean; shard?: string }) => {
-      const [{ loadConfig }, { run }, { parseShard }] = await Promise.all([import('../config/load.js'), import('../run/run.js'), import('../run/shard.js')]);
-      const baselineFile = opts.baseline;
-      const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
-      const outcome = await run(
-        {
-          config: await loadConfig(resolve(opts.config)),
-          stages: opts.stage,
-          categories: opts.category,
-          reportDir: opts.reportDir,
-          dryRun: opts.dryRun,
-          shard,
-          signal: stop,
-          groups: await groups(),
-          baseline: baselineFile ? () => readBaseline(baselineFile) : undefined,
-        },
-        log,
-      );
-      exitCode = outcome.exitCode;
-    });
+    .addOption(
+      new Option('--out <kind=where>', 'send the load metrics while the run goes: json=FILE, prometheus=URL, otlp=URL (repeatable)')
+        .argParser(collect)
+        .default([]),
+    )
+    .action(
+      async (opts: {
+        config: string;
+        stage: string[];
+        category: string[];
+        reportDir: string;
+        baseline?: string;
+        dryRun?: boolean;
+        shard?: string;
+        out: string[];
+      }) => {
+        const [{ loadConfig }, { run }, { parseShard }, { parseOutSpecs }] = await Promise.all([
+          import('../config/load.js'),
+          import('../run/run.js'),
+          import('../run/shard.js'),
+          import('../out/spec.js'),
+        ]);
+        const baselineFile = opts.baseline;
+        const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+        const out = parseOutSpecs(opts.out, process.cwd());
+        const outcome = await run(
+          {
+            config: await loadConfig(resolve(opts.config)),
+            stages: opts.stage,
+            categories: opts.category,
+            reportDir: opts.reportDir,
+            dryRun: opts.dryRun,
+            shard,
+            out,
+            signal: stop,
+            groups: await groups(),
+            baseline: baselineFile ? () => readBaseline(baselineFile) : undefined,
+          },
+          log,
+        );
+        exitCode = outcome.exitCode;
+      },
+    );
 
   program
     .command('merge')

@@ -208,8 +208,8 @@ function unfiltered(address: string, config: Config): string | undefined {
   }
   const loads = [config.stages.load, ...(config.stages.chaos?.experiments ?? []).map((e) => e.load)].filter((l) => l !== undefined);
   const flows = loads.flatMap((l) => l.flows ?? []);
-  if (parsed.name === 'checks' && flows.length === 0) return 'checks are what flow steps `expect`, and no load here has a flow';
-  if (parsed.tags.length === 0 || flows.some((f) => f.kind === 'module')) return undefined;
+  // Without flows, `checks` may be a test's own metric (CHAOS_GATE_METRICS), as in k6 scripts.
+  if (parsed.tags.length === 0 || flows.some((f) => f.kind === 'module') || (parsed.name === 'checks' && flows.length === 0)) return undefined;
   const names = new Set<string>();
   const checks = new Set<string>();
   for (const load of loads) for (const t of load.targets) names.add(t.name ?? `${t.method} ${new URL(t.url).pathname}${new URL(t.url).search}`);

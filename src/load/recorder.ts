@@ -34,7 +34,16 @@ const ERROR_COUNTERS: Record<ErrorClass, string> = {
   other: 'errors_other',
 };
 
+/** Where points go while the run goes (`--out`); the out/ folder's Outputs fits it. */
+export interface PointSink {
+  add(point: { metric: string; type: 'counter' | 'gauge' | 'rate' | 'trend'; value: number; tags: Readonly<Record<string, string>>; time: number }): void;
+}
+
 export interface RecorderOptions {
+  /** Every request, check and iteration also goes here, tagged with its request's tags and `tags`. */
+  out?: PointSink;
+  /** Tags of every point sent out: `stage`, and in an experiment `experiment` and `phase`. */
+  tags?: Record<string, string>;
   /** Keep each endpoint's metrics (`{name:…}`): the load has flows or several targets. */
   byName?: boolean;
   /** Sub-metrics thresholds ask for. */
@@ -57,6 +66,8 @@ export class LoadRecorder {
   private endpoints = new Map<string, Endpoint>();
   private readonly checkReports = new Map<string, CheckReport>();
   private checksDropped = 0;
+  private readonly out: PointSink | undefined;
+  private outTags: Record<string, string>;
   private readonly series: SecondSeries;
   // Metrics are created on the first sample, so a load that sent nothing reads as "no data", not as 0% failed.
   private reqs: Counter | undefined;
@@ -69,11 +80,24 @@ export class LoadRecorder {
     this.series = new SecondSeries(runStart);
     this.byName = options.byName ?? false;
     this.filters = options.filters ?? [];
+    this.out = options.out;
+    this.outTags = options.tags ?? {};
   }
 
   /** A recorder for this traffic: endpoints kept when it has flows or several targets, and the sub-metrics `thresholds` filter by. */
-  static for(traffic: Traffic, set: MetricSet, runStart: number, thresholds?: Record<string, ThresholdConfig[]>): LoadRecorder {
-    return new LoadRecorder(set, runStart, { byName: traffic.flows !== undefined || traffic.targets.length > 1, filters: tagFilters(thresholds) });
+  static for(
+    traffic: Traffic,
+    set: MetricSet,
+    runStart: number,
+    thresholds?: Record<string, ThresholdConfig[]>,
+    out?: { sink: PointSink | undefined; tags: Record<string, string> },
+  ): LoadRecorder {
+    return new LoadRecorder(set, runStart, {
+      byName: traffic.flows !== undefined || traffic.targets.length > 1,
+      filters: tagFilters(thresholds),
+      out: out?.sink,
+      tags: out?.tags,
+    });
   }
 
   /** The engine's callbacks for flows: checks, iterations, module errors (the first logged by `onError`). */
@@ -90,9 +114,10 @@ export class LoadRecorder {
     };
   }
 
-  /** Records into `set` from now on. */
-  into(set: MetricSet): void {
+  /** Records into `set` from now on; `tags` replace the out tags (an experiment's next phase). */
+  into(set: MetricSet, tags?: Record<string, string>): void {
     this.set = set;
+    if (tags) this.outTags = tags;
     this.reqs = this.failed = this.duration = undefined;
     this.endpoints = new Map();
   }
@@ -104,6 +129,7 @@ export class LoadRecorder {
     (this.duration ??= this.set.trend('http_req_duration')).add(sample.latencyMs);
     if (sample.errorClass !== undefined) this.set.counter(ERROR_COUNTERS[sample.errorClass]).add(1);
     this.series.add(sample.start, sample.latencyMs, sample.ok);
+    if (this.out) this.send(sample);
     if (sample.tags === undefined) return;
     if (this.byName) {
       const endpoint = this.endpoints.get(sample.tags.name) ?? this.endpoint(sample.tags.name);
@@ -113,6 +139,15 @@ export class LoadRecorder {
     }
     for (const filter of this.filters) if (matches(filter, sample)) this.recordInto(filter, sample);
   };
+
+  /** k6's three points per request, tagged as it tags them (status as text, 0 without an answer). */
+  private send(sample: Sample): void {
+    const time = performance.timeOrigin + sample.start + sample.latencyMs;
+    const tags: Record<string, string> = { ...this.outTags, ...sample.tags, status: String(sample.status ?? 0) };
+    this.out!.add({ metric: 'http_reqs', type: 'counter', value: 1, tags, time });
+    this.out!.add({ metric: 'http_req_duration', type: 'trend', value: sample.latencyMs, tags, time });
+    this.out!.add({ metric: 'http_req_failed', type: 'rate', value: sample.ok ? 0 : 1, tags, time });
+  }
 
   private endpoint(name: string): Endpoint {
     const tags = [['name', name]] as const;
@@ -134,6 +169,7 @@ export class LoadRecorder {
   /** Records one check; pass it as the engine's `onCheck`. */
   readonly check = (name: string, ok: boolean, example: (() => CheckExample) | undefined): void => {
     this.set.rate('checks').add(ok);
+    this.out?.add({ metric: 'checks', type: 'rate', value: ok ? 1 : 0, tags: { ...this.outTags, check: name }, time: Date.now() });
     let report = this.checkReports.get(name);
     if (report === undefined) {
       if (this.checkReports.size >= MAX_CHECKS) {
@@ -155,6 +191,11 @@ export class LoadRecorder {
   readonly iteration = (durationMs: number): void => {
     this.set.counter('iterations').add(1);
     this.set.trend('iteration_duration').add(durationMs);
+    if (this.out) {
+      const time = Date.now();
+      this.out.add({ metric: 'iterations', type: 'counter', value: 1, tags: this.outTags, time });
+      this.out.add({ metric: 'iteration_duration', type: 'trend', value: durationMs, tags: this.outTags, time });
+    }
   };
 
   /** Records a module flow's error; pass it as the engine's `onFlowError`. */
@@ -170,6 +211,7 @@ export class LoadRecorder {
   /** Records a request the open model could not send (max_in_flight reached); pass it as `onDropped`. */
   readonly dropped = (): void => {
     this.set.counter('dropped_iterations').add(1);
+    this.out?.add({ metric: 'dropped_iterations', type: 'counter', value: 1, tags: this.outTags, time: Date.now() });
   };
 
   /** The per-second series so far, in time order. */

@@ -46,6 +46,12 @@ import { describeError, throwIfInjected } from './internal-errors.js';
 import { describePlan, selectStages } from './plan.js';
 import { checkSafety } from './safety.js';
 import { shardConfig, type Shard } from './shard.js';
+import { Outputs } from '../out/outputs.js';
+import type { OutSummary } from '../out/point.js';
+import type { OutSpec } from '../out/spec.js';
+
+/** Set by the bundler (scripts/build.mjs); `dev` from source. */
+declare const CHAOS_GATE_VERSION: string | undefined;
 
 export interface RunOptions {
   /** chaos-gate.yml as the face loaded it; nothing below the faces reads the file again. */
@@ -70,6 +76,8 @@ export interface RunOptions {
   baseline?: (branch: string | undefined) => Promise<RunReport | undefined>;
   /** Recorded in metrics.json as `source` (the GitHub face's repository, pull request and job). */
   source?: ReportSource;
+  /** `--out`: where the load's metrics go while the run goes. */
+  out?: OutSpec[];
 }
 
 export interface RunOutcome {
@@ -119,6 +127,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
     },
   );
 
+  const outputs = options.out?.length ? Outputs.open(options.out, typeof CHAOS_GATE_VERSION === 'string' ? CHAOS_GATE_VERSION : 'dev') : undefined;
   let environment: Environment | undefined;
   try {
     environment = await log.section('environment', () =>
@@ -151,6 +160,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
             shard: options.shard,
             logLimit: config.report.log_limit,
             junitLimit: config.report.junit_limit,
+            out: outputs,
           }),
         )
         .catch((error: unknown): StageReport => {
@@ -179,6 +189,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
     options.signal?.removeEventListener('abort', onAbort);
     await environment?.stop();
     runState.errors.push(...(environment?.errors ?? []));
+    if (outputs) reportOutputs(await outputs.close(), log);
   }
 
   const report = runState.finish(baseline, log);
@@ -204,6 +215,17 @@ export async function lookUpBaseline(provider: RunOptions['baseline'], config: C
   }
 }
 
+/** What each `--out` delivered; what it dropped is a warning, never a failed gate. */
+function reportOutputs(summaries: OutSummary[], log: Log): void {
+  for (const s of summaries) {
+    const dropped = s.dropped > 0 ? `, ${s.dropped} dropped` : '';
+    (s.dropped > 0 || s.errors.length > 0 ? log.warn : log.info).call(
+      log,
+      `metrics out: ${s.output}: ${s.points - s.dropped} points${dropped}${s.errors.length > 0 ? ` (${s.errors.join('; ')})` : ''}`,
+    );
+  }
+}
+
 interface StageOptions {
   cwd: string;
   reportDir: string;
@@ -214,6 +236,7 @@ interface StageOptions {
   shard?: Shard;
   logLimit: number;
   junitLimit: number;
+  out?: Outputs;
 }
 
 async function runStage(stage: StageName, config: Config, environment: Environment, state: RunState, options: StageOptions): Promise<StageReport> {

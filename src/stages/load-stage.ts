@@ -6,7 +6,7 @@
 import { formatDuration } from '../units/duration.js';
 import { runLoad } from '../load/engine.js';
 import { formatProgress } from '../load/progress.js';
-import { LoadRecorder } from '../load/recorder.js';
+import { LoadRecorder, type PointSink } from '../load/recorder.js';
 import { describeFlows, type LoadStageConfig } from '../load/schema.js';
 import type { ThresholdConfig } from '../gate/schema.js';
 import type { SeriesPoint, StageReport } from '../results/types.js';
@@ -20,9 +20,9 @@ export interface LoadStageResult {
 
 export async function runLoadStage(
   load: LoadStageConfig,
-  ctx: StageContext & { runStart: number; thresholds?: Record<string, ThresholdConfig[]> },
+  ctx: StageContext & { runStart: number; thresholds?: Record<string, ThresholdConfig[]>; out?: PointSink },
 ): Promise<LoadStageResult> {
-  const recorder = LoadRecorder.for(load, ctx.metrics, ctx.runStart, ctx.thresholds);
+  const recorder = LoadRecorder.for(load, ctx.metrics, ctx.runStart, ctx.thresholds, { sink: ctx.out, tags: { stage: 'load' } });
   const unit = load.rate !== undefined ? '/s' : ' connections';
   const model = load.stages
     ? `stages ${load.stages.map((s) => `→ ${s.target}${unit} over ${formatDuration(s.durationMs)}`).join(', ')}`

@@ -1,3 +1,0 @@
-import { createRequire as __cgRequire } from 'node:module'; const require = __cgRequire(import.meta.url);
-import{a}from"./chunk-SSXJ4QPF.js";import"./chunk-4KTFCFDR.js";import"./chunk-HNIESMHT.js";import"./chunk-VUXCGU6W.js";import"./chunk-6VYTA6EP.js";import"./chunk-VECNBR6O.js";import"./chunk-T6ZK7ZEC.js";import"./chunk-2PC4X5JC.js";import"./chunk-HICVAN3T.js";import"./chunk-OVEJC2ZE.js";import"./chunk-V3Z3PO2J.js";import"./chunk-Y3G7RSNG.js";import"./chunk-QMNYLQN7.js";import"./chunk-T7D44CLA.js";import"./chunk-YP3FUDXN.js";import"./chunk-RZBWWUCF.js";import"./chunk-RCVK6FBJ.js";import"./chunk-77AJYVWR.js";import"./chunk-AISKMHMP.js";import"./chunk-QVLMS3GG.js";import"./chunk-KEUWERVB.js";export{a as merge};
-//# sourceMappingURL=merge-LOXQXE7E.js.map
