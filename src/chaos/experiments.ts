@@ -55,6 +55,8 @@ export interface ExperimentContext {
   thresholds?: Record<string, ThresholdConfig[]>;
   /** `--out`: where the experiments' requests go while they run. */
   out?: PointSink;
+  /** Where an experiment's metrics are kept; `chaos.<name>` by default (the matrix keeps its cells under `matrix.<dependency>.<fault>`). */
+  scopeOf?: (name: string) => string;
 }
 
 /** What the experiments that ran give the report: a verdict each, their traffic and their fault windows. */
@@ -83,7 +85,7 @@ async function runExperiment(
   e: ExperimentConfig,
   ctx: ExperimentContext,
 ): Promise<{ report: ExperimentReport; series: SeriesPoint[]; windows: FaultWindow[] }> {
-  const scope = `chaos.${e.name}`;
+  const scope = ctx.scopeOf?.(e.name) ?? `chaos.${e.name}`;
   const sets = {
     steady: ctx.store.scope(`${scope}.steady`),
     fault: ctx.store.scope(`${scope}.fault`),

@@ -88,6 +88,34 @@ export async function main(argv: string[]): Promise<number> {
     );
 
   program
+    .command('explore')
+    .description("run only the chaos stage's resilience matrix: every dependency × fault class, judged and reported")
+    .option('-c, --config <file>', 'the config file', 'chaos-gate.yml')
+    .option('-r, --report-dir <dir>', 'where the report goes', 'chaos-gate-report')
+    .option('--baseline <metrics.json>', "compare with an earlier run's matrix: matrix.regressions")
+    .option('--shard <I/N>', "run this shard's share of the cells")
+    .action(async (opts: { config: string; reportDir: string; baseline?: string; shard?: string }) => {
+      const [{ loadConfig }, { run }, { parseShard }] = await Promise.all([import('../config/load.js'), import('../run/run.js'), import('../run/shard.js')]);
+      const config = await loadConfig(resolve(opts.config));
+      if (!config.config.stages.chaos?.matrix) throw new UsageError(`${opts.config} has no stages.chaos.matrix to explore (see docs/matrix.md)`);
+      const baselineFile = opts.baseline;
+      const outcome = await run(
+        {
+          config,
+          stages: ['chaos'],
+          matrixOnly: true,
+          reportDir: opts.reportDir,
+          shard: opts.shard === undefined ? undefined : parseShard(opts.shard),
+          signal: stop,
+          groups: await groups(),
+          baseline: baselineFile ? () => readBaseline(baselineFile) : undefined,
+        },
+        log,
+      );
+      exitCode = outcome.exitCode;
+    });
+
+  program
     .command('merge')
     .description("merge shard reports (each folder's metrics.json), judge the thresholds once, write one report")
     .argument('<dirs...>', 'folders of the shard reports')

@@ -4,6 +4,7 @@ import { builtinType } from '../gate/builtin-metrics.js';
 import { mismatch } from '../gate/expression.js';
 import { parseAddress } from '../gate/metric-address.js';
 import { compileFlow } from '../flow/compile.js';
+import { matrixDependencies } from '../matrix/cells.js';
 import { PHASES, STAGE_ORDER, type StageName } from '../results/types.js';
 import { closest } from './closest.js';
 import type { Problem } from './interpolate.js';
@@ -115,6 +116,19 @@ export function checkConsistency(config: Config): Problem[] {
     }
   }
 
+  const matrix = config.stages.chaos?.matrix;
+  if (matrix) {
+    const { unknown } = matrixDependencies(matrix.dependencies, config);
+    const names = [...config.proxies, ...config.http_proxies, ...config.mocks].map((d) => d.name);
+    for (const name of unknown) {
+      const i = (matrix.dependencies as string[]).indexOf(name);
+      problems.push({
+        path: ['stages', 'chaos', 'matrix', 'dependencies', i],
+        message: `no proxy, http_proxy or mock named "${name}" (declared: ${names.join(', ') || 'none'})${hint(name, names)}`,
+      });
+    }
+  }
+
   // A threshold on a scope this config cannot produce would never be judged: say so now.
   for (const address of Object.keys(config.thresholds)) {
     const wrong = unproducible(address, config) ?? unfiltered(address, config);
@@ -164,6 +178,8 @@ function unproducible(address: string, config: Config): string | undefined {
   const [scope, name] = dot < 0 ? ['', bare] : [bare.slice(0, dot), bare.slice(dot + 1)];
   const experiments = (config.stages.chaos?.experiments ?? []).map((e) => e.name);
   const stages = STAGE_ORDER.filter((s) => config.stages[s] !== undefined);
+  const matrix = config.stages.chaos?.matrix;
+  if (scope === 'matrix' || scope.startsWith('matrix.')) return matrixScopeProblem(scope, name, config);
   if (scope !== '') {
     const [stage] = scope.split('.');
     if (!(STAGE_ORDER as readonly string[]).includes(stage)) {
@@ -188,9 +204,37 @@ function unproducible(address: string, config: Config): string | undefined {
         return `recovery_time is measured per experiment, not per phase: use chaos.${rest.slice(0, phaseDot)}.recovery_time`;
     }
   }
-  if (name === 'recovery_time' && experiments.length === 0) return 'recovery_time is measured by chaos experiments, and this config has none';
+  if (name === 'recovery_time' && experiments.length === 0 && !matrix) return 'recovery_time is measured by chaos experiments, and this config has none';
   if (name === 'recovery_time' && scope !== '' && !scope.startsWith('chaos'))
     return `recovery_time is measured by chaos experiments, not in the ${scope} stage`;
+  return undefined;
+}
+
+/**
+ * Why a `matrix…` address can match nothing: no matrix, or a dependency, fault class or phase it
+ * does not explore. Scopes: `matrix` (the counts), `matrix.<dependency>.<fault>` (a cell: its
+ * `outcome` and load metrics), `matrix.<dependency>.<fault>.<phase>`.
+ */
+function matrixScopeProblem(scope: string, name: string, config: Config): string | undefined {
+  const matrix = config.stages.chaos?.matrix;
+  if (!matrix) return 'no matrix in this config: matrix.<metric> addresses need stages.chaos.matrix';
+  if (scope === 'matrix') {
+    const counts = ['survived', 'degraded', 'failed', 'skipped', 'regressions'];
+    return counts.includes(name) ? undefined : `the matrix counts cells as ${counts.join(', ')}; "${name}" is none of them${hint(name, counts)}`;
+  }
+  const rest = scope.slice('matrix.'.length);
+  const { dependencies } = matrixDependencies(matrix.dependencies, config);
+  const dependency = dependencies.find((d) => rest === d.name || rest.startsWith(`${d.name}.`));
+  if (!dependency) {
+    const names = dependencies.map((d) => d.name);
+    return `the matrix explores no dependency named in "${scope}" (dependencies: ${names.join(', ') || 'none'})`;
+  }
+  const [fault, phase, ...more] = rest.slice(dependency.name.length + 1).split('.');
+  if (!(matrix.faults as string[]).includes(fault))
+    return `the matrix tries no fault class "${fault ?? ''}" (faults: ${matrix.faults.join(', ')})${hint(fault ?? '', [...matrix.faults])}`;
+  if (phase !== undefined && (more.length > 0 || !(PHASES as readonly string[]).includes(phase)))
+    return `no phase "${[phase, ...more].join('.')}" in a matrix cell (phases: ${PHASES.join(', ')})`;
+  if (name === 'outcome' && phase !== undefined) return `a cell's outcome is matrix.${dependency.name}.${fault}.outcome, not per phase`;
   return undefined;
 }
 
@@ -206,7 +250,9 @@ function unfiltered(address: string, config: Config): string | undefined {
   } catch (error) {
     return (error as Error).message;
   }
-  const loads = [config.stages.load, ...(config.stages.chaos?.experiments ?? []).map((e) => e.load)].filter((l) => l !== undefined);
+  const loads = [config.stages.load, config.stages.chaos?.matrix?.load, ...(config.stages.chaos?.experiments ?? []).map((e) => e.load)].filter(
+    (l) => l !== undefined,
+  );
   const flows = loads.flatMap((l) => l.flows ?? []);
   // Without flows, `checks` may be a test's own metric (CHAOS_GATE_METRICS), as in k6 scripts.
   if (parsed.tags.length === 0 || flows.some((f) => f.kind === 'module') || (parsed.name === 'checks' && flows.length === 0)) return undefined;

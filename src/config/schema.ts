@@ -7,6 +7,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { experimentSchema } from '../chaos/schema.js';
 import { loadStageSchema } from '../load/schema.js';
+import { matrixSchema } from '../matrix/schema.js';
 import { httpProxySchema } from '../http-proxy/schema.js';
 import { mockSchema } from '../mock/schema.js';
 import { proxySchema } from '../proxy/schema.js';
@@ -38,9 +39,11 @@ const chaosStageSchema = z
     ...commandFields,
     run: commandFields.run.optional(),
     experiments: z.array(experimentSchema).optional(),
+    /** Every dependency × every fault class, each a short experiment under one load (docs/matrix.md). */
+    matrix: matrixSchema.optional(),
   })
-  .refine((stage) => stage.run !== undefined || (stage.experiments?.length ?? 0) > 0, {
-    message: 'expected `run` (a test command), `experiments`, or both',
+  .refine((stage) => stage.run !== undefined || (stage.experiments?.length ?? 0) > 0 || stage.matrix !== undefined, {
+    message: 'expected `run` (a test command), `experiments`, `matrix`, or some of them',
   });
 
 export const RESTART_POLICIES = ['never', 'on-failure', 'always'] as const;

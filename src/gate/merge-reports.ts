@@ -4,7 +4,7 @@
  * percentiles), stages take their worst outcome, experiments and fault windows are collected.
  * Thresholds are judged once, afterwards, on the merged metrics.
  */
-import type { CheckReport, MetricSummaries, RunReport, SeriesPoint, StageReport, StageStatus } from '../results/types.js';
+import type { CheckReport, MatrixReport, MetricSummaries, RunReport, SeriesPoint, StageReport, StageStatus } from '../results/types.js';
 import { STAGE_ORDER } from '../results/types.js';
 import { MetricSet } from './metrics.js';
 
@@ -31,6 +31,7 @@ export function mergeReports(reports: RunReport[]): Omit<RunReport, 'thresholds'
       durationMs,
     ),
     experiments: reports.flatMap((r) => r.experiments),
+    ...mergeMatrices(reports.map((r) => r.matrix).filter((m): m is MatrixReport => m !== undefined)),
     timeline: { series: mergeSeries(reports.map((r) => r.timeline.series)), windows: reports.flatMap((r) => r.timeline.windows) },
     errors: reports.flatMap((r, i) => r.errors.map((e) => `shard ${r.shard?.index ?? i + 1}: ${e}`)),
   };
@@ -61,6 +62,25 @@ function mergeStage(shards: (readonly [number, StageReport])[]): StageReport {
   const reasons = shards.filter(([, s]) => s.reason).map(([i, s]) => `shard ${i}: ${s.reason}`);
   if (reasons.length > 0) merged.reason = reasons.join('; ');
   return merged;
+}
+
+/** Shards ran disjoint cells of one matrix: the cells together, in the matrix's order. */
+function mergeMatrices(matrices: MatrixReport[]): { matrix?: MatrixReport } {
+  if (matrices.length === 0) return {};
+  const [first] = matrices;
+  const notes = matrices.map((m) => m.note).filter((n): n is string => n !== undefined);
+  const regressions = matrices.filter((m) => m.regressions !== undefined);
+  return {
+    matrix: {
+      dependencies: first.dependencies,
+      faults: first.faults,
+      cells: matrices.flatMap((m) => m.cells).sort((a, b) => a.index - b.index),
+      budget_ms: first.budget_ms,
+      elapsed_ms: Math.max(...matrices.map((m) => m.elapsed_ms)),
+      ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
+      ...(regressions.length > 0 ? { regressions: regressions.reduce((n, m) => n + m.regressions!, 0) } : {}),
+    },
+  };
 }
 
 /** Checks of the same name add their counts; the first shard's failing answer is kept. */

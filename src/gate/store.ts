@@ -1,7 +1,8 @@
 /**
  * Every metric of a run, by scope. A scope is where it was recorded: a stage (`unit`, `load`,
  * `chaos`) or an experiment phase (`chaos.<experiment>.fault`). Reading a scope merges it with
- * everything below it, so `chaos` includes its experiments and `` (the whole run) includes all.
+ * everything below it, so `chaos` includes its experiments and `` (the whole run) includes all
+ * but the resilience matrix's cells (`matrix.<dependency>.<fault>.<phase>`), faults on purpose.
  */
 import { parseAddress, SCOPE_TAGS, taggedName } from './metric-address.js';
 import { MetricSet, Trend, type Metric } from './metrics.js';
@@ -23,6 +24,8 @@ export class MetricsStore {
   collect(prefix: string, only?: string): MetricSet {
     const merged = new MetricSet();
     for (const [path, set] of this.scopes) {
+      // The matrix breaks dependencies on purpose: its traffic is judged under `matrix.`, not in the whole run.
+      if (prefix === '' && (path === 'matrix' || path.startsWith('matrix.'))) continue;
       if (prefix === '' || path === prefix || path.startsWith(`${prefix}.`)) merged.merge(set, only);
     }
     return merged;

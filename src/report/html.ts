@@ -11,6 +11,7 @@
 import { bucketSeries, latencyLimits, successLimits } from './chart-data.js';
 import { computeDeltas } from './deltas.js';
 import { checkRows, ENDPOINT_HEADERS, endpointCells, endpointRows, exampleText } from './endpoints.js';
+import { CELL_HEADERS, cellCells, changeLines, grid, LEGEND, notApplicable, symbolOf } from './matrix.js';
 import { actualText, describeFault, describeMetric, describeRecovery, ms, num, percent, testCells } from './format.js';
 import { escapeHtml as e } from './html-escape.js';
 import { svgChart } from './svg-chart.js';
@@ -32,6 +33,7 @@ export function renderHtml(report: RunReport, baseline?: RunReport): string {
     thresholdsSection(report, baseline),
     stagesSection(report),
     experimentsSection(report),
+    matrixSection(report, baseline),
     endpointsSection(report),
     checksSection(report),
     baseline ? deltasSection(report, baseline) : '',
@@ -186,6 +188,55 @@ function experimentsSection(report: RunReport): string {
   );
 }
 
+/** The matrix as a heat map: a coloured cell per dependency × fault, each opening to its numbers and its traffic. */
+function matrixSection(report: RunReport, baseline: RunReport | undefined): string {
+  const matrix = report.matrix;
+  if (!matrix) return '';
+  const head = `<thead><tr><th>dependency</th>${matrix.faults.map((f) => `<th>${e(f)}</th>`).join('')}</tr></thead>`;
+  const body = grid(matrix)
+    .map(
+      (row) =>
+        `<tr><th>${e(row.dependency)}</th>${row.cells
+          .map((cell) => {
+            if (!cell) return '<td></td>';
+            const kind = notApplicable(cell) ? 'na' : cell.outcome;
+            const numbers = cellCells(cell)
+              .map((value, i) => `<dt>${e(CELL_HEADERS[i])}</dt><dd>${e(value)}</dd>`)
+              .join('');
+            const chart = cell.series?.length
+              ? svgChart({
+                  id: `matrix-${cell.index}`,
+                  title: 'p99 (ms) and failed/s',
+                  series: [
+                    { name: 'p99', label: 'p99', points: cell.series.map((p) => [p.t, p.p99]) },
+                    { name: 'failures', label: 'failed/s', points: cell.series.map((p) => [p.t, p.failures]) },
+                  ],
+                  windows: [],
+                  limits: [],
+                  gap: 1.5,
+                })
+              : '';
+            return `<td class="cell ${kind}" title="${e(`${cell.dependency} × ${cell.fault}: ${cell.outcome}${cell.reason ? ` (${cell.reason})` : ''}`)}"><details><summary>${symbolOf(cell)}</summary><dl>${numbers}</dl>${chart}</details></td>`;
+          })
+          .join('')}</tr>`,
+    )
+    .join('\n');
+  const changed = baseline?.matrix ? changeLines(matrix, baseline.matrix) : [];
+  const against = baseline?.matrix
+    ? changed.length > 0
+      ? `<ul>${changed.map((l) => `<li>${e(l)}</li>`).join('')}</ul>`
+      : '<p>No cell changed against the base branch.</p>'
+    : '';
+  return section(
+    'matrix',
+    'Resilience matrix',
+    `<table class="heatmap">${head}<tbody>\n${body}\n</tbody></table>`,
+    `<p><small>${e(LEGEND)}; open a cell for its numbers and traffic.</small></p>`,
+    matrix.note ? `<p class="bad">${e(matrix.note)}</p>` : '',
+    against,
+  );
+}
+
 function endpointsSection(report: RunReport): string {
   const rows = endpointRows(report);
   if (rows.length === 0) return '';
@@ -275,6 +326,10 @@ h2 { border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 32px
 table { border-collapse: collapse; width: 100%; margin: 8px 0; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 tr.broken td, tr.worse td, tr.failed td, tr.timed_out td { background: var(--fault); }
+table.heatmap td.cell { text-align: center; }
+td.cell.survived { background: rgba(26, 127, 55, 0.18); } td.cell.degraded { background: rgba(191, 135, 0, 0.25); }
+td.cell.failed { background: var(--fault); } td.cell.skipped, td.cell.na { color: var(--muted); }
+td.cell dl { text-align: left; font-size: 12px; } td.cell dt { color: var(--muted); }
 small, .tick, .axis, .legend { color: var(--muted); }
 .ok { color: var(--good); font-weight: 700; }
 .bad { color: var(--bad); font-weight: 700; }

@@ -11,6 +11,7 @@
  */
 import { computeDeltas } from './deltas.js';
 import { checkRows, ENDPOINT_HEADERS, endpointCells, endpointRows, exampleText } from './endpoints.js';
+import { CELL_HEADERS, cellCells, changeLines, grid, LEGEND, notableCells, symbolOf } from './matrix.js';
 import { actualText, describeFault, describeMetric, describeRecovery, ms, num, successText, testCells } from './format.js';
 import { codeBlock, table, text } from './markdown.js';
 import { mermaidCharts } from './mermaid.js';
@@ -18,6 +19,7 @@ import { describeReach } from '../results/reach.js';
 import {
   STAGE_ORDER,
   type ExperimentReport,
+  type MatrixReport,
   type MetricSummary,
   type RunReport,
   type StageReport,
@@ -138,6 +140,8 @@ function compose(report: RunReport, options: SummaryOptions, detail: Detail, bud
     const warning = vacuous.length > 0 ? `\n\n${vacuousWarning(vacuous)}` : '';
     sections.push(section('Experiments', experimentTable(shown) + warning, more(report.experiments, shown)));
   }
+
+  if (report.matrix) sections.push(section('Resilience matrix', matrixBlock(report.matrix, options.baseline?.matrix, take)));
 
   const endpoints = endpointRows(report);
   if (endpoints.length > 0) {
@@ -331,6 +335,29 @@ function clipLines(message: string, max: number): string {
   const cut = message.slice(0, max);
   const kept = cut.includes('\n') ? cut.slice(0, cut.lastIndexOf('\n')) : cut;
   return `${kept}\n… (${message.length - kept.length} more characters)`;
+}
+
+/** The grid, its legend, what changed against the baseline, and the cells that did not survive. */
+function matrixBlock(matrix: MatrixReport, baseline: MatrixReport | undefined, take: <T>(items: T[], what: string) => T[]): string {
+  const rows = grid(matrix).map((row) => [text(row.dependency), ...row.cells.map(symbolOf)]);
+  const parts = [table(['dependency', ...matrix.faults.map((f) => text(f))], rows, ['l', ...matrix.faults.map(() => 'l' as const)]), LEGEND];
+  if (matrix.note) parts.push(`> ⚠️ ${text(matrix.note)}`);
+  if (baseline) {
+    const lines = changeLines(matrix, baseline);
+    parts.push(lines.length > 0 ? `**Against the base branch:**\n${lines.map((l) => `- ${text(l)}`).join('\n')}` : 'No cell changed against the base branch.');
+  }
+  const notable = notableCells(matrix);
+  if (notable.length > 0) {
+    const shown = take(notable, 'matrix cells');
+    parts.push(
+      table(
+        CELL_HEADERS,
+        shown.map((c) => cellCells(c).map((cell) => text(cell))),
+        ['l', 'l', 'r', 'r', 'r', 'l'],
+      ) + more(notable, shown),
+    );
+  }
+  return parts.join('\n\n');
 }
 
 function experimentTable(experiments: ExperimentReport[]): string {

@@ -82,6 +82,30 @@ const runReport = z.object({
       checks,
     }),
   ),
+  matrix: z
+    .object({
+      dependencies: z.array(z.string()),
+      faults: z.array(z.string()),
+      cells: z.array(
+        z.object({
+          index: count,
+          dependency: z.string(),
+          kind: z.enum(['proxy', 'http_proxy', 'mock']),
+          fault: z.string(),
+          outcome: z.enum(['survived', 'degraded', 'failed', 'skipped']),
+          success_rate: z.number().nullable(),
+          p95_ms: z.number().nullable(),
+          recovery_time_ms: z.number().nullable(),
+          reason: z.string().optional(),
+          series: z.array(z.object({ t: z.number(), requests: count, failures: count, p50: z.number(), p99: z.number() })).optional(),
+        }),
+      ),
+      budget_ms: z.number(),
+      elapsed_ms: z.number(),
+      note: z.string().optional(),
+      regressions: count.optional(),
+    })
+    .optional(),
   thresholds: z.array(
     z.object({
       metric: z.string(),

@@ -211,6 +211,43 @@ export interface ReportSource {
   comment_key?: string;
 }
 
+/** A resilience matrix cell's verdict: held up, bent and came back, broke, or not tried. */
+export type CellOutcome = 'survived' | 'degraded' | 'failed' | 'skipped';
+
+/** A cell's outcome as a number, for thresholds (`matrix.redis.down.outcome: value<2`). */
+export const OUTCOME_CODE = { survived: 0, degraded: 1, failed: 2 } as const;
+
+export interface MatrixCell {
+  /** Its place in the matrix's fixed order (shards deal cells by it). */
+  index: number;
+  dependency: string;
+  kind: 'proxy' | 'http_proxy' | 'mock';
+  /** latency, down, reset, slow_body, errors. */
+  fault: string;
+  outcome: CellOutcome;
+  /** Share of successful requests while the fault was in; null when not run. */
+  success_rate: number | null;
+  p95_ms: number | null;
+  recovery_time_ms: number | null;
+  /** Why it was degraded, failed or skipped. */
+  reason?: string;
+  /** Its traffic second by second (t from the run's start), for its chart. */
+  series?: SeriesPoint[];
+}
+
+export interface MatrixReport {
+  dependencies: string[];
+  faults: string[];
+  cells: MatrixCell[];
+  budget_ms: number;
+  /** How long the cells run here took. */
+  elapsed_ms: number;
+  /** Said when the matrix stopped early: `the system did not return to steady state after postgres × down; later cells skipped`. */
+  note?: string;
+  /** Cells worse than in the base branch's report (survived → degraded or failed, degraded → failed). */
+  regressions?: number;
+}
+
 export interface RunReport {
   version: 1;
   /** The chaos-gate that wrote the file (its package version; `dev` when run from source). Set by writeReports. */
@@ -225,6 +262,8 @@ export interface RunReport {
   /** The whole run: all stages and experiments together. */
   metrics: MetricSummaries;
   experiments: ExperimentReport[];
+  /** `stages.chaos.matrix`: every dependency × fault class it explored. */
+  matrix?: MatrixReport;
   thresholds: ThresholdResult[];
   timeline: { series: SeriesPoint[]; windows: FaultWindow[] };
   /** Things that went wrong outside a stage (a service that crashed, a run stopped by max_duration). */

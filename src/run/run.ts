@@ -23,6 +23,7 @@ import { writeReports } from '../report/write.js';
 import {
   STAGE_ORDER,
   type ExperimentReport,
+  type MatrixReport,
   type FaultWindow,
   type ReportSource,
   type RunReport,
@@ -43,10 +44,13 @@ import { Environment } from './environment.js';
 import type { Log } from '../log.js';
 import { EnvironmentError, UserFacingError } from '../errors.js';
 import { describeError, throwIfInjected } from './internal-errors.js';
+import { matrixMetric } from '../gate/report-metrics.js';
 import { describePlan, selectStages } from './plan.js';
 import { checkSafety } from './safety.js';
 import { shardConfig, type Shard } from './shard.js';
 import { Outputs } from '../out/outputs.js';
+import { matrixDependencies } from '../matrix/cells.js';
+import { runMatrix } from '../matrix/run.js';
 import type { OutSummary } from '../out/point.js';
 import type { OutSpec } from '../out/spec.js';
 
@@ -78,6 +82,8 @@ export interface RunOptions {
   source?: ReportSource;
   /** `--out`: where the load's metrics go while the run goes. */
   out?: OutSpec[];
+  /** `chaos-gate explore`: the chaos stage runs its matrix only (not its command, not its experiments). */
+  matrixOnly?: boolean;
 }
 
 export interface RunOutcome {
@@ -106,7 +112,7 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
   const baseline = await lookUpBaseline(options.baseline, config, log);
   const reportDir = resolve(cwd, options.reportDir ?? 'chaos-gate-report');
   await mkdir(join(reportDir, 'logs'), { recursive: true });
-  const runState = new RunState(config, Date.now(), options.shard, { stages: options.stages, categories: options.categories });
+  const runState = new RunState(config, Date.now(), options.shard, { stages: options.stages, categories: options.categories, matrixOnly: options.matrixOnly });
 
   // One signal for every way a run ends early: the caller's (Ctrl-C, cancelled job) and max_duration.
   const stop = new AbortController();
@@ -161,6 +167,8 @@ export async function run(options: RunOptions, log: Log): Promise<RunOutcome> {
             logLimit: config.report.log_limit,
             junitLimit: config.report.junit_limit,
             out: outputs,
+            baseline,
+            matrixOnly: options.matrixOnly,
           }),
         )
         .catch((error: unknown): StageReport => {
@@ -237,6 +245,9 @@ interface StageOptions {
   logLimit: number;
   junitLimit: number;
   out?: Outputs;
+  /** The base branch's report, for the matrix's regressions. */
+  baseline?: RunReport;
+  matrixOnly?: boolean;
 }
 
 async function runStage(stage: StageName, config: Config, environment: Environment, state: RunState, options: StageOptions): Promise<StageReport> {
@@ -257,12 +268,13 @@ async function runStage(stage: StageName, config: Config, environment: Environme
   } else {
     const stageConfig = config.stages[stage]!;
     report = { status: 'passed', exit_code: null, duration_ms: 0 };
-    if (stageConfig.run !== undefined) {
+    if (stageConfig.run !== undefined && !options.matrixOnly) {
       const result = await runCommandStage(stage, { ...stageConfig, run: stageConfig.run }, ctx);
       report = result.report;
       state.cases[stage] = result.cases;
     }
-    if (stage === 'chaos' && config.stages.chaos?.experiments?.length) {
+    const chaos = stage === 'chaos' ? config.stages.chaos : undefined;
+    if (chaos && (chaos.experiments?.length || chaos.matrix)) {
       const { proxies, mocks } = environment;
       throwIfInjected('experiment');
       const pressure = {
@@ -283,7 +295,7 @@ async function runStage(stage: StageName, config: Config, environment: Environme
         },
       };
       const targets = { proxies, mocks, httpProxies: environment.httpProxies, services: environment.serviceFaults(), pressure };
-      const experiments = await runExperiments(config.stages.chaos.experiments, {
+      const experiments = await runExperiments(options.matrixOnly ? [] : (chaos.experiments ?? []), {
         ...ctx,
         targets,
         store: state.store,
@@ -306,6 +318,21 @@ async function runStage(stage: StageName, config: Config, environment: Environme
           .join('; ');
         report.reason = report.reason ? `${report.reason}; ${why}` : why;
       }
+      if (chaos.matrix && !options.signal.aborted) {
+        const { dependencies } = matrixDependencies(chaos.matrix.dependencies, config);
+        const matrix = await runMatrix(chaos.matrix, dependencies, {
+          ...ctx,
+          targets,
+          store: state.store,
+          runStart: state.t0,
+          thresholds: config.thresholds,
+          shard: options.shard,
+          baseline: options.baseline,
+        });
+        state.matrix = matrix.report;
+        state.series.push(...matrix.series);
+        state.windows.push(...matrix.windows);
+      }
       if (options.signal.aborted && report.status === 'passed') {
         report.status = 'cancelled';
         report.reason ??= 'stopped';
@@ -325,6 +352,7 @@ class RunState {
   readonly stages: RunReport['stages'] = {};
   readonly cases: Partial<Record<StageName, JunitCase[]>> = {};
   readonly experiments: ExperimentReport[] = [];
+  matrix: MatrixReport | undefined;
   readonly series: SeriesPoint[] = [];
   readonly windows: FaultWindow[] = [];
   readonly errors: string[] = [];
@@ -336,7 +364,7 @@ class RunState {
     private readonly startedAt: number,
     private readonly shard: Shard | undefined,
     /** What --stage and --category chose, to say why a threshold was skipped. */
-    private readonly selection: { stages?: string[]; categories?: string[] } = {},
+    private readonly selection: { stages?: string[]; categories?: string[]; matrixOnly?: boolean } = {},
   ) {}
 
   /**
@@ -344,6 +372,14 @@ class RunState {
    * experiment with --category. It is reported as skipped, never failed for want of data nor dropped.
    */
   private skipReason(address: string): string | undefined {
+    if (this.selection.matrixOnly && !address.startsWith('matrix.')) return 'chaos-gate explore runs the resilience matrix only';
+    if (address.startsWith('matrix.')) {
+      if (!('chaos' in this.stages) && this.selection.stages?.length) return `--stage ${this.selection.stages.join(',')}`;
+      // A cell that did not run has no outcome to judge: said, not failed for want of data.
+      const cell = this.matrix?.cells.find((c) => address.startsWith(`matrix.${c.dependency}.${c.fault}.`));
+      if (cell?.outcome === 'skipped') return `${cell.dependency} × ${cell.fault} was skipped: ${cell.reason}`;
+      return undefined;
+    }
     const [stage] = address.split('.');
     if (address.includes('.') && (STAGE_ORDER as readonly string[]).includes(stage) && !(stage in this.stages) && this.selection.stages?.length) {
       return `--stage ${this.selection.stages.join(',')}`;
@@ -372,7 +408,7 @@ class RunState {
     try {
       throwIfInjected('judge');
       if (!this.shard) {
-        thresholds = judge(this.config.thresholds, (address) => this.store.lookup(address), {
+        thresholds = judge(this.config.thresholds, (address) => matrixMetric(this.matrix, address) ?? this.store.lookup(address), {
           durationMs,
           baseline: baseline ? reportLookup(baseline) : undefined,
           skip: (address) => this.skipReason(address),
@@ -389,6 +425,7 @@ class RunState {
       stages: this.stages,
       metrics: this.store.collect('').summary(durationMs),
       experiments: this.experiments,
+      ...(this.matrix ? { matrix: this.matrix } : {}),
       thresholds,
       timeline: { series: this.series, windows: this.windows },
       errors: this.errors,

@@ -58,6 +58,7 @@ export const SECTIONS: { title: string; intro: string; keys: string[] }[] = [
 export const ALIASES: [string, string][] = [
   ['stages.integration.', 'stages.unit.'],
   ['stages.chaos.experiments[].load.', 'stages.load.'],
+  ['stages.chaos.matrix.load.', 'stages.load.'],
   ['stages.chaos.', 'stages.unit.'],
   ['stages.load.targets[].', 'stages.load.target.'],
   ['stages.load.flows[].', 'stages.load.flow.'],
@@ -298,6 +299,19 @@ export const DESCRIPTIONS: Record<string, string> = {
     'How long the load stage runs: required without `stages`; with them their total unless given (and then at least that, the last target holding after them).',
   'stages.chaos': 'Chaos: a test command that drives faults through the control API, experiments, or both (the command runs first).',
   'stages.chaos.experiments': 'Fault windows under load, run one after another.',
+  'stages.chaos.matrix':
+    'The resilience matrix: every dependency × every fault class, each cell a short experiment under one load, judged survived, degraded, failed or skipped (see docs/matrix.md). Runs after the experiments; `chaos-gate explore` runs it alone.',
+  'stages.chaos.matrix.load': "The load every cell runs under: the keys of an experiment's `load`.",
+  'stages.chaos.matrix.dependencies': '`all` (every proxy, HTTP proxy and mock, in that order), or a list of their names.',
+  'stages.chaos.matrix.faults':
+    'The fault classes to try: `latency` (+500 ms), `down` (every connection or request reset), `reset` (TCP: every connection cut after 2 KB; HTTP: 30% of requests reset), `slow_body` (10 KB/s), `errors` (30% answered 503; mocks and HTTP proxies only).',
+  'stages.chaos.matrix.steady': "Each cell's steady phase before its fault; shortened (to 1s at least) to fit the budget.",
+  'stages.chaos.matrix.hold': 'How long each cell holds its fault; shortened (to 1s at least) to fit the budget.',
+  'stages.chaos.matrix.recover_within': 'A cell not back at its steady success rate this long after the revert failed, and the cells after it are skipped.',
+  'stages.chaos.matrix.budget': 'The whole matrix fits in this: phases are shortened, then cells past it are skipped, named.',
+  'stages.chaos.matrix.survive': 'What surviving a fault means, measured while it is in.',
+  'stages.chaos.matrix.survive.success_rate': 'The least share of requests that must succeed during the fault.',
+  'stages.chaos.matrix.survive.p95': 'The longest p95 latency during the fault.',
   'stages.chaos.experiments[].name': 'Names the experiment in the report and in metric addresses: `chaos.<name>.fault.http_req_failed`.',
   'stages.chaos.experiments[].tags': 'Categories; `--category` (CLI) or `categories` (action) runs only the experiments tagged with one of them.',
   'stages.chaos.experiments[].load': 'The load during the experiment: the keys of `stages.load` without `duration` (the phases time it).',

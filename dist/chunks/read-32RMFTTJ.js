@@ -1,3 +1,0 @@
-import { createRequire as __cgRequire } from 'node:module'; const require = __cgRequire(import.meta.url);
-import{a,b,c}from"./chunk-RZBWWUCF.js";import"./chunk-RCVK6FBJ.js";import"./chunk-KEUWERVB.js";export{a as RunReportError,c as parseRunReport,b as readRunReport};
-//# sourceMappingURL=read-32RMFTTJ.js.map

@@ -1,0 +1,100 @@
+/**
+ * The shop's resilience matrix (examples/shop/matrix.yml) against the real PostgreSQL and Redis,
+ * as a user runs it: the same commit gives the same outcome in every cell over five runs, within
+ * its budget; switching the retries off (SHOP_RETRIES=0) flips exactly the cell they protect, and
+ * the baseline delta names it; two shards merged give the same cells as one run.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readJson, ROOT, type Ran } from '../helpers/project.js';
+
+function chaosGate(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'dist/cli.js'), ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1', PATH: `${dirname(process.execPath)}:${process.env.PATH}`, ...env },
+        timeout: 110_000,
+        maxBuffer: 32 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (error as { code?: unknown }).code : 0;
+        resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
+      },
+    );
+  });
+}
+
+interface Cell {
+  dependency: string;
+  fault: string;
+  outcome: string;
+}
+const outcomes = (report: { matrix: { cells: Cell[] } }) => report.matrix.cells.map((c) => `${c.dependency} × ${c.fault}: ${c.outcome}`);
+
+const EXPECTED = [
+  'postgres × latency: degraded',
+  'postgres × down: degraded',
+  'postgres × reset: survived',
+  'redis × latency: survived',
+  'redis × down: survived',
+  'redis × reset: survived',
+];
+
+describe('examples/shop/matrix.yml', () => {
+  it('gives the same outcome in every cell over five runs, within its budget', async () => {
+    for (let run = 1; run <= 5; run++) {
+      const dir = `.tmp/e2e-matrix-${run}`;
+      const ran = await chaosGate(['explore', '--config', 'examples/shop/matrix.yml', '--report-dir', dir]);
+      expect(ran.stderr).toContain('PASS  1/1 stages passed, 2/2 thresholds held');
+      const report = await readJson(join(ROOT, dir, 'metrics.json'));
+      expect(outcomes(report), `run ${run}`).toEqual(EXPECTED);
+      // The budget (45 s) holds within 10%, every cell included.
+      expect(report.matrix.elapsed_ms).toBeLessThanOrEqual(45_000 * 1.1);
+      expect(report.matrix.budget_ms).toBe(45_000);
+    }
+  }, 600_000);
+
+  it('flips exactly postgres × reset without retries, and the baseline delta names it', async () => {
+    const ran = await chaosGate(
+      ['explore', '--config', 'examples/shop/matrix.yml', '--report-dir', '.tmp/e2e-matrix-broken', '--baseline', '.tmp/e2e-matrix-5/metrics.json'],
+      {
+        SHOP_RETRIES: '0',
+      },
+    );
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toContain('✘ matrix.regressions count==0: actual 1, limit 0');
+    const report = await readJson(join(ROOT, '.tmp/e2e-matrix-broken/metrics.json'));
+    expect(outcomes(report)).toEqual(EXPECTED.map((line) => (line === 'postgres × reset: survived' ? 'postgres × reset: degraded' : line)));
+    expect(report.matrix.regressions).toBe(1);
+    const summary = await readFile(join(ROOT, '.tmp/e2e-matrix-broken/summary.md'), 'utf8');
+    const against = summary.slice(summary.indexOf('**Against the base branch:**'));
+    expect(against.split('\n').filter((l) => l.startsWith('- '))).toEqual(['- ⚠️ postgres × reset: survived → degraded']);
+    expect(summary).toContain('| postgres | ⚠️ | ⚠️ | ⚠️ |');
+    expect(summary).toContain('| redis | ✅ | ✅ | ✅ |');
+  }, 120_000);
+
+  it('deals the cells across two shards and merges them into the same matrix', async () => {
+    for (const shard of ['1/2', '2/2']) {
+      const ran = await chaosGate(['explore', '--config', 'examples/shop/matrix.yml', '--report-dir', `.tmp/e2e-matrix-shard-${shard[0]}`, '--shard', shard]);
+      expect(ran.code).toBe(0);
+    }
+    const first = await readJson(join(ROOT, '.tmp/e2e-matrix-shard-1/metrics.json'));
+    expect(first.matrix.cells.map((c: { index: number }) => c.index)).toEqual([0, 2, 4]);
+    const merged = await chaosGate([
+      'merge',
+      '.tmp/e2e-matrix-shard-1',
+      '.tmp/e2e-matrix-shard-2',
+      '--config',
+      'examples/shop/matrix.yml',
+      '--report-dir',
+      '.tmp/e2e-matrix-merged',
+    ]);
+    expect(merged.stderr).toContain('2/2 thresholds held');
+    expect(outcomes(await readJson(join(ROOT, '.tmp/e2e-matrix-merged/metrics.json')))).toEqual(EXPECTED);
+  }, 240_000);
+});
