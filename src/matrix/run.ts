@@ -6,7 +6,7 @@
  *   cell ──► steady ──► fault ──► hold ──► revert ──► recovery ──► outcome
  *     survived  success ≥ survive.success_rate and p95 ≤ survive.p95 during the fault
  *     degraded  not, but back at the steady success rate within recover_within
- *     failed    not back within recover_within (later cells then skipped), or not at steady state before its fault
+ *     failed    not back within recover_within (later cells then skipped), a service died during it, or not at steady state before its fault
  *     skipped   not applicable, past the budget, the load never reached it, or after a failure to recover
  *
  * Each cell's load metrics are kept under `matrix.<dependency>.<fault>.<phase>`; its outcome and
@@ -24,6 +24,8 @@ export interface MatrixContext extends ExperimentContext {
   shard?: { index: number; total: number };
   /** The base branch's report, for `matrix.regressions`. */
   baseline?: RunReport;
+  /** The services' states, to fail a cell during which one died. */
+  services?: () => { name: string; state: string; restarts: number }[];
 }
 
 export interface MatrixOutcome {
@@ -62,9 +64,20 @@ export async function runMatrix(matrix: MatrixConfig, dependencies: Dependency[]
       cells.push(skipped(note ? 'an earlier cell left the system away from its steady state' : 'the run was stopped'));
       continue;
     }
+    const before = new Map((ctx.services?.() ?? []).map((s) => [s.name, s.restarts]));
     const outcome = await runExperiments([cell.experiment!], { ...ctx, scopeOf: (name) => scopes.get(name) ?? `matrix.${name}` });
     const report = outcome.reports[0];
-    const judged = judgeCell(cell, report, matrix);
+    // A service that crashed (and was restarted, or is down) failed the cell, whatever the load saw after.
+    const died = (ctx.services?.() ?? []).filter((s) => s.restarts > (before.get(s.name) ?? 0) || (s.state !== 'running' && s.state !== 'frozen'));
+    const judged: ReturnType<typeof judgeCell> =
+      died.length > 0
+        ? {
+            ...judgeCell(cell, report, matrix),
+            outcome: 'failed',
+            reason: `service ${died.map((s) => `${s.name} (${s.state})`).join(', ')} died during it`,
+            stops: died.some((s) => s.state !== 'running'),
+          }
+        : judgeCell(cell, report, matrix);
     cells.push({ ...base, ...judged, series: outcome.series });
     series.push(...outcome.series);
     windows.push(...outcome.windows);

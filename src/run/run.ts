@@ -328,6 +328,7 @@ async function runStage(stage: StageName, config: Config, environment: Environme
           thresholds: config.thresholds,
           shard: options.shard,
           baseline: options.baseline,
+          services: () => environment.serviceFaults().list(),
         });
         state.matrix = matrix.report;
         state.series.push(...matrix.series);
