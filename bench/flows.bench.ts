@@ -11,6 +11,7 @@
  * All closed model, 50 connections, so each measures how fast the generator itself can go.
  */
 import { spawn } from 'node:child_process';
+import { alternateRounds, median, medianRange } from './rounds.js';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -101,23 +102,14 @@ async function main(): Promise<void> {
     const [answer] = (await once(target, 'message')) as [{ count: number; spanMs: number }];
     return answer.count / (answer.spanMs / 1000) / 1000;
   };
-  const results: Record<string, number[]> = Object.fromEntries(Object.keys(tools).map((t) => [t, []]));
+  let results: Record<string, number[]>;
   try {
     await count();
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? Object.keys(tools) : Object.keys(tools).reverse();
-      for (const tool of order) {
-        const child = spawn(process.execPath, tools[tool], { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
-        const [code] = (await once(child, 'exit')) as [number];
-        if (code !== 0) throw new Error(`${tool} exited with ${code}`);
-        results[tool].push(await count());
-      }
-    }
+    results = await alternateRounds(tools, ROUNDS, count);
   } finally {
     target.kill();
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const fmt = (values: number[]) => `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
+  const fmt = medianRange;
   const ratio = (a: string, b: string) => (median(results[a]) / median(results[b])).toFixed(2);
   console.log(`flows, closed model, ${CONNECTIONS} connections, ${SECONDS} s, ${ROUNDS} alternating rounds; k req/s counted by the target (median, min–max)`);
   for (const tool of Object.keys(tools)) console.log(`  ${tool.padEnd(26)} ${fmt(results[tool])}`);

@@ -6,6 +6,7 @@
  *   [ chaos-gate run (load stage) | autocannon ] ──TLS──► node:https target (its own process)
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { alternateRounds, median, medianRange } from './rounds.js';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -73,23 +74,15 @@ async function main(): Promise<void> {
     // autocannon has no CA option: Node's own variable points it at the same certificate.
     autocannon: [resolve('node_modules/autocannon/autocannon.js'), '-c', '50', '-d', String(SECONDS), url],
   };
-  const results: Record<string, number[]> = { 'chaos-gate': [], autocannon: [] };
+  let results: Record<string, number[]>;
   try {
     await count();
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? Object.keys(tools) : Object.keys(tools).reverse();
-      for (const tool of order) {
-        const child = spawn(process.execPath, tools[tool], { stdio: 'ignore', env: { ...process.env, NODE_EXTRA_CA_CERTS: cert, NO_COLOR: '1' } });
-        const [code] = (await once(child, 'exit')) as [number];
-        if (code !== 0) throw new Error(`${tool} exited with ${code}`);
-        results[tool].push(await count());
-      }
-    }
+    // autocannon has no CA option: Node's own variable points it at the same certificate.
+    results = await alternateRounds(tools, ROUNDS, count, { NODE_EXTRA_CA_CERTS: cert });
   } finally {
     target.kill();
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const fmt = (values: number[]) => `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
+  const fmt = medianRange;
   console.log(`https, closed model, 50 connections, ${SECONDS} s, ${ROUNDS} alternating rounds; k req/s counted by the target (median, min–max)`);
   console.log(`  chaos-gate run   ${fmt(results['chaos-gate'])}`);
   console.log(`  autocannon       ${fmt(results.autocannon)}`);

@@ -9,6 +9,8 @@ import { UsageError, UserFacingError } from '../errors.js';
 import type { RunReport } from '../results/types.js';
 import type { Log } from '../log.js';
 import type { ProcessGroups } from '../stages/spawn.js';
+import type { RunOptions } from '../run/run.js';
+import type { Config } from '../config/schema.js';
 import { addFaultCommands } from './toxics.js';
 import { terminalLog } from './log.js';
 
@@ -32,6 +34,32 @@ export async function main(argv: string[]): Promise<number> {
     .version(typeof CHAOS_GATE_VERSION === 'string' ? CHAOS_GATE_VERSION : 'dev')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  /** `run` and `explore`: the config loaded (and checked by `check`), the run, its exit code. */
+  const runFromCli = async (
+    opts: { config: string; reportDir: string; baseline?: string; shard?: string },
+    extra: Pick<RunOptions, 'stages' | 'categories' | 'dryRun' | 'out' | 'matrixOnly'>,
+    check?: (config: Config) => void,
+  ) => {
+    const [{ loadConfig }, { run }, { parseShard }] = await Promise.all([import('../config/load.js'), import('../run/run.js'), import('../run/shard.js')]);
+    const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+    const config = await loadConfig(resolve(opts.config));
+    check?.(config.config);
+    const baselineFile = opts.baseline;
+    const outcome = await run(
+      {
+        ...extra,
+        config,
+        reportDir: opts.reportDir,
+        shard,
+        signal: stop,
+        groups: await groups(),
+        baseline: baselineFile ? () => readBaseline(baselineFile) : undefined,
+      },
+      log,
+    );
+    exitCode = outcome.exitCode;
+  };
 
   program
     .command('run')
@@ -59,31 +87,9 @@ export async function main(argv: string[]): Promise<number> {
         shard?: string;
         out: string[];
       }) => {
-        const [{ loadConfig }, { run }, { parseShard }, { parseOutSpecs }] = await Promise.all([
-          import('../config/load.js'),
-          import('../run/run.js'),
-          import('../run/shard.js'),
-          import('../out/spec.js'),
-        ]);
-        const baselineFile = opts.baseline;
-        const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+        const { parseOutSpecs } = await import('../out/spec.js');
         const out = parseOutSpecs(opts.out, process.cwd());
-        const outcome = await run(
-          {
-            config: await loadConfig(resolve(opts.config)),
-            stages: opts.stage,
-            categories: opts.category,
-            reportDir: opts.reportDir,
-            dryRun: opts.dryRun,
-            shard,
-            out,
-            signal: stop,
-            groups: await groups(),
-            baseline: baselineFile ? () => readBaseline(baselineFile) : undefined,
-          },
-          log,
-        );
-        exitCode = outcome.exitCode;
+        await runFromCli(opts, { stages: opts.stage, categories: opts.category, dryRun: opts.dryRun, out });
       },
     );
 
@@ -95,24 +101,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--baseline <metrics.json>', "compare with an earlier run's matrix: matrix.regressions")
     .option('--shard <I/N>', "run this shard's share of the cells")
     .action(async (opts: { config: string; reportDir: string; baseline?: string; shard?: string }) => {
-      const [{ loadConfig }, { run }, { parseShard }] = await Promise.all([import('../config/load.js'), import('../run/run.js'), import('../run/shard.js')]);
-      const config = await loadConfig(resolve(opts.config));
-      if (!config.config.stages.chaos?.matrix) throw new UsageError(`${opts.config} has no stages.chaos.matrix to explore (see docs/matrix.md)`);
-      const baselineFile = opts.baseline;
-      const outcome = await run(
-        {
-          config,
-          stages: ['chaos'],
-          matrixOnly: true,
-          reportDir: opts.reportDir,
-          shard: opts.shard === undefined ? undefined : parseShard(opts.shard),
-          signal: stop,
-          groups: await groups(),
-          baseline: baselineFile ? () => readBaseline(baselineFile) : undefined,
-        },
-        log,
-      );
-      exitCode = outcome.exitCode;
+      await runFromCli(opts, { stages: ['chaos'], matrixOnly: true }, (config) => {
+        if (!config.stages.chaos?.matrix) throw new UsageError(`${opts.config} has no stages.chaos.matrix to explore (see docs/matrix.md)`);
+      });
     });
 
   program

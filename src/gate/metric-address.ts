@@ -56,6 +56,26 @@ export function taggedName(name: string, tags: readonly (readonly [string, strin
   return tags.length === 0 ? name : `${name}{${tags.map(([k, v]) => `${k}:${v}`).join(',')}}`;
 }
 
+/**
+ * What a lookup needs of an address: its scope, the key its (sub-)metric is kept under, and the
+ * scope tags that narrow the scopes read; undefined for a filter that does not parse (named when
+ * the config loads).
+ */
+export function lookupKey(address: string): { scope: string; key: string; phase?: string; experiment?: string } | undefined {
+  let parsed: MetricAddress;
+  try {
+    parsed = parseAddress(address);
+  } catch {
+    return undefined;
+  }
+  const { scope, name, tags } = parsed;
+  const key = taggedName(
+    name,
+    tags.filter(([k]) => !(SCOPE_TAGS as readonly string[]).includes(k)),
+  );
+  return { scope, key, phase: tags.find(([k]) => k === 'phase')?.[1], experiment: tags.find(([k]) => k === 'experiment')?.[1] };
+}
+
 /** A sub-metric the recorder keeps because a threshold asks for it. */
 export interface TagFilter {
   metric: string;

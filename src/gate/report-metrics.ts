@@ -3,7 +3,7 @@
  * thresholds use: `http_req_duration`, `load.http_req_duration`, `chaos.<experiment>.fault.x`.
  */
 import { OUTCOME_CODE, type MatrixReport, type MetricSummaries, type RunReport } from '../results/types.js';
-import { parseAddress, SCOPE_TAGS, taggedName } from './metric-address.js';
+import { lookupKey } from './metric-address.js';
 import { MetricSet, type Metric } from './metrics.js';
 import type { MetricLookup } from './thresholds.js';
 
@@ -18,19 +18,9 @@ export function reportLookup(report: RunReport): MetricLookup {
     return cache.get(scope);
   };
   return (address: string): Metric | undefined => {
-    let parsed;
-    try {
-      parsed = parseAddress(address);
-    } catch {
-      return undefined;
-    }
-    const { scope, name, tags } = parsed;
-    const key = taggedName(
-      name,
-      tags.filter(([k]) => !(SCOPE_TAGS as readonly string[]).includes(k)),
-    );
-    const phase = tags.find(([k]) => k === 'phase')?.[1];
-    const experiment = tags.find(([k]) => k === 'experiment')?.[1];
+    const resolved = lookupKey(address);
+    if (!resolved) return undefined;
+    const { scope, key, phase, experiment } = resolved;
     if (phase === undefined && experiment === undefined) return setFor(scope)?.metrics.get(key);
     // `phase` and `experiment` select experiments' phases, as the store's scopes do in a run.
     if (scope !== '' && scope !== 'chaos' && !scope.startsWith('chaos.')) return undefined;

@@ -4,7 +4,7 @@
  * everything below it, so `chaos` includes its experiments and `` (the whole run) includes all
  * but the resilience matrix's cells (`matrix.<dependency>.<fault>.<phase>`), faults on purpose.
  */
-import { parseAddress, SCOPE_TAGS, taggedName } from './metric-address.js';
+import { lookupKey } from './metric-address.js';
 import { MetricSet, Trend, type Metric } from './metrics.js';
 
 export class MetricsStore {
@@ -36,19 +36,9 @@ export class MetricsStore {
    * `load.http_req_duration`, `chaos.<experiment>.fault.http_req_failed`.
    */
   lookup(address: string): Metric | undefined {
-    let parsed;
-    try {
-      parsed = parseAddress(address);
-    } catch {
-      return undefined; // a bad filter is named when the config loads
-    }
-    const { scope, name, tags } = parsed;
-    const key = taggedName(
-      name,
-      tags.filter(([k]) => !(SCOPE_TAGS as readonly string[]).includes(k)),
-    );
-    const phase = tags.find(([k]) => k === 'phase')?.[1];
-    const experiment = tags.find(([k]) => k === 'experiment')?.[1];
+    const resolved = lookupKey(address);
+    if (!resolved) return undefined;
+    const { scope, key, phase, experiment } = resolved;
     // Only the one metric is merged: a run with 1,200 thresholds merged every histogram 1,200 times.
     if (phase === undefined && experiment === undefined) return this.collect(scope, key).metrics.get(key);
     // `phase` and `experiment` name scopes: chaos.<experiment>.<phase>.

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { configProblems } from '../helpers/config.js';
 import { parseConfig } from '../../src/config/load.js';
-import { ConfigError } from '../../src/errors.js';
 
-/** The problems a config gives, as a user reads them. */
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, 'chaos-gate.yml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe('config errors name file, line, key path and what was expected', () => {
   it('an unknown key, with the likely one', () => {

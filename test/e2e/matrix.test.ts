@@ -4,30 +4,10 @@
  * its budget; switching the retries off (SHOP_RETRIES=0) flips exactly the cell they protect, and
  * the baseline delta names it; two shards merged give the same cells as one run.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJson, ROOT, type Ran } from '../helpers/project.js';
-
-function chaosGate(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'dist/cli.js'), ...args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, NO_COLOR: '1', PATH: `${dirname(process.execPath)}:${process.env.PATH}`, ...env },
-        timeout: 110_000,
-        maxBuffer: 32 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (error as { code?: unknown }).code : 0;
-        resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
-      },
-    );
-  });
-}
+import { exampleCli, readJson, ROOT } from '../helpers/project.js';
 
 interface Cell {
   dependency: string;
@@ -49,7 +29,7 @@ describe('examples/shop/matrix.yml', () => {
   it('gives the same outcome in every cell over five runs, within its budget', async () => {
     for (let run = 1; run <= 5; run++) {
       const dir = `.tmp/e2e-matrix-${run}`;
-      const ran = await chaosGate(['explore', '--config', 'examples/shop/matrix.yml', '--report-dir', dir]);
+      const ran = await exampleCli(['explore', '--config', 'examples/shop/matrix.yml', '--report-dir', dir]);
       expect(ran.stderr).toContain('PASS  1/1 stages passed, 2/2 thresholds held');
       const report = await readJson(join(ROOT, dir, 'metrics.json'));
       expect(outcomes(report), `run ${run}`).toEqual(EXPECTED);
@@ -60,7 +40,7 @@ describe('examples/shop/matrix.yml', () => {
   }, 600_000);
 
   it('flips exactly postgres × reset without retries, and the baseline delta names it', async () => {
-    const ran = await chaosGate(
+    const ran = await exampleCli(
       ['explore', '--config', 'examples/shop/matrix.yml', '--report-dir', '.tmp/e2e-matrix-broken', '--baseline', '.tmp/e2e-matrix-5/metrics.json'],
       {
         SHOP_RETRIES: '0',
@@ -80,12 +60,12 @@ describe('examples/shop/matrix.yml', () => {
 
   it('deals the cells across two shards and merges them into the same matrix', async () => {
     for (const shard of ['1/2', '2/2']) {
-      const ran = await chaosGate(['explore', '--config', 'examples/shop/matrix.yml', '--report-dir', `.tmp/e2e-matrix-shard-${shard[0]}`, '--shard', shard]);
+      const ran = await exampleCli(['explore', '--config', 'examples/shop/matrix.yml', '--report-dir', `.tmp/e2e-matrix-shard-${shard[0]}`, '--shard', shard]);
       expect(ran.code).toBe(0);
     }
     const first = await readJson(join(ROOT, '.tmp/e2e-matrix-shard-1/metrics.json'));
     expect(first.matrix.cells.map((c: { index: number }) => c.index)).toEqual([0, 2, 4]);
-    const merged = await chaosGate([
+    const merged = await exampleCli([
       'merge',
       '.tmp/e2e-matrix-shard-1',
       '.tmp/e2e-matrix-shard-2',

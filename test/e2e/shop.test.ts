@@ -3,30 +3,13 @@
  * passes all four stages, and its broken variant (SHOP_RETRIES=0: no retries, no failover) fails,
  * naming the thresholds it broke.
  */
-import { execFile } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectExampleVerdict, readJson, ROOT, type Ran } from '../helpers/project.js';
+import { exampleCli, expectExampleVerdict, readJson, ROOT } from '../helpers/project.js';
 
-/** `node dist/cli.js run --config examples/shop/chaos-gate.yml` from the repository root; the stages' `node` is this Node. */
-function runShop(reportDir: string, env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'dist/cli.js'), 'run', '--config', 'examples/shop/chaos-gate.yml', '--report-dir', reportDir],
-      {
-        cwd: ROOT,
-        env: { ...process.env, NO_COLOR: '1', PATH: `${dirname(process.execPath)}:${process.env.PATH}`, ...env },
-        timeout: 110_000,
-        maxBuffer: 32 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (error as { code?: unknown }).code : 0;
-        resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
-      },
-    );
-  });
-}
+/** `chaos-gate run --config examples/shop/chaos-gate.yml` from the repository root. */
+const runShop = (reportDir: string, env: Record<string, string> = {}) =>
+  exampleCli(['run', '--config', 'examples/shop/chaos-gate.yml', '--report-dir', reportDir], env);
 
 describe('examples/shop', () => {
   it('passes all four stages against the real PostgreSQL and Redis', async () => {

@@ -5,8 +5,7 @@
  * can match nothing gets, at its key.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
-import { ConfigError } from '../../src/errors.js';
+import { configProblems } from '../helpers/config.js';
 import { parseAddress, tagFilters } from '../../src/gate/metric-address.js';
 import { thresholdSchema } from '../../src/gate/schema.js';
 import { MetricsStore } from '../../src/gate/store.js';
@@ -105,15 +104,7 @@ stages:
 thresholds:
   ${threshold}
 `;
-  const problems = (text: string) => {
-    try {
-      parseConfig(text, 'chaos-gate.yml');
-      return [];
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems;
-      throw error;
-    }
-  };
+  const problems = configProblems;
 
   it.each([
     ['"load.http_req_duration{name:create order}": p(95)<100', []],

@@ -26,12 +26,12 @@ export async function makeProject(files: Record<string, string>): Promise<string
 }
 
 /** Runs a bundled entry (dist/cli.js, dist/index.js) with Node 24 in `cwd`. */
-export function runNode(entry: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<Ran> {
+export function runNode(entry: string, args: string[], options: { cwd: string; env?: Record<string, string>; timeout?: number }): Promise<Ran> {
   return new Promise((resolvePromise) => {
     execFile(
       process.execPath,
       [join(ROOT, entry), ...args],
-      { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, timeout: 60_000 },
+      { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, timeout: options.timeout ?? 60_000, maxBuffer: 32 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? ((error as { code?: number }).code ?? null) : 0;
         resolvePromise({ code: typeof code === 'number' ? code : null, stdout, stderr });
@@ -41,6 +41,13 @@ export function runNode(entry: string, args: string[], options: { cwd: string; e
 }
 
 export const cli = (args: string[], cwd: string, env?: Record<string, string>) => runNode('dist/cli.js', args, { cwd, env });
+
+/**
+ * `chaos-gate <args>` from the repository root, as the README's examples run: the stages' and
+ * services' `node` is this Node 24 (first on PATH).
+ */
+export const exampleCli = (args: string[], env: Record<string, string> = {}) =>
+  runNode('dist/cli.js', args, { cwd: ROOT, env: { PATH: `${dirname(process.execPath)}:${process.env.PATH}`, ...env }, timeout: 110_000 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deferred: ~45 callers read metrics.json untyped; typing them as RunReport is follow-up work
 export async function readJson<T = any>(file: string): Promise<T> {

@@ -4,8 +4,7 @@
  * budget and cells past it skipped, and the changes against a baseline matrix.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
-import { ConfigError } from '../../src/errors.js';
+import { configProblems } from '../helpers/config.js';
 import { planCells, type Dependency } from '../../src/matrix/cells.js';
 import { matrixSchema } from '../../src/matrix/schema.js';
 import { changes } from '../../src/results/matrix.js';
@@ -85,15 +84,7 @@ describe('changes against a baseline', () => {
 });
 
 describe('config', () => {
-  const problems = (text: string) => {
-    try {
-      parseConfig(text, 'chaos-gate.yml');
-      return [];
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems;
-      throw error;
-    }
-  };
+  const problems = configProblems;
   const config = (matrix: string, thresholds = '') => `version: 1
 proxies: [{ name: redis, listen: "127.0.0.1:0", upstream: "127.0.0.1:6379" }]
 stages:

@@ -1,3 +1,0 @@
-import { createRequire as __cgRequire } from 'node:module'; const require = __cgRequire(import.meta.url);
-import{a}from"./chunk-2IROUL3N.js";import"./chunk-VPLAH4BE.js";import"./chunk-O23GT7L4.js";import"./chunk-VUXCGU6W.js";import"./chunk-6VYTA6EP.js";import"./chunk-F3RMBOCM.js";import"./chunk-T6ZK7ZEC.js";import"./chunk-2PC4X5JC.js";import"./chunk-BURW24S2.js";import"./chunk-ZFMWZD4R.js";import"./chunk-V3Z3PO2J.js";import"./chunk-Y3G7RSNG.js";import"./chunk-QMNYLQN7.js";import"./chunk-T7D44CLA.js";import"./chunk-YP3FUDXN.js";import"./chunk-P4NZWR2Q.js";import"./chunk-RCVK6FBJ.js";import"./chunk-6RIHWOVF.js";import"./chunk-AISKMHMP.js";import"./chunk-2A2OGHLI.js";import"./chunk-KEUWERVB.js";export{a as merge};
-//# sourceMappingURL=merge-KTKIYUSZ.js.map
