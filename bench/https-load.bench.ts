@@ -77,7 +77,6 @@ async function main(): Promise<void> {
   let results: Record<string, number[]>;
   try {
     await count();
-    // autocannon has no CA option: Node's own variable points it at the same certificate.
     results = await alternateRounds(tools, ROUNDS, count, { NODE_EXTRA_CA_CERTS: cert });
   } finally {
     target.kill();
