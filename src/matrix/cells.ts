@@ -8,6 +8,7 @@
  *   HTTP proxy    +500 ms        reset every request   reset 30%          10 KB/s          30% 503
  *   mock          +500 ms        reset every request   reset 30%          body in 20 drips  30% 503
  */
+import { WINDOW_MS } from '../chaos/recovery.js';
 import { experimentSchema, type ExperimentConfig } from '../chaos/schema.js';
 import type { MatrixConfig, FaultClass } from './schema.js';
 
@@ -70,7 +71,7 @@ export interface Plan {
   cells: Cell[];
   steady: number;
   hold: number;
-  /** The most one cell can take: steady + hold + recover_within. */
+  /** The most one cell can take: steady + hold + its recovery watch (recover_within and one window to confirm it). */
   cellMs: number;
 }
 
@@ -90,16 +91,17 @@ export function planCells(matrix: MatrixConfig, dependencies: Dependency[]): Pla
   }
   const runnable = cells.filter((c) => !c.skip).length;
   let { steady, hold } = matrix;
+  const watch = recoveryWatch(matrix);
   const perCell = runnable === 0 ? Infinity : matrix.budget / runnable;
-  if (steady + hold + matrix.recover_within > perCell) {
+  if (steady + hold + watch > perCell) {
     // Shrink steady and hold in proportion, as far as their floors.
-    const room = Math.max(2 * MIN_PHASE_MS, perCell - matrix.recover_within);
+    const room = Math.max(2 * MIN_PHASE_MS, perCell - watch);
     const scale = room / (steady + hold);
     steady = Math.max(MIN_PHASE_MS, Math.floor(steady * scale));
     // The hold gets the rest, so a steady held at its floor does not push the cell past its share.
     hold = Math.max(MIN_PHASE_MS, Math.floor(room - steady));
   }
-  const cellMs = steady + hold + matrix.recover_within;
+  const cellMs = steady + hold + watch;
   let left = matrix.budget;
   for (const cell of cells) {
     if (cell.skip) continue;
@@ -123,9 +125,17 @@ function experiment(matrix: MatrixConfig, dependency: Dependency, fault: FaultCl
     steady: `${matrix.steady}ms`,
     hold: `${matrix.hold}ms`,
     recover_within: `${matrix.recover_within}ms`,
-    recovery: `${matrix.recover_within}ms`,
+    recovery: `${recoveryWatch(matrix)}ms`,
   });
   return { ...parsed, load: matrix.load };
+}
+
+/**
+ * How long a cell watches for recovery after its revert: recover_within, and one window more, for
+ * the success rate to be seen back (a recovery at the last moment is only known a window later).
+ */
+function recoveryWatch(matrix: MatrixConfig): number {
+  return matrix.recover_within + WINDOW_MS;
 }
 
 /** `redis × down`: how a cell is named in logs, reports and its experiment's scope. */

@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exampleCli, readJson, ROOT } from '../helpers/project.js';
+import { freePort } from '../helpers/net.js';
+import { cli, exampleCli, makeProject, readJson, ROOT } from '../helpers/project.js';
 
 interface Cell {
   dependency: string;
@@ -77,4 +78,58 @@ describe('examples/shop/matrix.yml', () => {
     expect(merged.stderr).toContain('2/2 thresholds held');
     expect(outcomes(await readJson(join(ROOT, '.tmp/e2e-matrix-merged/metrics.json')))).toEqual(EXPECTED);
   }, 240_000);
+});
+
+/**
+ * A service that needs Redis (test/fixtures/matrix-app.mjs), where the Redis client's reconnect
+ * is the retry to remove: without it, redis × down never recovers, the cell is red, and the cells
+ * after it are skipped rather than blamed for its damage.
+ */
+describe("a red cell: the Redis client's retry removed", () => {
+  it('turns redis × down from degraded to failed, skips what follows, and the delta names that one cell', async () => {
+    const [app, pg, redis] = [await freePort(), await freePort(), await freePort()];
+    const dir = await makeProject({
+      'chaos-gate.yml': `version: 1
+control: { listen: 127.0.0.1:0 }
+proxies:
+  - { name: redis, listen: 127.0.0.1:${redis}, upstream: 127.0.0.1:6379 }
+  - { name: postgres, listen: 127.0.0.1:${pg}, upstream: 127.0.0.1:5432 }
+services:
+  - name: app
+    run: node ${join(ROOT, 'test/fixtures/matrix-app.mjs')}
+    env: { PORT: ${app}, DATABASE_URL: "postgres://postgres@127.0.0.1:${pg}/test", REDIS_URL: "redis://127.0.0.1:${redis}" }
+    ready: { http: "http://127.0.0.1:${app}/health", timeout: 15s }
+stages:
+  chaos:
+    matrix:
+      load: { url: "http://127.0.0.1:${app}/", rate: 20/s, timeout: 2s }
+      dependencies: [redis, postgres]
+      faults: [down]
+      steady: 1s
+      hold: 1s
+      recover_within: 2s
+      budget: 30s
+thresholds:
+  matrix.failed: ["count==0"]
+  matrix.regressions: ["count==0"]
+`,
+    });
+    const good = await cli(['explore', '--report-dir', 'good'], dir);
+    expect(good.code).toBe(0);
+    expect(outcomes(await readJson(join(dir, 'good/metrics.json')))).toEqual(['redis × down: degraded', 'postgres × down: degraded']);
+
+    const bad = await cli(['explore', '--report-dir', 'bad', '--baseline', 'good/metrics.json'], dir, { REDIS_RETRY: '0' });
+    expect(bad.code).toBe(1);
+    const report = await readJson(join(dir, 'bad/metrics.json'));
+    expect(outcomes(report)).toEqual(['redis × down: failed', 'postgres × down: skipped']);
+    expect(report.matrix.note).toBe('the system did not return to steady state after redis × down; later cells skipped');
+    expect(bad.stderr).toContain('✘ matrix.failed count==0: actual 1, limit 0');
+    expect(bad.stderr).toContain('✘ matrix.regressions count==0: actual 1, limit 0');
+    const summary = await readFile(join(dir, 'bad/summary.md'), 'utf8');
+    expect(summary).toContain('| redis | ❌ |');
+    expect(summary).toContain('| postgres | ⏭️ |');
+    const against = summary.slice(summary.indexOf('**Against the base branch:**'));
+    // postgres × down was skipped, not judged: not a change.
+    expect(against.split('\n').filter((l) => l.startsWith('- '))).toEqual(['- ⚠️ redis × down: degraded → failed']);
+  }, 120_000);
 });

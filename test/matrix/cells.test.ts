@@ -43,19 +43,21 @@ describe('planCells', () => {
   });
 
   it('shortens steady and hold to fit the budget, then skips the cells past it, named', () => {
-    // 14 runnable cells at 2 + 5 + 5 s = 168 s fit 3 minutes whole.
-    expect(planCells(matrix(), deps)).toMatchObject({ steady: 2000, hold: 5000, cellMs: 12_000 });
-    // 60 s for 14 cells: 4.3 s each, recover_within 5 s leaves nothing; steady and hold go to their 1 s floors.
+    // A cell takes at most steady + hold + recover_within + 1 s (the window that confirms a recovery):
+    // 14 runnable cells at 2 + 5 + 5 + 1 s = 182 s; the default 3 minutes shorten them a little.
+    expect(planCells(matrix({ budget: '200s' }), deps)).toMatchObject({ steady: 2000, hold: 5000, cellMs: 13_000 });
+    // 60 s for 14 cells: 4.3 s each, less than the 6 s recovery watch; steady and hold go to their 1 s floors.
     const tight = planCells(matrix({ budget: '60s' }), deps);
-    expect([tight.steady, tight.hold, tight.cellMs]).toEqual([1000, 1000, 7000]);
+    expect([tight.steady, tight.hold, tight.cellMs]).toEqual([1000, 1000, 8000]);
+    // 60 / 8 = 7 cells fit; the 7 after them are skipped, and none runs past the budget.
+    expect(tight.cells.filter((c) => !c.skip)).toHaveLength(7);
     const skipped = tight.cells.filter((c) => c.skip?.startsWith('the budget'));
-    // 60 / 7 = 8 cells fit; the 6 after them are skipped, and none runs past the budget.
-    expect(tight.cells.filter((c) => !c.skip)).toHaveLength(8);
-    expect(skipped.map((c) => c.index)).toEqual([9, 10, 11, 12, 13, 14]);
+    expect(skipped.map((c) => c.index)).toEqual([8, 9, 10, 11, 12, 13, 14]);
     expect(skipped[0].skip).toBe('the budget (60 s) left no room for it');
-    // Shortened in proportion when there is room: 100 s for 14 cells.
-    const shorter = planCells(matrix({ budget: '100s' }), deps);
-    expect(shorter.cellMs * 14).toBeLessThanOrEqual(100_000);
+    // Shortened in proportion when there is room: 140 s for 14 cells, 10 s each.
+    const shorter = planCells(matrix({ budget: '140s' }), deps);
+    expect(shorter.cells.filter((c) => !c.skip)).toHaveLength(14);
+    expect(shorter.cellMs * 14).toBeLessThanOrEqual(140_000);
     expect(shorter.steady).toBeLessThan(shorter.hold);
   });
 });

@@ -1,3 +1,0 @@
-import { createRequire as __cgRequire } from 'node:module'; const require = __cgRequire(import.meta.url);
-import{g as a,h as b,i as c}from"./chunk-2YXYVA2Y.js";import"./chunk-5RFRRNZ5.js";import"./chunk-VUXCGU6W.js";import"./chunk-6VYTA6EP.js";import"./chunk-2FBJ3BX7.js";import"./chunk-T6ZK7ZEC.js";import"./chunk-2PC4X5JC.js";import"./chunk-BURW24S2.js";import"./chunk-PPVYKC52.js";import"./chunk-V3Z3PO2J.js";import"./chunk-Y3G7RSNG.js";import"./chunk-QMNYLQN7.js";import"./chunk-T7D44CLA.js";import"./chunk-YP3FUDXN.js";import"./chunk-RCVK6FBJ.js";import"./chunk-SUTVIRFV.js";import"./chunk-AISKMHMP.js";import"./chunk-RXOZWQIU.js";import"./chunk-KEUWERVB.js";export{b as lookUpBaseline,c as printVerdict,a as run};
-//# sourceMappingURL=run-42JTJO6R.js.map
