@@ -103,17 +103,26 @@ async function main(): Promise<void> {
     return answer.count / (answer.spanMs / 1000) / 1000;
   };
   let results: Record<string, number[]>;
+  const cpu: Record<string, number[]> = {};
   try {
     await count();
-    results = await alternateRounds(tools, ROUNDS, count);
+    results = await alternateRounds(tools, ROUNDS, count, {}, cpu);
   } finally {
     target.kill();
   }
   const fmt = medianRange;
+  // The target saturates near the generators' pace on 2 cores, so what each costs per request tells them apart too.
+  const perRequest = (tool: string) => (cpu[tool] ? median(cpu[tool].map((s, i) => (s * 1e6) / (results[tool][i] * 1000 * SECONDS))) : undefined);
   const ratio = (a: string, b: string) => (median(results[a]) / median(results[b])).toFixed(2);
   console.log(`flows, closed model, ${CONNECTIONS} connections, ${SECONDS} s, ${ROUNDS} alternating rounds; k req/s counted by the target (median, min–max)`);
-  for (const tool of Object.keys(tools)) console.log(`  ${tool.padEnd(26)} ${fmt(results[tool])}`);
+  for (const tool of Object.keys(tools)) {
+    const cost = perRequest(tool);
+    console.log(`  ${tool.padEnd(26)} ${fmt(results[tool])}${cost === undefined ? '' : `   ${cost.toFixed(1)} µs CPU per request`}`);
+  }
   console.log(`  one GET:  chaos-gate / autocannon ${ratio('chaos-gate, one GET', 'autocannon, one GET')}×`);
+  const costs = [perRequest('chaos-gate, one GET'), perRequest('autocannon, one GET')];
+  if (costs[0] !== undefined && costs[1] !== undefined)
+    console.log(`            CPU per request: chaos-gate / autocannon ${(costs[0] / costs[1]).toFixed(2)}×`);
   console.log(`  3 steps:  YAML flow / autocannon sequence ${ratio('chaos-gate, YAML flow', 'autocannon, sequence')}×`);
   console.log(`            module flow / autocannon sequence ${ratio('chaos-gate, module flow', 'autocannon, sequence')}×`);
   console.log(`            module flow / YAML flow ${ratio('chaos-gate, module flow', 'chaos-gate, YAML flow')}×`);
