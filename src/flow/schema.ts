@@ -71,7 +71,7 @@ const thinkSchema = z.union([duration, z.strictObject({ min: duration, max: dura
   error: 'expected a think time like 500ms, or { min: 100ms, max: 1s }',
 });
 
-const stepSchema = z.strictObject({
+export const stepSchema = z.strictObject({
   /** The `name` tag of its requests (thresholds: `http_req_duration{name:…}`); by default its method and URL. */
   name: z.string().min(1).optional(),
   method: z

@@ -3,10 +3,11 @@
  * an outcome, one after another in the fixed order; a cell after which the system is not back at
  * its steady state stops the rest, named.
  *
- *   cell ──► steady ──► fault ──► hold ──► revert ──► recovery ──► outcome
+ *   cell ──► steady ──► fault ──► hold ──► revert ──► recovery ──► steady_state checks ──► outcome
  *     survived  success ≥ survive.success_rate and p95 ≤ survive.p95 during the fault
  *     degraded  not, but back at the steady success rate within recover_within
- *     failed    not back within recover_within (later cells then skipped), a service died during it, or not at steady state before its fault
+ *     failed    not back within recover_within, or its steady_state checks not holding again by then (later cells
+ *               then skipped); a service died during it; or not at steady state before its fault
  *     skipped   not applicable, past the budget, the load never reached it, or after a failure to recover
  *
  * Each cell's load metrics are kept under `matrix.<dependency>.<fault>.<phase>`; its outcome and
@@ -18,6 +19,7 @@ import { changes } from '../results/matrix.js';
 import type { ExperimentReport, FaultWindow, MatrixCell, MatrixReport, RunReport, SeriesPoint } from '../results/types.js';
 import { cellName, planCells, type Cell, type Dependency } from './cells.js';
 import type { MatrixConfig } from './schema.js';
+import { awaitSteadyState, compileSteadyState } from './steady-state.js';
 
 export interface MatrixContext extends ExperimentContext {
   /** This shard's share: cells whose index % total is index − 1. */
@@ -53,6 +55,9 @@ export async function runMatrix(matrix: MatrixConfig, dependencies: Dependency[]
   const series: SeriesPoint[] = [];
   const windows: FaultWindow[] = [];
   let note: string | undefined;
+  const steadyState = matrix.steady_state && compileSteadyState(matrix.steady_state);
+  // Before the first cell: a system already off its steady state would blame the first dependency.
+  const offBefore = steadyState && runnable > 0 ? await awaitSteadyState(steadyState, matrix.recover_within, ctx.signal) : undefined;
   for (const cell of mine) {
     const base = { index: cell.index, dependency: cell.dependency.name, kind: cell.dependency.kind, fault: cell.fault };
     const skipped = (reason: string): MatrixCell => ({ ...base, outcome: 'skipped', success_rate: null, p95_ms: null, recovery_time_ms: null, reason });
@@ -64,28 +69,44 @@ export async function runMatrix(matrix: MatrixConfig, dependencies: Dependency[]
       cells.push(skipped(note ? 'an earlier cell left the system away from its steady state' : 'the run was stopped'));
       continue;
     }
+    if (offBefore) {
+      const judged = {
+        outcome: 'failed' as const,
+        success_rate: null,
+        p95_ms: null,
+        recovery_time_ms: null,
+        reason: `not at steady state before its fault: ${offBefore}`,
+      };
+      cells.push({ ...base, ...judged });
+      ctx.log.info(`matrix: ${cellName(cell.dependency.name, cell.fault)}: failed (${judged.reason})`);
+      note = stopNote(cell, judged.reason, ctx);
+      continue;
+    }
     const before = new Map((ctx.services?.() ?? []).map((s) => [s.name, s.restarts]));
     const outcome = await runExperiments([cell.experiment!], { ...ctx, scopeOf: (name) => scopes.get(name) ?? `matrix.${name}` });
     const report = outcome.reports[0];
     // A service that crashed (and was restarted, or is down) failed the cell, whatever the load saw after.
     const died = (ctx.services?.() ?? []).filter((s) => s.restarts > (before.get(s.name) ?? 0) || (s.state !== 'running' && s.state !== 'frozen'));
-    const judged: ReturnType<typeof judgeCell> =
+    const alone = judgeCell(cell, report, matrix);
+    // Then the steady-state checks must hold again within recover_within (unless the cell already stops the matrix).
+    const probe = died.length > 0 || alone.stops || report.cancelled || !steadyState;
+    const off = probe ? undefined : await awaitSteadyState(steadyState, matrix.recover_within, ctx.signal);
+    const judged: typeof alone =
       died.length > 0
         ? {
-            ...judgeCell(cell, report, matrix),
+            ...alone,
             outcome: 'failed',
             reason: `service ${died.map((s) => `${s.name} (${s.state})`).join(', ')} died during it`,
             stops: died.some((s) => s.state !== 'running'),
           }
-        : judgeCell(cell, report, matrix);
+        : off !== undefined
+          ? { ...alone, outcome: 'failed', reason: `steady state not back within ${matrix.recover_within / 1000}s: ${off}`, stops: true }
+          : alone;
     cells.push({ ...base, ...judged, series: outcome.series });
     series.push(...outcome.series);
     windows.push(...outcome.windows);
     ctx.log.info(`matrix: ${cellName(cell.dependency.name, cell.fault)}: ${judged.outcome}${judged.reason ? ` (${judged.reason})` : ''}`);
-    if (judged.outcome === 'failed' && judged.stops) {
-      note = `the system did not return to steady state after ${cellName(cell.dependency.name, cell.fault)}; later cells skipped`;
-      ctx.log.warn(`matrix: ${note}`);
-    }
+    if (judged.outcome === 'failed' && judged.stops) note = stopNote(cell, judged.reason!, ctx);
   }
   const regressions = changes(cells, ctx.baseline?.matrix).filter((c) => c.worse).length;
   const report: MatrixReport = {
@@ -98,6 +119,16 @@ export async function runMatrix(matrix: MatrixConfig, dependencies: Dependency[]
     ...(ctx.baseline?.matrix ? { regressions } : {}),
   };
   return { report, series, windows };
+}
+
+/** Why the matrix stops after a cell: the system was off its steady state before it, or did not come back after it. */
+function stopNote(cell: Cell, reason: string, ctx: MatrixContext): string {
+  const name = cellName(cell.dependency.name, cell.fault);
+  const note = reason.startsWith('not at steady state before')
+    ? `the system was not at its steady state before ${name}; later cells skipped`
+    : `the system did not return to steady state after ${name}; later cells skipped`;
+  ctx.log.warn(`matrix: ${note}`);
+  return note;
 }
 
 /** A cell's outcome from its experiment's report. `stops`: the system was left away from its steady state. */
@@ -126,7 +157,7 @@ function judgeCell(
   if (fault.success_rate !== null && fault.success_rate < matrix.survive.success_rate) {
     problems.push(`${percent(fault.success_rate)} succeeded (limit ${percent(matrix.survive.success_rate)})`);
   }
-  if (p95 !== null && p95 > matrix.survive.p95) problems.push(`p95 ${p95} ms (limit ${matrix.survive.p95} ms)`);
+  if (p95 !== null && p95 > matrix.survive.p95) problems.push(`p95 ${Math.round(p95)} ms (limit ${matrix.survive.p95} ms)`);
   if (fault.success_rate === null) problems.push('no request completed during the fault');
   return problems.length === 0 ? { ...measured, outcome: 'survived' } : { ...measured, outcome: 'degraded', reason: problems.join('; ') };
 }

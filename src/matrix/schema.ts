@@ -10,10 +10,15 @@
  *     recover_within: 5s
  *     budget: 3m
  *     survive: { success_rate: 0.99, p95: 1s }
+ *     steady_state:                # checked before the first cell and after each one
+ *       - { url: "http://127.0.0.1:8080/health", expect: { json: $.cache, equals: ready } }
  */
 import { z } from 'zod';
+import { stepSchema } from '../flow/schema.js';
 import { trafficSchema } from '../load/schema.js';
 import { duration, probability } from '../units/fields.js';
+import { FlowConfigError } from '../flow/compile.js';
+import { compileSteadyState } from './steady-state.js';
 
 export const FAULT_CLASSES = ['latency', 'down', 'reset', 'slow_body', 'errors'] as const;
 export type FaultClass = (typeof FAULT_CLASSES)[number];
@@ -47,6 +52,27 @@ export const matrixSchema = z.strictObject({
       p95: duration.default(1000),
     })
     .default({ success_rate: 0.99, p95: 1000 }),
+  /**
+   * Requests (flow steps) whose `expect`s must hold before the first cell and, within
+   * recover_within, after each cell: health a success rate cannot see, and invariants.
+   */
+  steady_state: z
+    .array(stepSchema.omit({ think: true }), { error: 'expected a list of requests, each { url, expect }' })
+    .min(1, 'expected at least one request')
+    .superRefine((steps, ctx) => {
+      steps.forEach((step, i) => {
+        if (step.expect === undefined)
+          ctx.addIssue({ code: 'custom', path: [i, 'expect'], message: 'expected what must hold, like { status: 200 } or { json: $.cache, equals: ready }' });
+      });
+      try {
+        compileSteadyState(steps);
+      } catch (error) {
+        if (!(error instanceof FlowConfigError)) throw error;
+        // The flow's path starts at its steps: [steps, i, …].
+        ctx.addIssue({ code: 'custom', path: error.path.slice(1), message: error.message });
+      }
+    })
+    .optional(),
 });
 
 export type MatrixConfig = z.output<typeof matrixSchema>;

@@ -59,6 +59,7 @@ export const ALIASES: [string, string][] = [
   ['stages.integration.', 'stages.unit.'],
   ['stages.chaos.experiments[].load.', 'stages.load.'],
   ['stages.chaos.matrix.load.', 'stages.load.'],
+  ['stages.chaos.matrix.steady_state[].', 'stages.load.flow.steps[].'],
   ['stages.chaos.', 'stages.unit.'],
   ['stages.load.targets[].', 'stages.load.target.'],
   ['stages.load.flows[].', 'stages.load.flow.'],
@@ -312,6 +313,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   'stages.chaos.matrix.survive': 'What surviving a fault means, measured while it is in.',
   'stages.chaos.matrix.survive.success_rate': 'The least share of requests that must succeed during the fault.',
   'stages.chaos.matrix.survive.p95': 'The longest p95 latency during the fault.',
+  'stages.chaos.matrix.steady_state':
+    'Requests (flow steps, without `think`) whose `expect`s must all hold before the first cell, and again within `recover_within` after each one: the health a success rate cannot see (a cache that never reconnects), and invariants. A cell after which they do not hold fails, and the cells after it are skipped.',
   'stages.chaos.experiments[].name': 'Names the experiment in the report and in metric addresses: `chaos.<name>.fault.http_req_failed`.',
   'stages.chaos.experiments[].tags': 'Categories; `--category` (CLI) or `categories` (action) runs only the experiments tagged with one of them.',
   'stages.chaos.experiments[].load': 'The load during the experiment: the keys of `stages.load` without `duration` (the phases time it).',

@@ -2,7 +2,9 @@
  * The shop's resilience matrix (examples/shop/matrix.yml) against the real PostgreSQL and Redis,
  * as a user runs it: the same commit gives the same outcome in every cell over five runs, within
  * its budget; switching the retries off (SHOP_RETRIES=0) flips exactly the cell they protect, and
- * the baseline delta names it; two shards merged give the same cells as one run.
+ * the baseline delta names it; removing the Redis client's retry (SHOP_REDIS_RECONNECT=0) leaves
+ * the success rate whole but fails the steady-state check, a red cell; two shards merged give the
+ * same cells as one run.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -57,6 +59,27 @@ describe('examples/shop/matrix.yml', () => {
     expect(against.split('\n').filter((l) => l.startsWith('- '))).toEqual(['- ⚠️ postgres × reset: survived → degraded']);
     expect(summary).toContain('| postgres | ⚠️ | ⚠️ | ⚠️ |');
     expect(summary).toContain('| redis | ✅ | ✅ | ✅ |');
+  }, 120_000);
+
+  it("turns the first cell that cuts Redis red when the Redis client's retry is removed, and skips what follows", async () => {
+    const ran = await exampleCli(
+      ['explore', '--config', 'examples/shop/matrix.yml', '--report-dir', '.tmp/e2e-matrix-no-reconnect', '--baseline', '.tmp/e2e-matrix-5/metrics.json'],
+      { SHOP_REDIS_RECONNECT: '0' },
+    );
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toContain('✘ matrix.failed count==0: actual 1, limit 0');
+    expect(ran.stderr).toContain('✘ matrix.regressions count==0: actual 1, limit 0');
+    const report = await readJson(join(ROOT, '.tmp/e2e-matrix-no-reconnect/metrics.json'));
+    expect(outcomes(report)).toEqual([...EXPECTED.slice(0, 3), 'redis × latency: failed', 'redis × down: skipped', 'redis × reset: skipped']);
+    const red = report.matrix.cells.find((c: Cell) => c.dependency === 'redis' && c.fault === 'latency');
+    // Every request still succeeded (the shop reads PostgreSQL without its cache): only the check sees it.
+    expect(red.success_rate).toBe(1);
+    expect(red.reason).toMatch(/^steady state not back within 3s: cache connected did not hold \(200 \{.*"connection":"end"/);
+    expect(report.matrix.note).toBe('the system did not return to steady state after redis × latency; later cells skipped');
+    const summary = await readFile(join(ROOT, '.tmp/e2e-matrix-no-reconnect/summary.md'), 'utf8');
+    expect(summary).toContain('| redis | ❌ | ⏭️ | ⏭️ |');
+    const against = summary.slice(summary.indexOf('**Against the base branch:**'));
+    expect(against.split('\n').filter((l) => l.startsWith('- '))).toEqual(['- ⚠️ redis × latency: survived → failed']);
   }, 120_000);
 
   it('deals the cells across two shards and merges them into the same matrix', async () => {

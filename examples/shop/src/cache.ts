@@ -23,7 +23,7 @@ export class RedisCache implements CacheStore {
   /** When the connection was last seen connected but not ready (its handshake under way). */
   private handshakeSince?: number;
 
-  constructor(url: string, options: { timeoutMs?: number } = {}) {
+  constructor(url: string, options: { timeoutMs?: number; reconnect?: boolean } = {}) {
     this.redis = new Redis(url, {
       commandTimeout: options.timeoutMs ?? 100,
       connectTimeout: 500,
@@ -31,7 +31,8 @@ export class RedisCache implements CacheStore {
       enableOfflineQueue: false,
       enableReadyCheck: false,
       maxRetriesPerRequest: 0,
-      retryStrategy: (times) => Math.min(times * 50, 500),
+      // No number: the client gives the connection up for good (SHOP_REDIS_RECONNECT=0).
+      retryStrategy: options.reconnect === false ? () => null : (times) => Math.min(times * 50, 500),
     });
     // Connection errors surface per command as misses; the client reconnects by itself.
     this.redis.on('error', () => {});

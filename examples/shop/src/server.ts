@@ -23,7 +23,7 @@ import { Inventory, InventoryUnavailableError } from './stock.ts';
 
 const settings = settingsFromEnv();
 const orders = new Orders(settings.databaseUrl, { retries: settings.retries });
-const cache = new RedisCache(settings.redisUrl);
+const cache = new RedisCache(settings.redisUrl, { reconnect: settings.redisReconnect });
 const llm = new ResilientLlm(
   settings.llmUrls.map((url, i) => httpProvider(i === 0 ? 'primary' : `fallback${i > 1 ? i : ''}`, url)),
   { retries: settings.retries, failover: settings.failover },

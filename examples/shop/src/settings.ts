@@ -4,12 +4,16 @@
  * the inventory service through an HTTP fault proxy.
  *
  * SHOP_RETRIES=0 is the broken variant: no retries and no failover, the resilience switched off.
+ * SHOP_REDIS_RECONNECT=0 is a quieter one: the Redis client's retry removed, so a lost connection
+ * stays lost; the shop still answers (from PostgreSQL), but its cache never comes back.
  */
 
 export interface Settings {
   port: number;
   databaseUrl: string;
   redisUrl: string;
+  /** Whether the Redis client reconnects after losing its connection. */
+  redisReconnect: boolean;
   /** Providers in order of preference: the first is the primary, the rest are fallbacks. */
   llmUrls: string[];
   /** The inventory service (through the HTTP fault proxy in the example's chaos-gate.yml). */
@@ -28,6 +32,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
     port: whole(env.PORT, 18100, 'PORT'),
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:18101/test',
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:18102',
+    redisReconnect: whole(env.SHOP_REDIS_RECONNECT, 1, 'SHOP_REDIS_RECONNECT') > 0,
     llmUrls: [env.LLM_PRIMARY_URL ?? 'http://127.0.0.1:18103', env.LLM_FALLBACK_URL ?? 'http://127.0.0.1:18104'],
     inventoryUrl: env.INVENTORY_URL ?? 'http://127.0.0.1:18109',
     retries,

@@ -1,3 +1,0 @@
-import { createRequire as __cgRequire } from 'node:module'; const require = __cgRequire(import.meta.url);
-import{a}from"./chunk-M6ZAX2RO.js";import"./chunk-JLG6QAPM.js";import"./chunk-3NS5JEF3.js";import"./chunk-VUXCGU6W.js";import"./chunk-6VYTA6EP.js";import"./chunk-BSDWZLAG.js";import"./chunk-DNXJ6NWI.js";import"./chunk-2PC4X5JC.js";import"./chunk-BURW24S2.js";import"./chunk-DA5KP2XI.js";import"./chunk-V3Z3PO2J.js";import"./chunk-Y3G7RSNG.js";import"./chunk-4SUWEGCK.js";import"./chunk-T7D44CLA.js";import"./chunk-YP3FUDXN.js";import"./chunk-P4NZWR2Q.js";import"./chunk-RCVK6FBJ.js";import"./chunk-SUTVIRFV.js";import"./chunk-AISKMHMP.js";import"./chunk-RXOZWQIU.js";import"./chunk-KEUWERVB.js";export{a as merge};
-//# sourceMappingURL=merge-GLV3BKAY.js.map
