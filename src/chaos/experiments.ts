@@ -208,8 +208,9 @@ async function runExperiment(
   };
   if (e.recover_within !== undefined) report.recover_within_ms = e.recover_within;
   if (e.steps) report.steps = stepStarts;
-  const { checks } = recorder.checks();
+  const { checks, dropped } = recorder.checks();
   if (checks.length > 0) report.checks = checks;
+  if (dropped > 0) ctx.log.warn(`experiment "${e.name}": ${dropped} check results past the first 200 check names were counted in \`checks\` only`);
   if (reconnects) {
     report.reconnects = reconnects;
     if (reconnects.some((r) => r.closed > 0 && r.reconnect_time_ms === null)) report.ok = false;
